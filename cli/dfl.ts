@@ -1,0 +1,135 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { InputError } from '../core/errors';
+import { runExperiment } from '../core/engine/runExperiment';
+import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../core/platform/node';
+import { findPreset, listPresets } from '../core/presets';
+import type { RunResult } from '../core/result';
+import { parseSpecText } from '../core/spec/parseSpec';
+import type { ExperimentSpec } from '../core/spec/schema';
+import { summarize, table } from './format';
+import { progressBar } from './progress';
+
+const USAGE = `usage:
+  dfl run SPEC.json [--out RESULT.json] [--backend cpu|wasm]   run one experiment
+  dfl run --preset NAME [--out DIR] [--backend cpu|wasm]      run a shipped preset (one result per member)
+  dfl presets                                                  list the presets
+  dfl schema                                                   print the JSON Schema of experiment files`;
+
+/** Writes via a temporary file and a rename, so a crash never leaves half a result. */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' } },
+  });
+  const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
+  if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(' or ')})`);
+  let specs: { label: string; spec: ExperimentSpec }[];
+  let baseDir = process.cwd();
+  if (values.preset !== undefined) {
+    if (positionals.length > 0) throw new InputError('dfl run: give a spec file or --preset, not both');
+    specs = findPreset(values.preset).specs.map((spec, i) => ({ label: spec.name ?? `${values.preset} #${i + 1}`, spec }));
+  } else {
+    if (positionals.length !== 1) throw new InputError(`dfl run: expected one spec file (got ${positionals.length})\n${USAGE}`.split('\n')[0]);
+    const file = positionals[0];
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new InputError(`${file}: no such file`);
+    }
+    const spec = parseSpecText(text, file);
+    specs = [{ label: spec.name ?? path.basename(file), spec }];
+    baseDir = path.dirname(path.resolve(file));
+  }
+  await useNodeBackend(backend);
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const results: RunResult[] = [];
+  try {
+    for (const { label, spec } of specs) {
+      const bar = values.quiet ? undefined : progressBar(label);
+      const result = await runExperiment(spec, {
+        sources: nodeTargetSources(baseDir),
+        signal: controller.signal,
+        onProgress: ({ step, steps, loss }) => bar?.update(step, steps, loss),
+      });
+      bar?.done();
+      results.push(result);
+      process.stdout.write(`${summarize(result, label)}\n\n`);
+      if (controller.signal.aborted) break;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  if (values.out !== undefined) {
+    if (values.preset !== undefined) {
+      results.forEach((result, i) => writeFileAtomic(path.join(values.out!, `${values.preset}-${slug(specs[i].label)}.json`), JSON.stringify(result)));
+      process.stderr.write(`wrote ${results.length} result${results.length > 1 ? 's' : ''} to ${values.out}\n`);
+    } else {
+      writeFileAtomic(values.out, JSON.stringify(results[0]));
+      process.stderr.write(`wrote ${values.out}\n`);
+    }
+  }
+  const stopped = results.map((r) => r.stopped.kind);
+  return stopped.includes('diverged') ? 3 : stopped.includes('cancelled') ? 130 : 0;
+}
+
+function presetsCommand(): number {
+  const rows = listPresets().map((p) => [p.name, String(p.specs.length), p.description]);
+  process.stdout.write(`${table(['preset', 'runs', 'description'], rows)}\n`);
+  return 0;
+}
+
+async function schemaCommand(): Promise<number> {
+  const { experimentJsonSchema } = await import('../core/spec/jsonSchema');
+  process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case 'presets':
+        return presetsCommand();
+      case 'schema':
+        return await schemaCommand();
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new InputError(`unknown command "${command}" (expected run, presets, check, report or schema)`);
+    }
+  } catch (error) {
+    // parseArgs reports unknown flags with a TypeError whose code starts with ERR_PARSE_ARGS.
+    const code = (error as { code?: string }).code;
+    if (error instanceof InputError || code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`dfl: ${(error as Error).message.split('\n')[0]}\n`);
+      return 2;
+    }
+    process.stderr.write(`dfl: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,30 @@
+import type { DenseMatrix } from '../linalg/dense';
+
+/** What a run records at a logged step (float64 on the host). */
+export interface Observation {
+  /** Singular values of the product W(k), descending. */
+  singularValues: Float64Array;
+  /** The problem's loss L(W(k)). */
+  loss: number;
+  /** ‖W(k) − Ŵ_L‖_F for L = 1…Lmax. */
+  distances: Float64Array;
+  /** ‖W(k) − W*‖_F when the target has a clean ground truth. */
+  groundTruthError?: number;
+}
+
+/**
+ * One engine's state of gradient descent on W = W_N ⋯ W_1. `advance` must not read back to the
+ * host (the matrix path keeps everything on the tfjs backend); `loss` is one scalar read-back;
+ * `observe` reads back what a logged step records.
+ */
+export interface Dynamics {
+  readonly path: 'spectral' | 'matrix';
+  readonly backend: string;
+  readonly precision: 'float64' | 'float32';
+  advance(count: number): void;
+  loss(): number;
+  observe(): Observation;
+  /** The current product W(k), float64. */
+  product(): DenseMatrix;
+  dispose(): void;
+}

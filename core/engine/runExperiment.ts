@@ -1,0 +1,166 @@
+import { InputError } from '../errors';
+import { effectiveRankOf } from '../rank/effectiveRank';
+import { measurePlateaus } from '../plateaus/measurePlateaus';
+import type { PredictedPlateau, RunResult, StopReason, TrajectoryPoint } from '../result';
+import { MAX_MATRIX_N, type ExperimentSpec } from '../spec/schema';
+import { buildTarget } from '../targets/buildTarget';
+import type { Target, TargetSources } from '../targets/target';
+import type { Dynamics } from './dynamics';
+import { logSchedule } from '../trajectory/logSchedule';
+import { MatrixDynamics } from './matrixPath';
+import { rankReferences, type RankReferences } from './reference';
+import { SpectralDynamics } from './spectralPath';
+
+/** At most this many singular values are stored per logged step (all of them for n ≤ 256). */
+export const MAX_STORED_SINGULAR_VALUES = 256;
+/** A loss this many times above max(L(0), 1) counts as divergence. */
+export const LOSS_BLOW_UP = 1e6;
+
+export interface RunOptions {
+  /** Where file and MNIST targets come from (see TargetSources). */
+  sources?: TargetSources;
+  /** A prebuilt target (the Lab reuses one across runs). */
+  target?: Target;
+  signal?: AbortSignal;
+  /** Called after each chunk of steps. */
+  onProgress?(progress: { step: number; steps: number; loss: number }): void;
+  /** Called with each logged step as soon as it is recorded. */
+  onPoint?(point: TrajectoryPoint): void;
+  /** Lets the host render or handle messages between chunks; default: a macrotask. */
+  yieldToHost?(): Promise<void>;
+  /** Wall-clock budget of one chunk of steps between yields (default 30 ms). */
+  chunkMilliseconds?: number;
+  /** Predictions to attach to the result (the theory module's `predictPlateaus`). */
+  predict?(spec: ExperimentSpec, target: Target): PredictedPlateau[];
+}
+
+/** Which engine runs a spec; `engine: "auto"` takes the exact spectral path whenever it applies. */
+export function selectPath(spec: ExperimentSpec, target: Target): 'spectral' | 'matrix' {
+  const why: string[] = [];
+  if (spec.init.kind !== 'identity') why.push(`init is ${spec.init.kind}`);
+  if (!target.eigenvalues) why.push('the target is not symmetric');
+  if (spec.problem.kind !== 'estimation') why.push(`the problem is ${spec.problem.kind}`);
+  if (spec.engine === 'spectral' && why.length > 0)
+    throw new InputError(`spec.engine: the spectral path needs identity init, a symmetric target and the estimation problem, but ${why.join(' and ')}`);
+  const path = spec.engine === 'matrix' || why.length > 0 ? 'matrix' : 'spectral';
+  if (path === 'matrix' && spec.n > MAX_MATRIX_N)
+    throw new InputError(`spec.n: ${spec.n} is too large for the matrix path (at most ${MAX_MATRIX_N}; the spectral path has no such limit)`);
+  return path;
+}
+
+export function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences): Dynamics {
+  return selectPath(spec, target) === 'spectral'
+    ? new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize)
+    : new MatrixDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize);
+}
+
+function stableStepHint(spec: ExperimentSpec, target: Target): string {
+  const top = target.eigenvalues?.[0];
+  if (top === undefined || !(top > 0)) return '';
+  const N = spec.depth;
+  const bound = N === 1 ? 1 : 1 / (N * top ** (2 - 2 / N));
+  return spec.stepSize > bound ? ` (step size ${spec.stepSize} is above the bound ${bound.toPrecision(3)} of docs/theory.md (4.1))` : '';
+}
+
+const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Runs one experiment to completion, cancellation or divergence, recording the logged steps.
+ * The trajectory up to the stop is always kept.
+ */
+export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const target = options.target ?? buildTarget(spec, options.sources);
+  const references = rankReferences(target, spec.effectiveRank);
+  const dynamics = createDynamics(spec, target, references);
+  const schedule = logSchedule(spec.steps, spec.log);
+  const rank = effectiveRankOf[spec.effectiveRank];
+  const yieldToHost = options.yieldToHost ?? defaultYield;
+  const chunkMs = options.chunkMilliseconds ?? 30;
+  const keep = Math.min(spec.n, MAX_STORED_SINGULAR_VALUES);
+
+  const result: RunResult = {
+    spec,
+    engine: { path: dynamics.path, backend: dynamics.backend, precision: dynamics.precision },
+    target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, keep)) },
+    steps: [],
+    singularValues: [],
+    singularValuesKept: keep,
+    effectiveRank: [],
+    loss: [],
+    distanceToBestRank: [],
+    targetEffectiveRanks: references.effectiveRanks,
+    predicted: { plateaus: [] },
+    measured: { plateaus: [] },
+    stopped: { kind: 'completed', reason: 'all steps done', step: spec.steps },
+    elapsedSeconds: 0,
+  };
+
+  let lossLimit = Infinity;
+  const diverged = (loss: number, singular?: Float64Array) =>
+    !Number.isFinite(loss) || loss > lossLimit || (singular !== undefined && singular.some((s) => !Number.isFinite(s)));
+
+  const record = (step: number): StopReason | undefined => {
+    const o = dynamics.observe();
+    if (step === 0) lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
+    if (diverged(o.loss, o.singularValues))
+      return { kind: 'diverged', reason: `loss ${o.loss.toPrecision(3)} at step ${step}${stableStepHint(spec, target)}`, step };
+    const point: TrajectoryPoint = {
+      step,
+      singularValues: Array.from(o.singularValues.subarray(0, keep)),
+      effectiveRank: rank(o.singularValues),
+      loss: o.loss,
+      distanceToBestRank: Array.from(o.distances),
+      groundTruthError: o.groundTruthError,
+    };
+    result.steps.push(step);
+    result.singularValues.push(point.singularValues);
+    result.effectiveRank.push(point.effectiveRank);
+    result.loss.push(point.loss);
+    result.distanceToBestRank.push(point.distanceToBestRank);
+    if (point.groundTruthError !== undefined) (result.groundTruthError ??= []).push(point.groundTruthError);
+    options.onPoint?.(point);
+    return undefined;
+  };
+
+  try {
+    let step = 0;
+    let stop = record(0);
+    let stepsPerChunk = 1;
+    for (let next = 1; next < schedule.length && !stop; next++) {
+      const goal = schedule[next];
+      while (step < goal && !stop) {
+        if (options.signal?.aborted) {
+          stop = { kind: 'cancelled', reason: 'cancelled by the user', step };
+          break;
+        }
+        const count = Math.min(stepsPerChunk, goal - step);
+        const t0 = Date.now();
+        dynamics.advance(count);
+        step += count;
+        const elapsed = Date.now() - t0;
+        // Grow or shrink the chunk towards `chunkMs` of work between yields.
+        stepsPerChunk = Math.max(1, Math.round(elapsed < 1 ? stepsPerChunk * 4 : (count * chunkMs) / elapsed));
+        if (step < goal) {
+          const loss = dynamics.loss();
+          if (diverged(loss)) stop = { kind: 'diverged', reason: `loss ${loss.toPrecision(3)} at step ${step}${stableStepHint(spec, target)}`, step };
+          options.onProgress?.({ step, steps: spec.steps, loss });
+          await yieldToHost();
+        }
+      }
+      if (!stop) {
+        stop = record(step);
+        options.onProgress?.({ step, steps: spec.steps, loss: result.loss[result.loss.length - 1] ?? NaN });
+        if (next % 8 === 0) await yieldToHost();
+      }
+    }
+    if (stop) result.stopped = stop;
+  } finally {
+    dynamics.dispose();
+  }
+
+  result.measured.plateaus = measurePlateaus(result.steps, result.effectiveRank, result.targetEffectiveRanks, spec.epsilon);
+  if (options.predict) result.predicted.plateaus = options.predict(spec, target);
+  result.elapsedSeconds = (Date.now() - started) / 1000;
+  return result;
+}

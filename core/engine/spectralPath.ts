@@ -1,0 +1,120 @@
+import { fromEigen, multiply, transpose, type DenseMatrix } from '../linalg/dense';
+import type { Target } from '../targets/target';
+import type { Dynamics, Observation } from './dynamics';
+import type { RankReferences } from './reference';
+
+/**
+ * Advances the scalar recursion of docs/theory.md (2.1), one independent component per
+ * eigenvalue, in place:  w ← w + η · w^{N−1} · (λ − w^N).
+ *
+ * Components are the outer loop so each w stays in a register for all `count` steps; the power
+ * is a multiplication loop (Math.pow is ~10× slower here).
+ */
+export function advanceSpectral(w: Float64Array, lambda: Float64Array, stepSize: number, depth: number, count: number): void {
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
+    let x = w[i];
+    const l = lambda[i];
+    for (let k = 0; k < count; k++) {
+      let p = 1; // x^{N−1}
+      for (let j = 1; j < depth; j++) p *= x;
+      x += stepSize * p * (l - p * x);
+    }
+    w[i] = x;
+  }
+}
+
+/** w^N for each component: the eigenvalues of the product W = V diag(w^N) Vᵀ. */
+export function productEigenvalues(w: Float64Array, depth: number): Float64Array {
+  const out = new Float64Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    let p = 1;
+    for (let j = 0; j < depth; j++) p *= w[i];
+    out[i] = p;
+  }
+  return out;
+}
+
+/**
+ * The exact spectral path (docs/theory.md §2): identity initialization αI and a symmetric
+ * target Ŵ = V diag(λ) Vᵀ keep every factor equal to V diag(w) Vᵀ, so gradient descent on the
+ * N·n² entries is n scalar recursions, float64, O(n) per step.
+ */
+export class SpectralDynamics implements Dynamics {
+  readonly path = 'spectral' as const;
+  readonly backend = 'float64';
+  readonly precision = 'float64' as const;
+  private readonly w: Float64Array;
+  private readonly lambda: Float64Array;
+  /** Diagonal and squared norm of Vᵀ W* V, for ‖W − W*‖ in eigen-coordinates. */
+  private readonly truth?: { diagonal: Float64Array; normSquared: number };
+
+  constructor(
+    private readonly target: Target,
+    private readonly references: RankReferences,
+    alpha: number,
+    private readonly depth: number,
+    private readonly stepSize: number,
+  ) {
+    if (!target.eigenvalues) throw new Error('the spectral path needs a symmetric target');
+    this.lambda = target.eigenvalues;
+    this.w = new Float64Array(target.n).fill(alpha);
+    if (target.groundTruth) {
+      const v = target.eigenvectors();
+      const c = multiply(transpose(v), multiply(target.groundTruth(), v));
+      const n = target.n;
+      let normSquared = 0;
+      for (const x of c.data) normSquared += x * x;
+      this.truth = { diagonal: Float64Array.from({ length: n }, (_, i) => c.data[i * n + i]), normSquared };
+    }
+  }
+
+  advance(count: number): void {
+    advanceSpectral(this.w, this.lambda, this.stepSize, this.depth, count);
+  }
+
+  loss(): number {
+    const x = productEigenvalues(this.w, this.depth);
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += (x[i] - this.lambda[i]) ** 2;
+    return 0.5 * s;
+  }
+
+  observe(): Observation {
+    const x = productEigenvalues(this.w, this.depth);
+    const n = x.length;
+    let normSquared = 0;
+    let residual = 0;
+    for (let i = 0; i < n; i++) {
+      normSquared += x[i] * x[i];
+      residual += (x[i] - this.lambda[i]) ** 2;
+    }
+    // Ŵ_L keeps the L largest positive eigenvalues, which are the first L (λ is descending).
+    const L = this.references.values.length;
+    const distances = new Float64Array(L);
+    let d = normSquared;
+    for (let l = 0; l < L; l++) {
+      d += (x[l] - this.lambda[l]) ** 2 - x[l] * x[l];
+      distances[l] = Math.sqrt(Math.max(d, 0));
+    }
+    let groundTruthError: number | undefined;
+    if (this.truth) {
+      let cross = 0;
+      for (let i = 0; i < n; i++) cross += x[i] * this.truth.diagonal[i];
+      groundTruthError = Math.sqrt(Math.max(normSquared - 2 * cross + this.truth.normSquared, 0));
+    }
+    const singularValues = Float64Array.from(x, Math.abs).sort().reverse();
+    return { singularValues, loss: 0.5 * residual, distances, groundTruthError };
+  }
+
+  /** Current factor eigenvalues w (for the theory harness). */
+  factorEigenvalues(): Float64Array {
+    return Float64Array.from(this.w);
+  }
+
+  product(): DenseMatrix {
+    return fromEigen(this.target.eigenvectors(), productEigenvalues(this.w, this.depth));
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,15 @@
+/**
+ * An error caused by the user's input (a spec, a matrix file, a command-line flag).
+ * Its message is one line that names what is wrong; adapters print it without a stack.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** tfjs-core style assertion: the message is built only on failure. */
+export function check(condition: boolean, message: () => string): asserts condition {
+  if (!condition) throw new InputError(message());
+}

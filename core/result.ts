@@ -1,0 +1,48 @@
+import type { Plateau } from './plateaus/measurePlateaus';
+import type { ExperimentSpec } from './spec/schema';
+
+/** A predicted plateau (docs/theory.md §5, Theorem 5.4): steps inclusive. */
+export interface PredictedPlateau extends Plateau {
+  /** Whether the hypotheses of the theorem hold for this spec (identity init, symmetric target, (4.1)). */
+  hypothesesMet: boolean;
+}
+
+export interface StopReason {
+  kind: 'completed' | 'cancelled' | 'diverged';
+  reason: string;
+  /** The last step that was simulated. */
+  step: number;
+}
+
+/** One logged step, as streamed while a run goes on. */
+export interface TrajectoryPoint {
+  step: number;
+  singularValues: number[];
+  effectiveRank: number;
+  loss: number;
+  distanceToBestRank: number[];
+  groundTruthError?: number;
+}
+
+/** The result JSON of DESIGN.md; field names are a contract with the CLI, the Lab and reports. */
+export interface RunResult {
+  spec: ExperimentSpec;
+  engine: { path: 'spectral' | 'matrix'; backend: string; precision: 'float64' | 'float32' };
+  target: { description: string; singularValues: number[] };
+  steps: number[];
+  /** Descending, per logged step (the largest `singularValuesKept` of them). */
+  singularValues: number[][];
+  singularValuesKept: number;
+  effectiveRank: number[];
+  loss: number[];
+  /** ‖W(k) − Ŵ_L‖_F per logged step, L = 1…targetEffectiveRanks.length. */
+  distanceToBestRank: number[][];
+  /** ‖W(k) − W*‖_F per logged step, for targets with a clean ground truth. */
+  groundTruthError?: number[];
+  targetEffectiveRanks: number[];
+  predicted: { plateaus: PredictedPlateau[] };
+  measured: { plateaus: Plateau[] };
+  stopped: StopReason;
+  /** Seconds of wall-clock time (information only; never compared in tests). */
+  elapsedSeconds: number;
+}
