@@ -146,21 +146,24 @@ export class MatrixDynamics implements Dynamics {
   }
 
   loss(): number {
-    return tf.tidy(() => this.problem.loss(this.productTensor(this.factors))).dataSync()[0];
+    const loss = tf.tidy(() => this.problem.loss(this.productTensor(this.factors)));
+    const value = loss.dataSync()[0];
+    loss.dispose();
+    return value;
   }
 
   product(): DenseMatrix {
     const n = this.target.n;
-    const w = tf.tidy(() => this.productTensor(this.factors));
-    const data = Float64Array.from(w.dataSync());
-    w.dispose();
+    // Read back inside the tidy: for N = 1 the product is the factor itself, not a copy.
+    let data = new Float64Array(0);
+    tf.tidy(() => {
+      data = Float64Array.from(this.productTensor(this.factors).dataSync());
+    });
     return { rows: n, cols: n, data };
   }
 
   observe(): Observation {
-    const lossTensor = tf.tidy(() => this.problem.loss(this.productTensor(this.factors)));
-    const loss = lossTensor.dataSync()[0];
-    lossTensor.dispose();
+    const loss = this.loss();
     const w = this.product();
     const n = this.target.n;
     let normSquared = 0;

@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import type { PredictedPlateau, RunResult, StopReason, TrajectoryPoint } from '../result';
@@ -24,8 +25,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called after each chunk of steps. */
   onProgress?(progress: { step: number; steps: number; loss: number }): void;
-  /** Called with each logged step as soon as it is recorded. */
-  onPoint?(point: TrajectoryPoint): void;
+  /**
+   * Called with each logged step as soon as it is recorded. `view.product()` reads the current
+   * product W(k) (float64; O(n²) read-back on the matrix path, O(n³) on the spectral path), for
+   * callers that keep snapshots (the Lab's heatmaps).
+   */
+  onPoint?(point: TrajectoryPoint, view: { product(): DenseMatrix }): void;
   /** Lets the host render or handle messages between chunks; default: a macrotask. */
   yieldToHost?(): Promise<void>;
   /** Wall-clock budget of one chunk of steps between yields (default 30 ms). */
@@ -119,7 +124,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     result.loss.push(point.loss);
     result.distanceToBestRank.push(point.distanceToBestRank);
     if (point.groundTruthError !== undefined) (result.groundTruthError ??= []).push(point.groundTruthError);
-    options.onPoint?.(point);
+    options.onPoint?.(point, { product: () => dynamics.product() });
     return undefined;
   };
 

@@ -11,8 +11,11 @@ export interface Plateau {
  * step after which the erank rises), or the last index if it never rises.
  */
 export function initialMinimumIndex(values: ArrayLike<number>): number {
-  for (let i = 0; i + 1 < values.length; i++) if (values[i + 1] > values[i]) return i;
-  return Math.max(0, values.length - 1);
+  let i = 0;
+  while (i + 1 < values.length && !(values[i + 1] > values[i])) i++;
+  // A flat bottom belongs to the plateau: back up to its first step.
+  while (i > 0 && values[i - 1] === values[i]) i--;
+  return i;
 }
 
 /**

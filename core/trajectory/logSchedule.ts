@@ -18,7 +18,7 @@ export function logSchedule(steps: number, log: LogSpec): number[] {
     // Geometric from 1 to `steps`; rounding merges the first few, so fill up with the smallest
     // missing steps until `points` are reached.
     const m = log.points - 1;
-    for (let i = 0; i < m; i++) out.add(Math.round(Math.exp((Math.log(steps) * i) / (m - 1))));
+    for (let i = 0; i < m - 1; i++) out.add(Math.round(Math.exp((Math.log(steps) * i) / (m - 1))));
     for (let k = 1; out.size < log.points && k < steps; k++) out.add(k);
   }
   return Array.from(out).sort((a, b) => a - b);

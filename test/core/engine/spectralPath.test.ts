@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { runExperiment } from '../../../core/engine/runExperiment';
+import { add, identity, multiply, scale, transpose, type DenseMatrix } from '../../../core/linalg/dense';
+import { singularValues } from '../../../core/linalg/decompositions';
+import { buildTarget } from '../../../core/targets/buildTarget';
+import { referenceSingularValues, spectrumSpec } from '../../helpers/specs';
+
+/** Plain float64 gradient descent on all N·n² entries (THEORY.md §1), no spectral shortcut. */
+function fullMatrixGradientDescent(target: DenseMatrix, depth: number, alpha: number, eta: number, steps: number): DenseMatrix {
+  const n = target.rows;
+  let factors = Array.from({ length: depth }, () => identity(n, alpha));
+  const product = (fs: DenseMatrix[], from: number, to: number) => {
+    let p = identity(n);
+    for (let j = from; j < to; j++) p = multiply(fs[j], p);
+    return p;
+  };
+  for (let k = 0; k < steps; k++) {
+    const residual = add(product(factors, 0, depth), target, -1);
+    factors = factors.map((w, j) => {
+      const above = product(factors, j + 1, depth);
+      const below = product(factors, 0, j);
+      return add(w, multiply(multiply(transpose(above), residual), transpose(below)), -eta);
+    });
+  }
+  return product(factors, 0, depth);
+}
+
+describe('spectral path', () => {
+  it('equals full-matrix float64 gradient descent (THEORY.md §6 claim 1)', async () => {
+    const spec = spectrumSpec({ n: 6, depth: 3, eigenvalues: [3, 2, 1, -0.5], stepSize: 0.01, steps: 300, log: { every: 300 } });
+    const result = await runExperiment(spec);
+    const full = fullMatrixGradientDescent(buildTarget(spec).matrix(), 3, 0.1, 0.01, 300);
+    const expected = singularValues(full);
+    result.singularValues[1].forEach((s, i) => expect(Math.abs(s - expected[i])).toBeLessThan(1e-12));
+  });
+
+  it('agrees with an independent float64 recursion at every logged step', async () => {
+    const spec = spectrumSpec({ n: 30, depth: 4, eigenvalues: [5, 4, 2, 0, -1, 0.3], init: { kind: 'identity', alpha: 0.3 }, stepSize: 0.005, steps: 3000 });
+    const result = await runExperiment(spec);
+    const expected = referenceSingularValues([5, 4, 2, 0, -1, 0.3], 30, 4, 0.3, 0.005, result.steps);
+    result.singularValues.forEach((row, t) => row.forEach((s, i) => expect(Math.abs(s - expected[t][i])).toBeLessThan(1e-12 * 5)));
+  });
+
+  it('learns the positive part for N ≥ 2 and the whole target for N = 1', async () => {
+    const deep = await runExperiment(spectrumSpec({ n: 4, depth: 2, eigenvalues: [2, -1], init: { kind: 'identity', alpha: 0.5 }, stepSize: 0.05, steps: 4000 }));
+    expect(deep.singularValues.at(-1)![0]).toBeCloseTo(2, 6);
+    expect(deep.singularValues.at(-1)![1]).toBeLessThan(0.05);
+    const shallow = await runExperiment(spectrumSpec({ n: 4, depth: 1, eigenvalues: [2, -1], init: { kind: 'identity', alpha: 0.5 }, stepSize: 0.05, steps: 4000 }));
+    expect(shallow.singularValues.at(-1)!.slice(0, 2)).toEqual([expect.closeTo(2, 6), expect.closeTo(1, 6)]);
+  });
+
+  it('records loss, distances to Ŵ_L and their consistency', async () => {
+    const result = await runExperiment(spectrumSpec({ steps: 3000, log: { every: 100 } }));
+    const last = result.distanceToBestRank.at(-1)!;
+    expect(result.targetEffectiveRanks).toHaveLength(4);
+    // At the end W ≈ Ŵ = Ŵ_4, so ‖W − Ŵ_4‖ ≈ √(2·loss) and ‖W − Ŵ_1‖ ≈ ‖(6, 3, 1.5)‖.
+    expect(last[3]).toBeCloseTo(Math.sqrt(2 * result.loss.at(-1)!), 10);
+    expect(last[0]).toBeCloseTo(Math.hypot(6, 3, 1.5), 2);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { logSchedule } from '../../core/trajectory/logSchedule';
+import { initialMinimumIndex, measurePlateaus } from '../../core/plateaus/measurePlateaus';
+
+describe('logSchedule', () => {
+  it('logs every k steps, always including 0 and the last step', () => {
+    expect(logSchedule(25, { every: 10 })).toEqual([0, 10, 20, 25]);
+    expect(logSchedule(0, { every: 10 })).toEqual([0]);
+  });
+
+  it('spaces points linearly', () => {
+    expect(logSchedule(100, { points: 5, scale: 'linear' })).toEqual([0, 25, 50, 75, 100]);
+  });
+
+  it('gives exactly `points` unique ascending steps with log spacing', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 2, max: 2000 }), (steps, points) => {
+        const s = logSchedule(steps, { points, scale: 'log' });
+        expect(s[0]).toBe(0);
+        expect(s[s.length - 1]).toBe(steps);
+        expect(s.length).toBe(Math.min(points, steps + 1));
+        for (let i = 1; i < s.length; i++) expect(s[i]).toBeGreaterThan(s[i - 1]);
+      }),
+    );
+  });
+});
+
+describe('measurePlateaus', () => {
+  it('finds the first local minimum of the initial drop', () => {
+    expect(initialMinimumIndex([5, 3, 1, 2, 1.5])).toBe(2);
+    expect(initialMinimumIndex([5, 4, 3])).toBe(2);
+    expect(initialMinimumIndex([5, 1, 1, 2])).toBe(1);
+  });
+
+  it('reports maximal runs after the initial drop, not the crossing on the way down', () => {
+    const steps = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    // Falls from 5 through 2 (a crossing at step 1), bottoms at 1, then plateaus at 1 and 2.
+    const erank = [5, 2.05, 1, 1.02, 1.05, 1.5, 1.98, 2.01, 2.0];
+    expect(measurePlateaus(steps, erank, [1, 2], 0.1)).toEqual([
+      { L: 1, start: 2, end: 4, epsilon: 0.1 },
+      { L: 2, start: 6, end: 8, epsilon: 0.1 },
+    ]);
+  });
+
+  it('splits a run that leaves and re-enters the band', () => {
+    const plateaus = measurePlateaus([0, 1, 2, 3, 4, 5], [3, 1, 1, 1.5, 1, 1], [1], 0.1);
+    expect(plateaus.map((p) => [p.start, p.end])).toEqual([
+      [1, 2],
+      [4, 5],
+    ]);
+  });
+});
