@@ -2,7 +2,8 @@ import { InputError } from '../errors';
 import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
-import type { PredictedPlateau, RunResult, StopReason, TrajectoryPoint } from '../result';
+import type { RunResult, StopReason, TrajectoryPoint } from '../result';
+import { predictPlateaus } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, type ExperimentSpec } from '../spec/schema';
 import { buildTarget } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
@@ -35,8 +36,6 @@ export interface RunOptions {
   yieldToHost?(): Promise<void>;
   /** Wall-clock budget of one chunk of steps between yields (default 30 ms). */
   chunkMilliseconds?: number;
-  /** Predictions to attach to the result (the theory module's `predictPlateaus`). */
-  predict?(spec: ExperimentSpec, target: Target): PredictedPlateau[];
 }
 
 /** Which engine runs a spec; `engine: "auto"` takes the exact spectral path whenever it applies. */
@@ -165,7 +164,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   }
 
   result.measured.plateaus = measurePlateaus(result.steps, result.effectiveRank, result.targetEffectiveRanks, spec.epsilon);
-  if (options.predict) result.predicted.plateaus = options.predict(spec, target);
+  result.predicted.plateaus = predictPlateaus(spec, target.eigenvalues);
   result.elapsedSeconds = (Date.now() - started) / 1000;
   return result;
 }

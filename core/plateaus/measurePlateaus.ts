@@ -20,8 +20,9 @@ export function initialMinimumIndex(values: ArrayLike<number>): number {
 
 /**
  * Measured ε-plateaus (docs/theory.md §5, Definition 5.2): for each L, the maximal runs of
- * consecutive logged steps with |erank(W(k)) − erank(Ŵ_L)| ≤ ε, counted from the initial
- * minimum of the erank on. Runs inside the initial drop from n are crossings, not plateaus.
+ * consecutive logged steps with |erank(W(k)) − erank(Ŵ_L)| ≤ ε that reach the initial minimum
+ * of the erank or lie after it. Runs that end inside the initial drop from n are crossings, not
+ * plateaus; a run that contains the minimum is kept whole.
  */
 export function measurePlateaus(
   steps: readonly number[],
@@ -33,11 +34,11 @@ export function measurePlateaus(
   const plateaus: Plateau[] = [];
   targetEffectiveRanks.forEach((reference, index) => {
     let start = -1;
-    for (let i = from; i <= steps.length; i++) {
+    for (let i = 0; i <= steps.length; i++) {
       const inside = i < steps.length && Math.abs(effectiveRank[i] - reference) <= epsilon;
       if (inside && start < 0) start = i;
       if (!inside && start >= 0) {
-        plateaus.push({ L: index + 1, start: steps[start], end: steps[i - 1], epsilon });
+        if (i - 1 >= from) plateaus.push({ L: index + 1, start: steps[start], end: steps[i - 1], epsilon });
         start = -1;
       }
     }

@@ -1,0 +1,58 @@
+import type { ExperimentSpec } from '../spec/schema';
+import { ipow } from './flowTime';
+
+/**
+ * The step-size bound (4.1): η ≤ 1/(N λ_max^{2−2/N}) for N ≥ 2, η ≤ 1 for N = 1. Under it the
+ * map w ↦ w + ηf(w) is nondecreasing on [0, λ^{1/N}] for every positive eigenvalue.
+ */
+export function stepSizeBound(lambdaMax: number, depth: number): number {
+  if (depth === 1) return 1;
+  if (!(lambdaMax > 0)) return Infinity;
+  return 1 / (depth * Math.pow(lambdaMax, 2 - 2 / depth));
+}
+
+export interface HypothesisCheck {
+  met: boolean;
+  /** Why not, one phrase each (empty when met). */
+  reasons: string[];
+}
+
+/**
+ * The hypotheses of Theorems 4.1–5.4 (docs/theory.md §4): identity initialization, a symmetric
+ * target, the estimation problem, the step-size bound (4.1), and for components that start at
+ * or above their target (0 < λ ≤ α^N) or never grow (λ ≤ 0) the conditions (4.5)–(4.6) that keep
+ * them monotone and of one sign.
+ */
+export function checkHypotheses(spec: ExperimentSpec, eigenvalues: ArrayLike<number> | undefined): HypothesisCheck {
+  const reasons: string[] = [];
+  if (spec.init.kind !== 'identity') reasons.push(`init is ${spec.init.kind}, not identity`);
+  if (spec.problem.kind !== 'estimation') reasons.push(`the problem is ${spec.problem.kind}, not estimation`);
+  if (!eigenvalues) {
+    reasons.push('the target is not symmetric');
+    return { met: false, reasons };
+  }
+  const N = spec.depth;
+  const eta = spec.stepSize;
+  const alpha = spec.init.alpha;
+  const aN = ipow(alpha, N);
+  let lambdaMax = -Infinity;
+  let mostNegative = 0;
+  let hasSmallPositive = false;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    const l = eigenvalues[i];
+    lambdaMax = Math.max(lambdaMax, l);
+    if (l <= 0) mostNegative = Math.min(mostNegative, l);
+    else if (l <= aN) hasSmallPositive = true;
+  }
+  const bound = stepSizeBound(lambdaMax, N);
+  if (eta > bound) reasons.push(`step size ${eta} exceeds the bound ${bound.toPrecision(4)} of (4.1)`);
+  if (N >= 2 && hasSmallPositive) {
+    const b = 1 / ((2 * N - 1) * ipow(alpha, 2 * N - 2));
+    if (eta > b) reasons.push(`step size ${eta} exceeds ${b.toPrecision(4)} of (4.5) for eigenvalues below α^N`);
+  }
+  if (N >= 2 && eigenvalues.length > 0 && Array.prototype.some.call(eigenvalues, (l: number) => l <= 0)) {
+    const b = 1 / (ipow(alpha, N - 2) * (aN - mostNegative));
+    if (eta > b) reasons.push(`step size ${eta} exceeds ${b.toPrecision(4)} of (4.6) for non-positive eigenvalues`);
+  }
+  return { met: reasons.length === 0, reasons };
+}

@@ -1,0 +1,67 @@
+import { driftSlope, flowTimeTo, ipow } from './flowTime';
+
+/** Certified bounds lower ≤ K(θ) ≤ upper on the first step at which x = w^N reaches θλ. */
+export interface StepCountBounds {
+  lower: number;
+  upper: number;
+}
+
+/** Relative slack for the quadrature and float64 rounding of τ (both ≲ 1e-12 relative). */
+const SLACK = 1e-9;
+
+/**
+ * Inflection point w* of f on [0, c], f′(w*) = 0: w*^N = (N−1)λ/(2N−1) (docs/theory.md (4.3)).
+ * f increases before it and decreases after it. N = 1: f decreases everywhere, w* = 0.
+ */
+export function inflection(lambda: number, depth: number): number {
+  return depth === 1 ? 0 : Math.pow(((depth - 1) * lambda) / (2 * depth - 1), 1 / depth);
+}
+
+/**
+ * M₊ = max f′ on [α, w*] (docs/theory.md (4.4)); f′ peaks at w_m^N = (N−2)λ/(2(2N−1)) for
+ * N ≥ 3 and at 0 for N = 2, so the maximum on [α, w*] is at max(α, w_m).
+ */
+export function maxDriftSlope(lambda: number, alpha: number, depth: number): number {
+  if (depth === 1) return 0;
+  const wm = depth === 2 ? 0 : Math.pow(((depth - 2) * lambda) / (2 * (2 * depth - 1)), 1 / depth);
+  return Math.max(0, driftSlope(Math.max(alpha, wm), lambda, depth));
+}
+
+/**
+ * Certified two-sided bounds on K(θ) for gradient descent from w(0) = α, λ > 0, 0 < θ < 1,
+ * under the step-size hypothesis (4.1) (Proposition 4.3). Each step advances the flow time
+ * τ by Δτ ∈ [η/(1 + ηM₊), η] while f increases (before w*) and Δτ ∈ [η, η/(1 − ηM₋)] after
+ * it, with M₋ = −f′(u_θ); counting how many steps can lie in each phase gives piecewise
+ * linear bounds L(k) ≤ τ(w_k) ≤ U(k), and K(θ) = min{k : τ(w_k) ≥ τ_θ}.
+ */
+export function stepCountBounds(lambda: number, alpha: number, depth: number, stepSize: number, theta: number): StepCountBounds {
+  const N = depth;
+  const eta = stepSize;
+  if (!(lambda > 0) || ipow(alpha, N) >= theta * lambda) return { lower: 0, upper: 0 };
+  const u = Math.pow(theta * lambda, 1 / N);
+  const tauTheta = flowTimeTo(u, lambda, alpha, N);
+  const wStar = inflection(lambda, N);
+  const tauStar = alpha < wStar ? flowTimeTo(Math.min(wStar, u), lambda, alpha, N) : 0;
+  const mPlus = alpha < wStar ? maxDriftSlope(lambda, alpha, N) : 0;
+  const mMinus = u > wStar ? Math.max(0, -driftSlope(u, lambda, N)) : 0;
+  if (!(eta * mMinus < 1)) return { lower: 0, upper: Infinity };
+
+  // Upper bound U(k) on τ(w_k), k < K: phase-1 steps advance at most η, later ones η/(1 − ηM₋);
+  // at least pMin steps lie wholly before w* when u > w*.
+  const slow = eta / (1 - eta * mMinus);
+  const pMin = u > wStar ? Math.max(0, Math.floor(tauStar / eta - 1 / (1 - eta * mMinus)) + 1) : Infinity;
+  const target = tauTheta * (1 - SLACK);
+  let lower: number;
+  if (pMin * eta >= target) lower = Math.ceil(target / eta);
+  else lower = Math.ceil(pMin + (target - pMin * eta) / slow);
+
+  // Lower bound L(k): phase-1 (and straddling) steps advance at least η/(1 + ηM₊), at most
+  // qMax of them; later steps at least η.
+  const fast = eta / (1 + eta * mPlus);
+  const qMax = Math.ceil((tauStar * (1 + eta * mPlus)) / eta);
+  const goal = tauTheta * (1 + SLACK);
+  let upper: number;
+  if (qMax * fast >= goal) upper = Math.ceil(goal / fast);
+  else upper = Math.ceil(qMax + (goal - qMax * fast) / eta);
+  return { lower: Math.max(0, lower), upper };
+}
