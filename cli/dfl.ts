@@ -8,6 +8,7 @@ import { findPreset, listPresets } from '../core/presets';
 import type { RunResult } from '../core/result';
 import { parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
+import { checkCommand } from './check';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
 
@@ -15,6 +16,7 @@ const USAGE = `usage:
   dfl run SPEC.json [--out RESULT.json] [--backend cpu|wasm]   run one experiment
   dfl run --preset NAME [--out DIR] [--backend cpu|wasm]      run a shipped preset (one result per member)
   dfl presets                                                  list the presets
+  dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
   dfl schema                                                   print the JSON Schema of experiment files`;
 
 /** Writes via a temporary file and a rename, so a crash never leaves half a result. */
@@ -111,6 +113,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'presets':
         return presetsCommand();
+      case 'check':
+        return await checkCommand(rest);
       case 'schema':
         return await schemaCommand();
       case undefined:

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
 import { identity, scale, zeros, type DenseMatrix } from '../linalg/dense';
 import { randomOrthogonal, singularValues } from '../linalg/decompositions';
+import { getHostBlas } from '../linalg/accelerator';
+import { HostFactorization, type HostProblem } from './kernels/hostMatrixPath';
 import { createRng } from '../random';
 import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
@@ -10,10 +12,6 @@ import type { RankReferences } from './reference';
 
 /** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
 export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
-
-function toTensor(m: DenseMatrix): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], 'float32');
-}
 
 /** Initial factors W_1(0) … W_N(0) in float64, from the init spec (docs/theory.md §1). */
 export function initialFactors(init: InitSpec, n: number, depth: number): DenseMatrix[] {
@@ -37,8 +35,38 @@ export function initialFactors(init: InitSpec, n: number, depth: number): DenseM
 }
 
 /**
+ * The problem's data in float32 on the host (docs/theory.md §1), generated from the spec's seeds
+ * in a fixed order so that both implementations of the matrix path see the same numbers.
+ */
+export function hostProblem(spec: ProblemSpec, target: Target): HostProblem {
+  const n = target.n;
+  const hat = Float32Array.from(target.matrix().data);
+  switch (spec.kind) {
+    case 'estimation':
+      return { kind: 'estimation', hat };
+    case 'completion': {
+      const rng = createRng(spec.seed);
+      const mask = new Float32Array(n * n);
+      for (let i = 0; i < mask.length; i++) mask[i] = rng.uniform() < spec.observed ? 1 : 0;
+      return { kind: 'completion', hat, mask };
+    }
+    case 'sensing': {
+      const m = spec.measurements;
+      if (m * n * n > MAX_SENSING_ENTRIES)
+        throw new InputError(`spec.problem.measurements: ${m} measurements of a ${n}×${n} matrix need ${m * n * n} operator entries (limit ${MAX_SENSING_ENTRIES})`);
+      // A(X)_i = ⟨A_i, X⟩/√m with i.i.d. N(0, 1) entries: rows of `operator` are vec(A_i)/√m.
+      const rng = createRng(spec.seed);
+      const operator = new Float32Array(m * n * n);
+      const s = 1 / Math.sqrt(m);
+      for (let i = 0; i < operator.length; i++) operator[i] = s * rng.gaussian();
+      return { kind: 'sensing', hat, operator, measurements: m };
+    }
+  }
+}
+
+/**
  * The residual's gradient with respect to the product, G = ∂L/∂W, and the loss, for the three
- * problems of docs/theory.md §1. Owns its tensors (target, mask, sensing operator).
+ * problems of docs/theory.md §1, as tfjs ops. Owns its tensors (target, mask, sensing operator).
  */
 interface Problem {
   gradient(w: tf.Tensor2D): tf.Tensor2D;
@@ -46,10 +74,9 @@ interface Problem {
   dispose(): void;
 }
 
-function makeProblem(spec: ProblemSpec, target: Target): Problem {
-  const n = target.n;
-  const hat = toTensor(target.matrix());
-  switch (spec.kind) {
+function makeProblem(data: HostProblem, n: number): Problem {
+  const hat = tf.tensor2d(data.hat, [n, n], 'float32');
+  switch (data.kind) {
     case 'estimation':
       return {
         gradient: (w) => tf.sub(w, hat),
@@ -57,10 +84,7 @@ function makeProblem(spec: ProblemSpec, target: Target): Problem {
         dispose: () => hat.dispose(),
       };
     case 'completion': {
-      const rng = createRng(spec.seed);
-      const maskValues = new Float32Array(n * n);
-      for (let i = 0; i < maskValues.length; i++) maskValues[i] = rng.uniform() < spec.observed ? 1 : 0;
-      const mask = tf.tensor2d(maskValues, [n, n]);
+      const mask = tf.tensor2d(data.mask, [n, n], 'float32');
       return {
         gradient: (w) => tf.mul(mask, tf.sub(w, hat)),
         loss: (w) => tf.mul(0.5, tf.sum(tf.square(tf.mul(mask, tf.sub(w, hat))))),
@@ -68,15 +92,8 @@ function makeProblem(spec: ProblemSpec, target: Target): Problem {
       };
     }
     case 'sensing': {
-      const m = spec.measurements;
-      if (m * n * n > MAX_SENSING_ENTRIES)
-        throw new InputError(`spec.problem.measurements: ${m} measurements of a ${n}×${n} matrix need ${m * n * n} operator entries (limit ${MAX_SENSING_ENTRIES})`);
-      // A(X)_i = ⟨A_i, X⟩/√m with i.i.d. N(0, 1) entries: rows of `a` are vec(A_i)/√m.
-      const rng = createRng(spec.seed);
-      const values = new Float32Array(m * n * n);
-      const s = 1 / Math.sqrt(m);
-      for (let i = 0; i < values.length; i++) values[i] = s * rng.gaussian();
-      const a = tf.tensor2d(values, [m, n * n]);
+      const m = data.measurements;
+      const a = tf.tensor2d(data.operator, [m, n * n], 'float32');
       const y = tf.tidy(() => tf.matMul(a, tf.reshape(hat, [n * n, 1])));
       hat.dispose();
       const residual = (w: tf.Tensor2D) => tf.sub(tf.matMul(a, tf.reshape(w, [n * n, 1])), y);
@@ -90,20 +107,28 @@ function makeProblem(spec: ProblemSpec, target: Target): Problem {
 }
 
 /**
- * The matrix path: full gradient descent on the N factors with tfjs-core ops, on whichever
- * backend is active (webgl in the webview, wasm or cpu in Node), float32.
+ * The matrix path: full gradient descent on the N factors in float32, either with tfjs-core ops
+ * on whichever backend is active (webgl in the webview, wasm or cpu in Node), or, where Node code
+ * registered a native BLAS (the command line's `native` backend, core/linalg/accelerator.ts), on
+ * host arrays with that BLAS (./kernels/hostMatrixPath.ts). `backend` says which.
  *
  * One step (docs/theory.md (1.2)): prefix products P_j = W_j ⋯ W_1, the product's gradient
- * G, then B_N = G, B_j = W_{j+1}ᵀ B_{j+1}, and ∇_{W_j} L = B_j P_{j−1}ᵀ: about 3N matrix
- * products, all inside one tf.tidy, the old factors disposed after the new ones exist.
+ * G, then B_N = G, B_j = W_{j+1}ᵀ B_{j+1}, and ∇_{W_j} L = B_j P_{j−1}ᵀ: 3N − 2 matrix products,
+ * all inside one tf.tidy, the old factors disposed after the new ones exist. The prefix products
+ * computed for `loss`, `product` or `observe` are kept until the next step and reused by it, so a
+ * loss read between chunks costs no extra matrix product. Nothing is read back to the host
+ * except by `loss`, `product` and `observe`.
  */
 export class MatrixDynamics implements Dynamics {
   readonly path = 'matrix' as const;
   readonly backend: string;
   readonly precision = 'float32' as const;
-  private factors: tf.Tensor2D[];
-  private readonly problem: Problem;
-  private readonly stepSize: tf.Scalar;
+  private factors: tf.Tensor2D[] = [];
+  /** P_1 … P_{N−1} of the current factors (tfjs path), or null when stale. */
+  private prefixCache: tf.Tensor2D[] | null = null;
+  private readonly problem?: Problem;
+  private readonly stepSize?: tf.Scalar;
+  private readonly host?: HostFactorization;
 
   constructor(
     private readonly target: Target,
@@ -113,53 +138,80 @@ export class MatrixDynamics implements Dynamics {
     private readonly depth: number,
     stepSize: number,
   ) {
-    this.backend = tf.getBackend();
-    this.factors = initialFactors(init, target.n, depth).map(toTensor);
-    this.problem = makeProblem(problem, target);
-    this.stepSize = tf.scalar(stepSize, 'float32');
+    const n = target.n;
+    const blas = getHostBlas();
+    const data = hostProblem(problem, target);
+    const initial = initialFactors(init, n, depth).map((f) => Float32Array.from(f.data));
+    if (blas) {
+      this.backend = 'native';
+      this.host = new HostFactorization(blas, initial, n, data, stepSize);
+    } else {
+      this.backend = tf.getBackend();
+      this.factors = initial.map((f) => tf.tensor2d(f, [n, n], 'float32'));
+      this.problem = makeProblem(data, n);
+      this.stepSize = tf.scalar(stepSize, 'float32');
+    }
   }
 
-  private productTensor(factors: tf.Tensor2D[]): tf.Tensor2D {
-    let p = factors[0];
-    for (let j = 1; j < factors.length; j++) p = tf.matMul(factors[j], p);
-    return p;
+  /** [P_0 = W_1, P_1, …, P_{N−1}] of the current factors (tfjs path); cached until the next step. */
+  private prefixes(): tf.Tensor2D[] {
+    if (!this.prefixCache) {
+      const f = this.factors;
+      this.prefixCache = f.length < 2 ? [] : tf.tidy(() => {
+        const out: tf.Tensor2D[] = [];
+        let p = f[0];
+        for (let j = 1; j < f.length; j++) out.push((p = tf.matMul(f[j], p)));
+        return out;
+      });
+    }
+    return [this.factors[0], ...this.prefixCache];
+  }
+
+  private dropPrefixCache(): void {
+    if (this.prefixCache) tf.dispose(this.prefixCache);
+    this.prefixCache = null;
   }
 
   advance(count: number): void {
+    if (this.host) {
+      this.host.advance(count);
+      return;
+    }
+    const problem = this.problem!;
+    const eta = this.stepSize!;
     for (let k = 0; k < count; k++) {
       const old = this.factors;
+      const prefix = this.prefixes();
       this.factors = tf.tidy(() => {
         const N = old.length;
-        const prefix: tf.Tensor2D[] = [old[0]];
-        for (let j = 1; j < N; j++) prefix.push(tf.matMul(old[j], prefix[j - 1]));
-        let b = this.problem.gradient(prefix[N - 1]);
+        let b = problem.gradient(prefix[N - 1]);
         const next: tf.Tensor2D[] = new Array(N);
         for (let j = N - 1; j >= 0; j--) {
           const grad = j === 0 ? b : tf.matMul(b, prefix[j - 1], false, true);
-          next[j] = tf.sub(old[j], tf.mul(this.stepSize, grad));
+          next[j] = tf.sub(old[j], tf.mul(eta, grad));
           if (j > 0) b = tf.matMul(old[j], b, true, false);
         }
         return next;
       });
+      this.dropPrefixCache();
       tf.dispose(old);
     }
   }
 
   loss(): number {
-    const loss = tf.tidy(() => this.problem.loss(this.productTensor(this.factors)));
-    const value = loss.dataSync()[0];
-    loss.dispose();
-    return value;
+    if (this.host) return this.host.loss();
+    const prefix = this.prefixes();
+    const lossTensor = tf.tidy(() => this.problem!.loss(prefix[prefix.length - 1]));
+    const loss = lossTensor.dataSync()[0];
+    lossTensor.dispose();
+    return loss;
   }
 
   product(): DenseMatrix {
     const n = this.target.n;
-    // Read back inside the tidy: for N = 1 the product is the factor itself, not a copy.
-    let data = new Float64Array(0);
-    tf.tidy(() => {
-      data = Float64Array.from(this.productTensor(this.factors).dataSync());
-    });
-    return { rows: n, cols: n, data };
+    if (this.host) return { rows: n, cols: n, data: Float64Array.from(this.host.product()) };
+    const prefix = this.prefixes();
+    return { rows: n, cols: n, data: Float64Array.from(prefix[prefix.length - 1].dataSync()) };
   }
 
   observe(): Observation {
@@ -198,9 +250,10 @@ export class MatrixDynamics implements Dynamics {
   }
 
   dispose(): void {
+    this.dropPrefixCache();
     tf.dispose(this.factors);
     this.factors = [];
-    this.problem.dispose();
-    this.stepSize.dispose();
+    this.problem?.dispose();
+    this.stepSize?.dispose();
   }
 }

@@ -2,9 +2,13 @@ import { EigenvalueDecomposition, Matrix, QrDecomposition, SingularValueDecompos
 import type { DenseMatrix } from './dense';
 import { zeros } from './dense';
 import type { Rng } from '../random';
+import { getHostSingularValues } from './accelerator';
+import { householderSingularValues } from './singularValues';
 
-// ml-matrix is the float64 linear algebra of core: well kept, pure JS (runs in Node and in the
-// webview), and fast enough at the sizes the Lab logs (see docs/performance.md for the numbers).
+// ml-matrix is the float64 linear algebra of core for the one-off decompositions (targets,
+// references): well kept, pure JS (runs in Node and in the webview). The per-logged-step
+// singular values have their own faster routine (./singularValues.ts, or LAPACK where the native
+// module is loaded); see docs/performance.md for the numbers.
 
 function toMl(a: DenseMatrix): Matrix {
   const m = new Matrix(a.rows, a.cols);
@@ -18,8 +22,28 @@ function fromMl(m: Matrix): DenseMatrix {
   return out;
 }
 
-/** Singular values of a matrix, descending, in float64. */
+/**
+ * Singular values of a matrix, descending, in float64. Backward stable whichever routine runs
+ * (LAPACK dgesdd through the native module when registered, else Householder bidiagonalization
+ * and bidiagonal QR in TypeScript): each value is within a small multiple of n·2⁻⁵³·σ₁ of the
+ * exact one, independently of the conditioning. Non-finite entries give NaN values.
+ */
 export function singularValues(a: DenseMatrix): Float64Array {
+  const k = Math.min(a.rows, a.cols);
+  if (k === 0) return new Float64Array(0);
+  const host = getHostSingularValues();
+  if (host) {
+    let finite = true;
+    for (let i = 0; i < a.data.length && finite; i++) finite = Number.isFinite(a.data[i]);
+    if (!finite) return new Float64Array(k).fill(NaN);
+    const out = new Float64Array(k);
+    if (host.singularValues(Float64Array.from(a.data), a.rows, a.cols, out)) return out.sort().reverse();
+  }
+  return householderSingularValues(a.data, a.rows, a.cols);
+}
+
+/** The previous routine (ml-matrix's full SVD, values only): kept as the reference of the tests and benchmarks. */
+export function singularValuesMl(a: DenseMatrix): Float64Array {
   if (a.rows === 0 || a.cols === 0) return new Float64Array(0);
   const svd = new SingularValueDecomposition(toMl(a), { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: true });
   return Float64Array.from(svd.diagonal).sort().reverse();

@@ -6,21 +6,34 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../errors';
 import type { TargetSources } from '../targets/target';
+import { setHostBlas, setHostSingularValues } from '../linalg/accelerator';
+import { loadNative, nativeAccelerators, nativeUnavailableReason } from '../../native/loader';
 
 // Node-only adapters shared by the CLI, the extension host and the tests. The webview never
 // imports this file.
 
 const require_ = createRequire(__filename);
 
-export type NodeBackend = 'cpu' | 'wasm';
-export const NODE_BACKENDS: readonly NodeBackend[] = ['wasm', 'cpu'];
-/** wasm (SIMD) is about 3.5× cpu for the GD loop on this machine (docs/performance.md). */
-export const DEFAULT_NODE_BACKEND: NodeBackend = 'wasm';
+export type NodeBackend = 'native' | 'wasm' | 'cpu';
+// The optional native module (native/: OpenBLAS through Node-API, built at install where it can
+// be). Where loaded, LAPACK computes the logged singular values whichever backend runs.
+const nativeModule = loadNative();
+const accelerators = nativeModule ? nativeAccelerators(nativeModule) : null;
+if (accelerators?.singularValues) setHostSingularValues(accelerators.singularValues);
+/** Fastest first (docs/performance.md): native (BLAS) ≫ wasm (SIMD, ~3.5× cpu) > cpu. */
+export const NODE_BACKENDS: readonly NodeBackend[] = accelerators ? ['native', 'wasm', 'cpu'] : ['wasm', 'cpu'];
+export const DEFAULT_NODE_BACKEND: NodeBackend = NODE_BACKENDS[0];
 
 let wasmReady = false;
 
-/** Activates a tfjs backend in Node; wasm is loaded from the installed package's dist/ folder. */
-export async function useNodeBackend(name: NodeBackend): Promise<void> {
+/**
+ * Activates a backend in Node: a tfjs backend (wasm is loaded from the installed package's dist/
+ * folder), or `native`, which runs the matrix path on the native BLAS (tfjs stays on wasm).
+ */
+export async function useNodeBackend(backend: NodeBackend): Promise<void> {
+  if (backend === 'native' && !accelerators) throw new InputError(`backend "native" is not available: ${nativeUnavailableReason()}`);
+  setHostBlas(backend === 'native' ? accelerators!.blas : null);
+  const name = backend === 'native' ? 'wasm' : backend;
   tf.enableProdMode();
   if (name === 'wasm' && !wasmReady) {
     const dist = path.dirname(require_.resolve('@tensorflow/tfjs-backend-wasm/package.json'));

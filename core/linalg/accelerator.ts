@@ -1,0 +1,38 @@
+// Optional host accelerators, registered by Node code (core/platform/node.ts loads the native
+// module of native/); the webview registers none. Core never imports a native module itself, so
+// every bundle stays pure TypeScript and falls back to tfjs and the TypeScript routines.
+
+/** Row-major float32 BLAS on host memory, for the matrix path on the command line. */
+export interface HostBlas {
+  /** Human-readable description (library and threads), for reports. */
+  readonly description: string;
+  /** C = alpha·op(A)·op(B) + beta·C; A is m×k after op, B is k×n after op, C is m×n. */
+  sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
+  /** y = alpha·op(A)·x + beta·y with A stored m×n. */
+  sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
+}
+
+/** A float64 singular value routine (LAPACK): overwrites `a` (row-major m×n), writes min(m, n) values. */
+export interface HostSingularValues {
+  readonly description: string;
+  /** Returns false when it could not run (then the TypeScript routine is used). */
+  singularValues(a: Float64Array, m: number, n: number, out: Float64Array): boolean;
+}
+
+let blas: HostBlas | null = null;
+let svd: HostSingularValues | null = null;
+
+/** The BLAS the matrix path uses instead of tfjs; null: tfjs on the active backend. */
+export function setHostBlas(b: HostBlas | null): void {
+  blas = b;
+}
+export function getHostBlas(): HostBlas | null {
+  return blas;
+}
+
+export function setHostSingularValues(s: HostSingularValues | null): void {
+  svd = s;
+}
+export function getHostSingularValues(): HostSingularValues | null {
+  return svd;
+}

@@ -1,0 +1,39 @@
+import { advanceSpectral, productEigenvalues } from '../core/engine/spectralPath';
+import { entropyRank } from '../core/rank/effectiveRank';
+import type { ExperimentSpec } from '../core/spec/schema';
+import { specEigenvalues } from '../core/theory/predictPlateaus';
+
+/** Every step of the exact spectral recursion of a spectrum spec, float64. */
+export interface SpectralTrajectory {
+  lambda: Float64Array;
+  /** Entropy effective rank of W(k), k = 0…steps (until divergence). */
+  erank: Float64Array;
+  /** Last simulated step (< spec.steps when the run diverged). */
+  lastStep: number;
+  diverged: boolean;
+}
+
+/**
+ * Runs the recursion one step at a time, calling `visit(k, w, x)` with the factor and product
+ * eigenvalues at every step (components in descending order of λ).
+ */
+export function simulateSpectral(spec: ExperimentSpec, visit?: (k: number, w: Float64Array, x: Float64Array) => void): SpectralTrajectory {
+  const lambda = specEigenvalues(spec)!;
+  const w = new Float64Array(lambda.length).fill(spec.init.alpha);
+  const erank = new Float64Array(spec.steps + 1);
+  let lastStep = spec.steps;
+  let diverged = false;
+  for (let k = 0; k <= spec.steps; k++) {
+    if (k > 0) advanceSpectral(w, lambda, spec.stepSize, spec.depth, 1);
+    const x = productEigenvalues(w, spec.depth);
+    const sigma = Float64Array.from(x, Math.abs);
+    if (!sigma.every(Number.isFinite) || sigma.some((s) => s > 1e12)) {
+      lastStep = k - 1;
+      diverged = true;
+      break;
+    }
+    erank[k] = entropyRank(sigma);
+    visit?.(k, w, x);
+  }
+  return { lambda, erank: erank.subarray(0, lastStep + 1), lastStep, diverged };
+}
