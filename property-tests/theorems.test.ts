@@ -5,7 +5,7 @@ import { formatReport, runProperty } from './runner';
 
 /** CI settings: a fixed seed and run counts that keep the whole suite within a few minutes. */
 const SEED = 20261123;
-const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'matrix-path-float32': 12 };
+const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'matrix-path-float32': 12, 'plateau-erank': 100 };
 
 beforeAll(() => useNodeBackend('wasm'));
 

@@ -12,24 +12,39 @@ export function matmulRoundingConstant(n: number, u = FLOAT32_UNIT_ROUNDOFF): nu
   return (n * n * u) / (1 - n * u);
 }
 
+/** The derived tolerance and how far the first-order model behind it holds. */
+export interface MatrixPathTolerance {
+  /** Absolute tolerance on every singular value, per requested step. */
+  tolerance: number[];
+  /**
+   * Last step at which the model is valid: the bounds B_i on all factor perturbations stays below
+   * α/10. Beyond it rounding has been amplified out of the linear regime, typically by the saddle
+   * of a non-positive eigenvalue (docs/theory.md Remark 7.3), and no tolerance is claimed.
+   */
+  validThrough: number;
+}
+
 /**
  * Absolute tolerance on each singular value of the float32 matrix path against the exact
  * float64 spectral path, at each of the given steps (docs/theory.md §7, Proposition 7.2).
  *
- * First-order propagation of rounding: along the exact trajectory, the local error of one step
- * in spectral norm is bounded by (7.3), and a perturbation of component i is carried from one
- * step to the next by the linearized map |1 + η f′(w_i)| (7.4); the product's eigenvalue moves
- * by N|w_i|^{N−1} times the factor perturbation. Sorting is 1-Lipschitz in the max norm, so the
- * tolerance for every sorted singular value is the maximum over components.
+ * Along the exact trajectory, the local rounding error of one step in spectral norm is bounded
+ * by (7.3). The mean perturbation of component i over the N factors is carried by the
+ * linearized scalar map |1 + ηf′(w_i)| (7.4) and moves the product eigenvalue by N|w_i|^{N−1}
+ * times itself; all other perturbation modes (imbalance between factors, off-diagonal entries)
+ * are bounded by B_i, amplified per step by the largest of |1 + ηf′|, 1 + η|w^{N−2}(w^N − λ)| and
+ * 1 + η(N−1)·max(w^N − λ)₊·‖W_j‖^{N−2} (7.7), and move the product by at most
+ * (|w| + B_i)^N − |w|^N − N|w|^{N−1}B_i (7.6). Sorting is 1-Lipschitz
+ * in the max norm, so every sorted singular value gets the maximum over components.
  *
- * Valid for identity init, a symmetric target, the estimation problem, on steps before any
- * divergence; it is a first-order bound (second-order terms are O(u²) relative).
+ * For identity init, a symmetric target and the estimation problem.
  */
-export function matrixPathTolerance(spec: ExperimentSpec, eigenvalues: ArrayLike<number>, steps: readonly number[]): number[] {
+export function matrixPathTolerance(spec: ExperimentSpec, eigenvalues: ArrayLike<number>, steps: readonly number[]): MatrixPathTolerance {
   if (spec.init.kind !== 'identity') throw new Error('matrixPathTolerance needs identity init');
   const N = spec.depth;
   const eta = spec.stepSize;
   const n = spec.n;
+  const alpha = spec.init.alpha;
   const u = FLOAT32_UNIT_ROUNDOFF;
   const mu = matmulRoundingConstant(n, u);
   const lambda = Float64Array.from(eigenvalues);
@@ -40,9 +55,11 @@ export function matrixPathTolerance(spec: ExperimentSpec, eigenvalues: ArrayLike
     lambdaNorm += l * l;
   }
   lambdaNorm = Math.sqrt(lambdaNorm);
-  const w = new Float64Array(lambda.length).fill(spec.init.alpha);
-  // D_i: bound on the perturbation of component i of every factor; starts at the rounding of α.
-  const D = new Float64Array(lambda.length).fill(u * spec.init.alpha);
+  const w = new Float64Array(lambda.length).fill(alpha);
+  // D_i: mean perturbation of component i over the factors; B_i: its other modes.
+  const D = new Float64Array(lambda.length).fill(u * alpha);
+  const B = new Float64Array(lambda.length).fill(u * alpha);
+  let validThrough = -1;
   const out: number[] = [];
   const pow = (x: number, k: number) => {
     let p = 1;
@@ -52,15 +69,16 @@ export function matrixPathTolerance(spec: ExperimentSpec, eigenvalues: ArrayLike
   const tolerance = () => {
     let t = 0;
     for (let i = 0; i < w.length; i++) {
-      const x = pow(w[i], N);
-      // Product eigenvalue: N|w|^{N−1}·D, plus the float32 read-back of x itself.
-      t = Math.max(t, N * pow(Math.abs(w[i]), N - 1) * D[i] + u * Math.abs(x));
+      const a = Math.abs(w[i]);
+      const nonlinear = Math.max(0, pow(a + B[i], N) - pow(a, N) - N * pow(a, N - 1) * B[i]);
+      t = Math.max(t, N * pow(a, N - 1) * D[i] + nonlinear + u * pow(a, N));
     }
     return t;
   };
   let next = 0;
   const last = steps.length > 0 ? steps[steps.length - 1] : 0;
   for (let k = 0; k <= last; k++) {
+    if (B.every((b) => b <= 0.1 * alpha)) validThrough = k;
     while (next < steps.length && steps[next] === k) {
       out.push(tolerance());
       next++;
@@ -79,18 +97,26 @@ export function matrixPathTolerance(spec: ExperimentSpec, eigenvalues: ArrayLike
     const deltaG = (N - 1) * mu * pow(a, N) + u * (pow(a, N) + lambdaMax) + u * lambdaNorm;
     const deltaGrad = aN1 * ((N - 1) * mu * rho + deltaG);
     const local = eta * deltaGrad + u * Math.sqrt(n) * (a + eta * aN1 * rho);
+    // Modes that mix components grow through the residual part of the Hessian, Σ r_l ∇²Φ_l,
+    // where a component sits above its target (r_l > 0: λ ≤ 0, or 0 < λ < α^N) (7.7).
+    let above = 0;
+    for (let i = 0; i < w.length; i++) above = Math.max(above, pow(w[i], N) - lambda[i]);
+    const mixing = 1 + (N >= 2 ? eta * (N - 1) * above * pow(a, N - 2) : 0);
     for (let i = 0; i < w.length; i++) {
       const wi = w[i];
       const li = lambda[i];
       const wN2 = N >= 2 ? pow(wi, N - 2) : 0;
-      const xi = wN2 * wi * wi; // w^N for N ≥ 2
+      const xi = N >= 2 ? wN2 * wi * wi : wi;
       // f′(w) = (N−1) w^{N−2} (λ − w^N) − N w^{2N−2}; for N = 1, f′ = −1.
       const fPrime = N === 1 ? -1 : (N - 1) * wN2 * (li - xi) - N * wN2 * wN2 * wi * wi;
-      D[i] = Math.abs(1 + eta * fPrime) * D[i] + local;
+      const symmetric = Math.abs(1 + eta * fPrime);
+      D[i] = symmetric * D[i] + local;
+      // Imbalance modes: 1 + ηw^{N−2}(w^N − λ), above 1 where the component sits above its target.
+      B[i] = Math.max(mixing, symmetric, N >= 2 ? 1 + eta * Math.abs(wN2 * (xi - li)) : 1) * B[i] + local;
       const p = pow(wi, N - 1);
       w[i] = wi + eta * p * (li - p * wi);
     }
   }
   while (out.length < steps.length) out.push(tolerance());
-  return out;
+  return { tolerance: out, validThrough };
 }

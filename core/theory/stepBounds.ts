@@ -8,6 +8,8 @@ export interface StepCountBounds {
 
 /** Relative slack for the quadrature and float64 rounding of τ (both ≲ 1e-12 relative). */
 const SLACK = 1e-9;
+/** Relative float64 rounding of x = α^N and of θλ. */
+const ROUNDING = 1e-12;
 
 /**
  * Inflection point w* of f on [0, c], f′(w*) = 0: w*^N = (N−1)λ/(2N−1) (docs/theory.md (4.3)).
@@ -37,7 +39,11 @@ export function maxDriftSlope(lambda: number, alpha: number, depth: number): num
 export function stepCountBounds(lambda: number, alpha: number, depth: number, stepSize: number, theta: number): StepCountBounds {
   const N = depth;
   const eta = stepSize;
-  if (!(lambda > 0) || ipow(alpha, N) >= theta * lambda) return { lower: 0, upper: 0 };
+  if (!(lambda > 0)) return { lower: 0, upper: 0 };
+  // Within float64 rounding of the threshold at the start, step 0 or 1 may be the first.
+  const start = ipow(alpha, N);
+  if (start >= theta * lambda * (1 + ROUNDING)) return { lower: 0, upper: 0 };
+  if (start >= theta * lambda * (1 - ROUNDING)) return { lower: 0, upper: 1 };
   const u = Math.pow(theta * lambda, 1 / N);
   const tauTheta = flowTimeTo(u, lambda, alpha, N);
   const wStar = inflection(lambda, N);

@@ -35,7 +35,8 @@ export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrar
       negatives: fc.array(fc.double({ min: -5, max: -0.1, noNaN: true }), { maxLength: 3 }),
       logProductInit: fc.double({ min: -4, max: -1, noNaN: true }),
       stepRatio: fc.double({ min: 0.1, max: 1, noNaN: true }),
-      breaks: fc.integer({ min: 0, max: 999 }),
+      // Weighted choice, not a biased number: fast-check skews integers towards small values.
+      breaks: breakProbability > 0 ? fc.oneof({ weight: Math.round(1000 * breakProbability), arbitrary: fc.constant(true) }, { weight: 1000 - Math.round(1000 * breakProbability), arbitrary: fc.constant(false) }) : fc.constant(false),
       breakRatio: fc.double({ min: 1.05, max: 2.5, noNaN: true }),
       epsilon: fc.constantFrom(0.05, 0.1, 0.2),
       seed: fc.integer({ min: 0, max: 1000 }),
@@ -51,7 +52,7 @@ export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrar
       let bound = stepSizeBound(c.top, N);
       const mostNegative = Math.min(0, ...eigenvalues, eigenvalues.length < c.n ? 0 : 0);
       if (N >= 2) bound = Math.min(bound, 1 / (ipow(alpha, N - 2) * (ipow(alpha, N) - mostNegative)));
-      const stepSize = bound * (c.breaks < 1000 * breakProbability ? c.breakRatio : c.stepRatio);
+      const stepSize = bound * (c.breaks ? c.breakRatio : c.stepRatio);
       const smallest = positives[positives.length - 1];
       const learn = stepCountBounds(smallest, alpha, N, Math.min(stepSize, bound), 0.999).upper;
       const steps = Math.max(10, Math.min(maxSteps, Math.ceil(1.3 * (Number.isFinite(learn) ? learn : maxSteps))));

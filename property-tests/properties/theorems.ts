@@ -57,14 +57,16 @@ export const matrixPathWithinTolerance: TheoryProperty = {
   name: 'matrix-path-float32',
   claim: 'The float32 matrix path stays within the derived tolerance of the exact path (Proposition 7.2)',
   arbitrary: () => theorySpec({ maxN: 16, maxDepth: 4, maxSteps: 400, breakProbability: 0 }),
-  async check(spec) {
+  async check(spec, { record }) {
     if (!hypothesesMet(spec)) return 'hypothesis-not-met';
     const short = { ...spec, steps: Math.min(spec.steps, 400), log: { points: 30, scale: 'log' as const } };
     const exact = await runExperiment(short);
     const float32 = await runExperiment({ ...short, engine: 'matrix' });
-    const tolerance = matrixPathTolerance(short, specEigenvalues(short)!, exact.steps);
+    const { tolerance, validThrough } = matrixPathTolerance(short, specEigenvalues(short)!, exact.steps);
+    if (validThrough < short.steps) record('validFraction', validThrough / short.steps);
     exact.singularValues.forEach((row, t) =>
       row.forEach((s, i) => {
+        if (exact.steps[t] > validThrough) return;
         const err = Math.abs(s - float32.singularValues[t][i]);
         if (!(err <= tolerance[t])) fail(`step ${exact.steps[t]}, σ_${i + 1}: |${s} − ${float32.singularValues[t][i]}| = ${err} > tolerance ${tolerance[t]}`);
       }),

@@ -10,17 +10,31 @@ import { spectrumSpec } from '../../helpers/specs';
 describe.each(nodeBackends)('matrix path on %s', (backend) => {
   it('matches the exact spectral path within the derived float32 tolerance', () =>
     withBackend(backend, async () => {
-      const spec = spectrumSpec({ n: 12, depth: 3, eigenvalues: [4, 2, 1, -1], stepSize: 0.01, steps: 800, log: { points: 40 } });
+      const spec = spectrumSpec({ n: 12, depth: 3, eigenvalues: [4, 2, 1, 0.5], stepSize: 0.01, steps: 800, log: { points: 40 } });
       const exact = await runExperiment(spec);
       const float32 = await runExperiment({ ...spec, engine: 'matrix' });
       expect(float32.engine).toEqual({ path: 'matrix', backend, precision: 'float32' });
       expect(float32.steps).toEqual(exact.steps);
-      const tolerance = matrixPathTolerance(spec, buildTarget(spec).eigenvalues!, exact.steps);
+      const { tolerance, validThrough } = matrixPathTolerance(spec, buildTarget(spec).eigenvalues!, exact.steps);
+      expect(validThrough).toBe(spec.steps);
       exact.singularValues.forEach((row, t) =>
         row.forEach((s, i) => expect(Math.abs(s - float32.singularValues[t][i])).toBeLessThanOrEqual(tolerance[t])),
       );
       // The tolerance is not vacuous: it stays far below the values it guards.
       expect(Math.max(...tolerance)).toBeLessThan(1e-2 * 4);
+    }));
+
+  it('with a negative eigenvalue, matches within the tolerance while its model is valid', () =>
+    withBackend(backend, async () => {
+      const spec = spectrumSpec({ n: 12, depth: 3, eigenvalues: [4, 2, 1, -1], stepSize: 0.01, steps: 800, log: { points: 40 } });
+      const exact = await runExperiment(spec);
+      const float32 = await runExperiment({ ...spec, engine: 'matrix' });
+      const { tolerance, validThrough } = matrixPathTolerance(spec, buildTarget(spec).eigenvalues!, exact.steps);
+      expect(validThrough).toBeGreaterThan(100);
+      const checked = exact.steps.filter((k) => k <= validThrough).length;
+      expect(checked).toBeGreaterThan(20);
+      for (let t = 0; t < checked; t++)
+        exact.singularValues[t].forEach((s, i) => expect(Math.abs(s - float32.singularValues[t][i])).toBeLessThanOrEqual(tolerance[t]));
     }));
 
   it.each([
@@ -93,5 +107,16 @@ describe('runExperiment', () => {
     expect(() => selectPath(forced, buildTarget(forced))).toThrow(InputError);
     const huge = spectrumSpec({ n: 5000, engine: 'matrix' });
     expect(() => selectPath(huge, buildTarget(huge))).toThrow(/too large for the matrix path/);
+  });
+});
+
+describe('float32 tolerance model', () => {
+  it('declares itself invalid where a negative eigenvalue makes the balanced path a saddle', () => {
+    // λ = −5 makes the imbalance modes grow by 1 + ηw^{N−2}(w^N + 5) per step (Remark 7.3).
+    const spec = spectrumSpec({ n: 7, depth: 4, eigenvalues: [1, 0.98, 0.2, -5], init: { kind: 'identity', alpha: 0.56 }, stepSize: 0.25, steps: 108 });
+    const { validThrough } = matrixPathTolerance(spec, buildTarget(spec).eigenvalues!, [0, 108]);
+    expect(validThrough).toBeLessThan(108);
+    const tame = spectrumSpec({ n: 7, depth: 4, eigenvalues: [1, 0.98, 0.2], init: { kind: 'identity', alpha: 0.56 }, stepSize: 0.25, steps: 108 });
+    expect(matrixPathTolerance(tame, buildTarget(tame).eigenvalues!, [0, 108]).validThrough).toBe(108);
   });
 });
