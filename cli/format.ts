@@ -7,6 +7,9 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Ranks always listed in the summary; later ones only with a plateau. */
+const MAX_PLAIN_ROWS = 6;
+
 const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(4).replace(/\.?0+$/, '') : String(x));
 
 /**
@@ -23,6 +26,8 @@ export function summarize(result: RunResult, label = ''): string {
     const L = i + 1;
     const pred = predicted.plateaus.find((p) => p.L === L);
     const runs = measured.plateaus.filter((p) => p.L === L);
+    // Past the first few ranks, only rows that have something to show.
+    if (L > MAX_PLAIN_ROWS && !pred && runs.length === 0) return;
     const containing = pred && runs.find((m) => m.start <= pred.start && pred.end <= m.end);
     const best = containing ?? runs.reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
     const tight = pred && best ? (pred.end - pred.start + 1) / (best.end - best.start + 1) : undefined;

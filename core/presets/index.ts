@@ -1,7 +1,11 @@
 import { InputError } from '../errors';
 import { parseSpec } from '../spec/parseSpec';
 import type { ExperimentSpec } from '../spec/schema';
+import denoiseEarlyStopping from './denoise-early-stopping.json';
 import paperIdentityDepths from './paper-identity-depths.json';
+import paperMnistDepths from './paper-mnist-depths.json';
+import paperRandomInitScale from './paper-random-init-scale.json';
+import paperSensing from './paper-sensing.json';
 
 /** A shipped experiment: one spec or a sweep of specs compared on one plot. */
 export interface Preset {
@@ -19,7 +23,7 @@ interface PresetFile {
   specs: unknown[];
 }
 
-const files: PresetFile[] = [paperIdentityDepths];
+const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping];
 
 /** The shipped presets, validated like any user spec. */
 export function listPresets(): Preset[] {
