@@ -39,13 +39,19 @@ export interface MatrixPathTolerance {
  *
  * For identity init, a symmetric target and the estimation problem.
  */
-export function matrixPathTolerance(spec: ExperimentSpec, eigenvalues: ArrayLike<number>, steps: readonly number[]): MatrixPathTolerance {
+export function matrixPathTolerance(
+  spec: ExperimentSpec,
+  eigenvalues: ArrayLike<number>,
+  steps: readonly number[],
+  /** Unit roundoff of the arithmetic: float32 by default, 2⁻⁵³ for float64 full-matrix GD. */
+  unitRoundoff = FLOAT32_UNIT_ROUNDOFF,
+): MatrixPathTolerance {
   if (spec.init.kind !== 'identity') throw new Error('matrixPathTolerance needs identity init');
   const N = spec.depth;
   const eta = spec.stepSize;
   const n = spec.n;
   const alpha = spec.init.alpha;
-  const u = FLOAT32_UNIT_ROUNDOFF;
+  const u = unitRoundoff;
   const mu = matmulRoundingConstant(n, u);
   const lambda = Float64Array.from(eigenvalues);
   let lambdaMax = 0;

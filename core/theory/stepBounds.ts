@@ -1,4 +1,4 @@
-import { driftSlope, flowTimeTo, ipow } from './flowTime';
+import { drift, driftSlope, flowTimeTo, ipow } from './flowTime';
 
 /** Certified bounds lower ≤ K(θ) ≤ upper on the first step at which x = w^N reaches θλ. */
 export interface StepCountBounds {
@@ -61,13 +61,40 @@ export function stepCountBounds(lambda: number, alpha: number, depth: number, st
   if (pMin * eta >= target) lower = Math.ceil(target / eta);
   else lower = Math.ceil(pMin + (target - pMin * eta) / slow);
 
-  // Lower bound L(k): phase-1 (and straddling) steps advance at least η/(1 + ηM₊), at most
-  // qMax of them; later steps at least η.
-  const fast = eta / (1 + eta * mPlus);
-  const qMax = Math.ceil((tauStar * (1 + eta * mPlus)) / eta);
+  // Upper bound on K: the steps with w_j < u, counted per segment of [α, u). A step starting in
+  // a segment [a, b) of [α, w*) advances τ by at least η/(1 + ηM) with M the largest f′ it can
+  // meet (4.4); one starting past w* by at least η. Finer segments use local slopes but add one
+  // step each, so several partitions are tried and the smallest bound kept (all are valid).
   const goal = tauTheta * (1 + SLACK);
-  let upper: number;
-  if (qMax * fast >= goal) upper = Math.ceil(goal / fast);
-  else upper = Math.ceil(qMax + (goal - qMax * fast) / eta);
+  let upper = Infinity;
+  for (const segments of [1, 2, 4, 8, 16, 32]) upper = Math.min(upper, segmentedUpperBound(lambda, alpha, N, eta, u, wStar, goal, tauStar, segments));
   return { lower: Math.max(0, lower), upper };
+}
+
+/** max f′ over [p, q] ⊂ [0, w*]: f′ rises to its peak w_m then falls, so clamp w_m into [p, q]. */
+function maxSlopeOn(p: number, q: number, lambda: number, depth: number): number {
+  const wm = depth <= 2 ? 0 : Math.pow(((depth - 2) * lambda) / (2 * (2 * depth - 1)), 1 / depth);
+  return Math.max(0, driftSlope(Math.min(Math.max(wm, p), q), lambda, depth));
+}
+
+/** Proposition 4.3, upper bound with `segments` geometric pieces of [α, min(w*, u)). */
+function segmentedUpperBound(lambda: number, alpha: number, N: number, eta: number, u: number, wStar: number, goal: number, tauStar: number, segments: number): number {
+  const end = Math.min(wStar, u);
+  let count = 0;
+  if (alpha < end) {
+    let a = alpha;
+    let tauA = 0;
+    for (let s = 1; s <= segments; s++) {
+      const b = s === segments ? end : alpha * Math.pow(end / alpha, s / segments);
+      const tauB = s === segments && end === u ? goal : flowTimeTo(b, lambda, alpha, N);
+      // A step from [a, b) ends below b + ηf(b) (f increases here) and never past w* in slope terms.
+      const reach = Math.min(b + eta * drift(b, lambda, N), wStar);
+      const m = maxSlopeOn(a, Math.max(reach, a), lambda, N);
+      count += Math.floor(((tauB - tauA) * (1 + eta * m)) / eta) + 1;
+      a = b;
+      tauA = tauB;
+    }
+  }
+  if (u > wStar) count += Math.floor((goal - tauStar) / eta) + 1;
+  return count;
 }

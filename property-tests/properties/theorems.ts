@@ -36,18 +36,27 @@ export const spectralEqualsFullGradientDescent: TheoryProperty = {
   name: 'spectral-equals-full-gd',
   claim: 'Full-matrix gradient descent equals the spectral recursion (Theorem 2.1), float64',
   arbitrary: () => theorySpec({ maxN: 6, maxDepth: 4, maxSteps: 150 }),
-  check(spec) {
+  check(spec, { record }) {
     if (!hypothesesMet(spec)) return 'hypothesis-not-met';
-    const steps = Math.min(spec.steps, 150);
+    // Rounding seeds imbalance that a non-positive eigenvalue amplifies (Remark 7.3): compare at
+    // the last step where the rounding model (7.3)–(7.7), with float64's u = 2⁻⁵³, is valid.
+    const horizon = Math.min(spec.steps, 150);
+    const model = matrixPathTolerance({ ...spec, steps: horizon }, specEigenvalues(spec)!, [horizon], 2 ** -53);
+    const steps = Math.min(horizon, model.validThrough);
+    if (steps < horizon) record('validFraction', steps / horizon);
+    // Both sides round: the full product (n×n matrix products) and the scalar recursion itself,
+    // which is the same model with n = 1.
+    const drift = (size: number) => matrixPathTolerance({ ...spec, n: size, steps }, specEigenvalues(spec)!, [steps], 2 ** -53).tolerance[0];
+    const tolerance = drift(spec.n) + drift(1);
     const full = singularValues(fullMatrixProduct(buildTarget(spec).matrix(), spec.depth, spec.init.alpha, spec.stepSize, steps));
     let last = new Float64Array(0);
     simulateSpectral({ ...spec, steps }, (k, _w, x) => {
       if (k === steps) last = Float64Array.from(x, Math.abs).sort().reverse();
     });
-    const scale = Math.max(1, full[0]);
     full.forEach((s, i) => {
-      if (Math.abs(s - last[i]) > 1e-9 * scale) fail(`σ_${i + 1} after ${steps} steps: full GD ${s}, spectral ${last[i]}`);
+      if (Math.abs(s - last[i]) > tolerance) fail(`σ_${i + 1} after ${steps} steps: full GD ${s}, spectral ${last[i]}, tolerance ${tolerance}`);
     });
+    record('tolerance', tolerance);
     return 'passed';
   },
 };
