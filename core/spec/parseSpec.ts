@@ -68,7 +68,13 @@ export function parseSpec(input: unknown, root = 'spec'): ExperimentSpec {
 
 /** Parses JSON text (a `*.dfl.json` file) as a spec; `source` names it in the message. */
 export function parseSpecText(text: string, source = 'spec'): ExperimentSpec {
-  return parseSpec(parseJson(text, source), source);
+  const value = parseJson(text, source);
+  try {
+    return parseSpec(value);
+  } catch (error) {
+    if (error instanceof InputError && source !== 'spec') throw new InputError(`${source}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** JSON.parse with a one-line error that names the source and, where it can, the line. */
