@@ -1,0 +1,204 @@
+// One benchmark measurement per process (bundled and spawned by bench/run.mjs, so that each
+// backend, thread count and peak RSS starts from a fresh process). Prints one JSON line.
+import * as tf from '@tensorflow/tfjs-core';
+import { MatrixDynamics } from '../core/engine/matrixPath';
+import { rankReferences } from '../core/engine/reference';
+import { runExperiment } from '../core/engine/runExperiment';
+import { advanceSpectral } from '../core/engine/spectralPath';
+import { singularValues, singularValuesMl } from '../core/linalg/decompositions';
+import { getHostBlas, getHostSingularValues } from '../core/linalg/accelerator';
+import { householderSingularValues } from '../core/linalg/singularValues';
+import { zeros } from '../core/linalg/dense';
+import { parseSpec } from '../core/spec/parseSpec';
+import { buildTarget } from '../core/targets/buildTarget';
+import { createRng } from '../core/random';
+import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../core/platform/node';
+import { loadNative } from '../native/loader';
+
+const now = () => performance.now() / 1000;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** The matrix-path workload: a symmetric target, Gaussian init (so the spectral path does not apply). */
+function matrixSpec(n: number, depth: number, steps: number, log: { points: number } | { every: number }) {
+  return parseSpec({
+    n,
+    depth,
+    target: { kind: 'spectrum', eigenvalues: [10, 6, 3, 1.5], seed: 1 },
+    init: { kind: 'gaussian', alpha: 0.1, seed: 2 },
+    stepSize: 0.005,
+    steps,
+    log,
+    engine: 'matrix',
+  });
+}
+
+/** Steps per second of MatrixDynamics.advance: median over windows of ≥ `window` s, for ≥ `budget` s. */
+function matrixSteps(n: number, depth: number, budget: number, window: number) {
+  const spec = matrixSpec(n, depth, 1, { every: 1 });
+  const target = buildTarget(spec);
+  const dynamics = new MatrixDynamics(target, rankReferences(target, 'entropy'), spec.init, spec.problem, depth, spec.stepSize);
+  try {
+    dynamics.advance(1);
+    dynamics.loss(); // flush (tfjs backends run eagerly in Node, but be sure)
+    let perWindow = 1;
+    const rates: number[] = [];
+    const start = now();
+    while (now() - start < budget || rates.length < 3) {
+      const t0 = now();
+      dynamics.advance(perWindow);
+      dynamics.loss(); // one read-back per window, as runExperiment does per chunk
+      const dt = now() - t0;
+      rates.push(perWindow / dt);
+      if (dt < window) perWindow = Math.max(perWindow + 1, Math.ceil((perWindow * window) / Math.max(dt, 1e-4)));
+      if (rates.length >= 3 && now() - start > 4 * budget) break;
+    }
+    return { stepsPerSecond: median(rates), windows: rates.length, backend: dynamics.backend };
+  } finally {
+    dynamics.dispose();
+  }
+}
+
+/** Component-steps per second of the spectral recursion (docs/theory.md (2.1)). */
+function spectralSteps(n: number, depth: number, budget: number) {
+  const w = new Float64Array(n).fill(0.1);
+  const lambda = Float64Array.from({ length: n }, (_, i) => 10 / (1 + i));
+  const eta = 1 / (depth * 10 ** (2 - 2 / depth));
+  let count = 100;
+  const rates: number[] = [];
+  const start = now();
+  while (now() - start < budget || rates.length < 3) {
+    const t0 = now();
+    advanceSpectral(w, lambda, eta, depth, count);
+    const dt = now() - t0;
+    rates.push((n * count) / dt);
+    if (dt < 0.1) count *= 2;
+  }
+  return { n, depth, componentStepsPerSecond: median(rates), checksum: w.reduce((a, b) => a + b, 0) };
+}
+
+/** Milliseconds per call of each singular value routine on an n×n product-like matrix. */
+function singularValueCost(n: number, budget: number) {
+  const rng = createRng(n);
+  // A product of 3 Gaussian factors (what the matrix path logs): strongly graded spectrum.
+  const f = () => {
+    const m = zeros(n, n);
+    for (let i = 0; i < m.data.length; i++) m.data[i] = rng.gaussian() / Math.sqrt(n);
+    return m;
+  };
+  const a = f();
+  const b = f();
+  const c = f();
+  const w = zeros(n, n);
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) t[i * n + j] += a.data[i * n + k] * b.data[k * n + j];
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) w.data[i * n + j] += t[i * n + k] * c.data[k * n + j];
+  const time = (fn: () => unknown, maxReps = 50) => {
+    const ts: number[] = [];
+    fn(); // warm-up (JIT)
+    const start = now();
+    while ((now() - start < budget || ts.length < 3) && ts.length < maxReps) {
+      const t0 = now();
+      fn();
+      ts.push((now() - t0) * 1000);
+    }
+    return median(ts);
+  };
+  const out: Record<string, number | string | null> = { n };
+  out.defaultRoutine = getHostSingularValues()?.description ?? 'typescript (Householder bidiagonalization + bidiagonal QR)';
+  out.defaultMs = time(() => singularValues(w));
+  out.typescriptMs = time(() => householderSingularValues(w.data, n, n));
+  out.mlMatrixMs = n <= 256 || budget >= 1 ? time(() => singularValuesMl(w), 5) : null;
+  const native = loadNative();
+  if (native?.info().lapack) {
+    const s = new Float64Array(n);
+    out.lapackGramMs = time(() => native.gramEigenvalues(Float64Array.from(w.data), n, n, s));
+  }
+  // Accuracy of the default against ml-matrix, relative to σ₁.
+  const ref = singularValuesMl(w);
+  const got = singularValues(w);
+  let err = 0;
+  for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(got[i] - ref[i]));
+  out.maxDifferenceToMlMatrixRelative = err / ref[0];
+  out.conditionNumber = ref[0] / ref[n - 1];
+  return out;
+}
+
+/** Whole runs through runExperiment: 400 logged points against the minimum (steps 0 and last). */
+async function loggingOverhead(n: number, steps: number, points: number) {
+  const times: Record<string, number> = {};
+  let observeMs = 0;
+  for (const [label, log] of [
+    ['none', { every: steps }],
+    ['points', { points }],
+  ] as const) {
+    const spec = matrixSpec(n, 3, steps, log);
+    const target = buildTarget(spec);
+    const t0 = now();
+    const result = await runExperiment(spec, { target, yieldToHost: () => Promise.resolve() });
+    times[label] = now() - t0;
+    if (result.stopped.kind !== 'completed') throw new Error(`logging run stopped: ${result.stopped.reason}`);
+    if (label === 'points') observeMs = ((times.points - times.none) / (result.steps.length - 2)) * 1000;
+  }
+  return {
+    n,
+    depth: 3,
+    steps,
+    points,
+    secondsWithoutLogging: times.none,
+    secondsWithLogging: times.points,
+    overhead: times.points / times.none - 1,
+    millisecondsPerLoggedStep: observeMs,
+  };
+}
+
+/** Peak RSS of one run (this process does nothing else) and the tensor count around it. */
+async function memory(n: number, depth: number, steps: number) {
+  const spec = matrixSpec(n, depth, steps, { points: Math.min(50, steps + 1) });
+  const tensorsBefore = tf.memory().numTensors;
+  const t0 = now();
+  const result = await runExperiment(spec, { yieldToHost: () => Promise.resolve() });
+  const seconds = now() - t0;
+  const tensorsAfter = tf.memory().numTensors;
+  return { n, depth, steps, seconds, backend: result.engine.backend, peakRssBytes: process.resourceUsage().maxRSS * 1024, tensorsBefore, tensorsAfter };
+}
+
+async function main() {
+  const [what, ...args] = process.argv.slice(2);
+  const num = (i: number, fallback: number) => (args[i] === undefined ? fallback : Number(args[i]));
+  const backend = (process.env.DFL_BENCH_BACKEND ?? NODE_BACKENDS[0]) as NodeBackend;
+  await useNodeBackend(backend);
+  let out: unknown;
+  switch (what) {
+    case 'info': {
+      const native = loadNative();
+      out = { backends: NODE_BACKENDS, native: native?.info() ?? null, hostBlas: getHostBlas()?.description ?? null };
+      break;
+    }
+    case 'matrix':
+      out = { ...matrixSteps(num(0, 256), num(1, 3), num(2, 3), num(3, 0.3)), tfBackend: tf.getBackend() };
+      break;
+    case 'spectral':
+      out = spectralSteps(num(0, 10000), num(1, 3), num(2, 2));
+      break;
+    case 'svd':
+      out = singularValueCost(num(0, 256), num(1, 2));
+      break;
+    case 'logging':
+      out = await loggingOverhead(num(0, 512), num(1, 5000), num(2, 400));
+      break;
+    case 'memory':
+      out = await memory(num(0, 512), num(1, 4), num(2, 100));
+      break;
+    default:
+      throw new Error(`unknown measurement ${what}`);
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,258 @@
+// Optional native accelerator for the command line and tests (Node-API, C99).
+//
+// Exposes row-major float32 GEMM/GEMV and float64 singular values to core's host matrix path.
+// BLAS/LAPACK are found at run time with dlopen (OpenBLAS first), so building needs only a C
+// compiler and Node's headers; without a BLAS it falls back to a plain C kernel (no LAPACK:
+// singular values then come from core's TypeScript routine). Built by native/build.mjs.
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+enum { RowMajor = 101 };
+enum { NoTrans = 111, Trans = 112 };
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef void (*sgemv_fn)(int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+typedef void (*dgesdd_fn)(const char *, const int *, const int *, double *, const int *, double *, double *, const int *,
+                          double *, const int *, double *, const int *, int *, int *);
+typedef void (*dsyrk_fn)(int, int, int, int, int, double, const double *, int, double, double *, int);
+typedef void (*dsyevd_fn)(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *,
+                          const int *, int *);
+typedef void (*set_threads_fn)(int);
+typedef int (*get_threads_fn)(void);
+typedef char *(*get_config_fn)(void);
+
+static sgemm_fn p_sgemm;
+static sgemv_fn p_sgemv;
+static dgesdd_fn p_dgesdd;
+static dsyrk_fn p_dsyrk;
+static dsyevd_fn p_dsyevd;
+static set_threads_fn p_set_threads;
+static get_threads_fn p_get_threads;
+static get_config_fn p_get_config;
+static char lib_name[256] = "builtin";
+
+static void load_blas(void) {
+  const char *env = getenv("DFL_BLAS_LIB");
+  if (env && strcmp(env, "builtin") == 0) return; // force the plain C kernel (tests)
+  const char *names[] = {env, "libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libcblas.so.3", "libblas.so.3", NULL};
+  for (int i = 0; i < 6; i++) {
+    if (!names[i] || !names[i][0]) continue;
+    void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    if (!h) continue;
+    sgemm_fn g = (sgemm_fn)dlsym(h, "cblas_sgemm");
+    sgemv_fn v = (sgemv_fn)dlsym(h, "cblas_sgemv");
+    if (!g || !v) { dlclose(h); continue; }
+    p_sgemm = g;
+    p_sgemv = v;
+    p_dgesdd = (dgesdd_fn)dlsym(h, "dgesdd_");
+    p_dsyrk = (dsyrk_fn)dlsym(h, "cblas_dsyrk");
+    p_dsyevd = (dsyevd_fn)dlsym(h, "dsyevd_");
+    p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
+    p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
+    p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
+    snprintf(lib_name, sizeof lib_name, "%s", names[i]);
+    return;
+  }
+}
+
+// ---- builtin fallback kernels (row-major; inner loops vectorize with -O3) ----
+
+static void builtin_sgemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, const float *B, float beta, float *C) {
+  float *At = NULL, *Bt = NULL;
+  if (ta) { At = malloc(sizeof(float) * (size_t)M * K); for (int k = 0; k < K; k++) for (int i = 0; i < M; i++) At[(size_t)i * K + k] = A[(size_t)k * M + i]; A = At; }
+  if (tb) { Bt = malloc(sizeof(float) * (size_t)K * N); for (int j = 0; j < N; j++) for (int k = 0; k < K; k++) Bt[(size_t)k * N + j] = B[(size_t)j * K + k]; B = Bt; }
+  float *row = malloc(sizeof(float) * (size_t)N);
+  for (int i = 0; i < M; i++) {
+    float *restrict r = row;
+    for (int j = 0; j < N; j++) r[j] = 0.0f;
+    for (int k = 0; k < K; k++) {
+      const float a = A[(size_t)i * K + k];
+      const float *restrict b = B + (size_t)k * N;
+      for (int j = 0; j < N; j++) r[j] += a * b[j];
+    }
+    float *restrict c = C + (size_t)i * N;
+    if (beta == 0.0f) for (int j = 0; j < N; j++) c[j] = alpha * r[j];
+    else for (int j = 0; j < N; j++) c[j] = alpha * r[j] + beta * c[j];
+  }
+  free(row); free(At); free(Bt);
+}
+
+static void builtin_sgemv(int trans, int M, int N, float alpha, const float *A, const float *x, float beta, float *y) {
+  if (!trans) {
+    for (int i = 0; i < M; i++) {
+      const float *restrict a = A + (size_t)i * N;
+      double s = 0;
+      for (int j = 0; j < N; j++) s += a[j] * x[j];
+      y[i] = alpha * (float)s + (beta == 0.0f ? 0.0f : beta * y[i]);
+    }
+  } else {
+    float *acc = calloc((size_t)N, sizeof(float));
+    for (int i = 0; i < M; i++) {
+      const float *restrict a = A + (size_t)i * N;
+      const float xi = x[i];
+      for (int j = 0; j < N; j++) acc[j] += xi * a[j];
+    }
+    for (int j = 0; j < N; j++) y[j] = alpha * acc[j] + (beta == 0.0f ? 0.0f : beta * y[j]);
+    free(acc);
+  }
+}
+
+// ---- Node-API glue ----
+
+#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "dfl_native: N-API call failed: " #call); return NULL; } } while (0)
+
+static int get_f32(napi_env env, napi_value v, float **out, size_t *len) {
+  napi_typedarray_type t; size_t n; void *data; napi_value ab; size_t off;
+  if (napi_get_typedarray_info(env, v, &t, &n, &data, &ab, &off) != napi_ok || t != napi_float32_array) return 0;
+  *out = (float *)data; *len = n; return 1;
+}
+static int get_f64(napi_env env, napi_value v, double **out, size_t *len) {
+  napi_typedarray_type t; size_t n; void *data; napi_value ab; size_t off;
+  if (napi_get_typedarray_info(env, v, &t, &n, &data, &ab, &off) != napi_ok || t != napi_float64_array) return 0;
+  *out = (double *)data; *len = n; return 1;
+}
+static int get_i(napi_env env, napi_value v) { int32_t x = 0; napi_get_value_int32(env, v, &x); return x; }
+static double get_d(napi_env env, napi_value v) { double x = 0; napi_get_value_double(env, v, &x); return x; }
+static int get_b(napi_env env, napi_value v) { bool x = false; napi_get_value_bool(env, v, &x); return x; }
+
+// sgemm(transA, transB, M, N, K, alpha, A, B, beta, C): C = alpha·op(A)·op(B) + beta·C, row-major.
+static napi_value js_sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 10; napi_value a[10];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 10) { napi_throw_type_error(env, NULL, "sgemm: 10 arguments"); return NULL; }
+  int ta = get_b(env, a[0]), tb = get_b(env, a[1]);
+  int M = get_i(env, a[2]), N = get_i(env, a[3]), K = get_i(env, a[4]);
+  float alpha = (float)get_d(env, a[5]), beta = (float)get_d(env, a[8]);
+  float *A, *B, *C; size_t la, lb, lc;
+  if (!get_f32(env, a[6], &A, &la) || !get_f32(env, a[7], &B, &lb) || !get_f32(env, a[9], &C, &lc) ||
+      M < 0 || N < 0 || K < 0 || la < (size_t)M * K || lb < (size_t)K * N || lc < (size_t)M * N) {
+    napi_throw_type_error(env, NULL, "sgemm: bad shapes or arrays (Float32Array expected)"); return NULL;
+  }
+  if (M == 0 || N == 0) return NULL;
+  if (p_sgemm) p_sgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, M, N, K, alpha, A, ta ? M : K, B, tb ? K : N, beta, C, N);
+  else builtin_sgemm(ta, tb, M, N, K, alpha, A, B, beta, C);
+  return NULL;
+}
+
+// sgemv(trans, M, N, alpha, A, x, beta, y): y = alpha·op(A)·x + beta·y, A row-major M×N.
+static napi_value js_sgemv(napi_env env, napi_callback_info info) {
+  size_t argc = 8; napi_value a[8];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 8) { napi_throw_type_error(env, NULL, "sgemv: 8 arguments"); return NULL; }
+  int tr = get_b(env, a[0]);
+  int M = get_i(env, a[1]), N = get_i(env, a[2]);
+  float alpha = (float)get_d(env, a[3]), beta = (float)get_d(env, a[6]);
+  float *A, *x, *y; size_t la, lx, ly;
+  if (!get_f32(env, a[4], &A, &la) || !get_f32(env, a[5], &x, &lx) || !get_f32(env, a[7], &y, &ly) || M < 0 || N < 0 ||
+      la < (size_t)M * N || lx < (size_t)(tr ? M : N) || ly < (size_t)(tr ? N : M)) {
+    napi_throw_type_error(env, NULL, "sgemv: bad shapes or arrays (Float32Array expected)"); return NULL;
+  }
+  if (M == 0 || N == 0) return NULL;
+  if (p_sgemv) p_sgemv(RowMajor, tr ? Trans : NoTrans, M, N, alpha, A, N, x, 1, beta, y, 1);
+  else builtin_sgemv(tr, M, N, alpha, A, x, beta, y);
+  return NULL;
+}
+
+// singularValues(A: Float64Array (row-major m×n, overwritten), m, n, out: Float64Array(min(m,n))) -> LAPACK info
+// (0 = success; -1000 = no LAPACK). Values descending (LAPACK dgesdd, jobz = 'N').
+static napi_value js_singular_values(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4]; napi_value ret;
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  double *A, *S; size_t la, ls;
+  int m = get_i(env, a[1]), n = get_i(env, a[2]);
+  if (argc != 4 || !get_f64(env, a[0], &A, &la) || !get_f64(env, a[3], &S, &ls) || m <= 0 || n <= 0 || la < (size_t)m * n ||
+      ls < (size_t)(m < n ? m : n)) {
+    napi_throw_type_error(env, NULL, "singularValues: bad shapes or arrays (Float64Array expected)"); return NULL;
+  }
+  int result = -1000;
+  if (p_dgesdd) {
+    // Row-major m×n is column-major n×m (the transpose): same singular values.
+    int rows = n, cols = m, lda = n, one = 1, lwork = -1, inf = 0;
+    double query = 0, dummy = 0;
+    int k = m < n ? m : n;
+    int *iwork = malloc(sizeof(int) * 8 * (size_t)k);
+    p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, &query, &lwork, iwork, &inf);
+    lwork = (int)query + 1;
+    double *work = malloc(sizeof(double) * (size_t)lwork);
+    if (work && iwork) p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, work, &lwork, iwork, &inf);
+    else inf = -2000;
+    free(work); free(iwork);
+    result = inf;
+  }
+  CHECK(napi_create_int32(env, result, &ret));
+  return ret;
+}
+
+// gramEigenvalues(A: Float64Array row-major m×n, m, n, out: Float64Array(n)) -> info: eigenvalues of AᵀA, ascending
+// (cblas_dsyrk + LAPACK dsyevd, jobz = 'N'); -1000 = not available.
+static napi_value js_gram_eigenvalues(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4]; napi_value ret;
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  double *A, *S; size_t la, ls;
+  int m = get_i(env, a[1]), n = get_i(env, a[2]);
+  if (argc != 4 || !get_f64(env, a[0], &A, &la) || !get_f64(env, a[3], &S, &ls) || m <= 0 || n <= 0 || la < (size_t)m * n || ls < (size_t)n) {
+    napi_throw_type_error(env, NULL, "gramEigenvalues: bad shapes or arrays (Float64Array expected)"); return NULL;
+  }
+  int result = -1000;
+  if (p_dsyrk && p_dsyevd) {
+    double *G = malloc(sizeof(double) * (size_t)n * n);
+    // G = AᵀA (row-major, upper triangle); as column-major it is the lower triangle of the same symmetric matrix.
+    p_dsyrk(RowMajor, 121 /* Upper */, Trans, n, m, 1.0, A, n, 0.0, G, n);
+    int lwork = -1, liwork = -1, iq = 0, inf = 0; double q = 0;
+    p_dsyevd("N", "L", &n, G, &n, S, &q, &lwork, &iq, &liwork, &inf);
+    lwork = (int)q + 1; liwork = iq + 1;
+    double *work = malloc(sizeof(double) * (size_t)lwork);
+    int *iwork = malloc(sizeof(int) * (size_t)liwork);
+    p_dsyevd("N", "L", &n, G, &n, S, work, &lwork, iwork, &liwork, &inf);
+    free(work); free(iwork); free(G);
+    result = inf;
+  }
+  CHECK(napi_create_int32(env, result, &ret));
+  return ret;
+}
+
+static napi_value js_set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1; napi_value a[1];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (p_set_threads && argc == 1) p_set_threads(get_i(env, a[0]));
+  return NULL;
+}
+
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value o, v;
+  CHECK(napi_create_object(env, &o));
+  CHECK(napi_create_string_utf8(env, lib_name, NAPI_AUTO_LENGTH, &v));
+  CHECK(napi_set_named_property(env, o, "library", v));
+  const char *cfg = p_get_config ? p_get_config() : (p_sgemm ? "unknown BLAS" : "builtin C kernel");
+  CHECK(napi_create_string_utf8(env, cfg, NAPI_AUTO_LENGTH, &v));
+  CHECK(napi_set_named_property(env, o, "config", v));
+  CHECK(napi_create_int32(env, p_get_threads ? p_get_threads() : 1, &v));
+  CHECK(napi_set_named_property(env, o, "threads", v));
+  CHECK(napi_get_boolean(env, p_sgemm != NULL, &v));
+  CHECK(napi_set_named_property(env, o, "blas", v));
+  CHECK(napi_get_boolean(env, p_dgesdd != NULL, &v));
+  CHECK(napi_set_named_property(env, o, "lapack", v));
+  return o;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  load_blas();
+  napi_property_descriptor props[] = {
+    {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_default, NULL},
+    {"sgemv", NULL, js_sgemv, NULL, NULL, NULL, napi_default, NULL},
+    {"singularValues", NULL, js_singular_values, NULL, NULL, NULL, napi_default, NULL},
+    {"gramEigenvalues", NULL, js_gram_eigenvalues, NULL, NULL, NULL, napi_default, NULL},
+    {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_default, NULL},
+    {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE_INIT() { return init(env, exports); }

@@ -1,0 +1,96 @@
+// Loads the optional native accelerator (native/build/dfl_native.node, built by native/build.mjs
+// at install time where a C compiler and Node's headers exist). Node-only: imported by
+// core/platform/node.ts and the benchmarks, never by the webview.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { HostBlas, HostSingularValues } from '../core/linalg/accelerator';
+
+export interface NativeInfo {
+  /** The shared library found by dlopen, or "builtin" (the plain C kernel). */
+  library: string;
+  /** openblas_get_config(), or a description of the fallback. */
+  config: string;
+  threads: number;
+  blas: boolean;
+  lapack: boolean;
+}
+
+export interface NativeModule {
+  sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
+  sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
+  /** LAPACK dgesdd (values only) on a row-major m×n matrix (overwritten); 0 on success, −1000 without LAPACK. */
+  singularValues(a: Float64Array, m: number, n: number, out: Float64Array): number;
+  /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */
+  gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
+  setThreads(threads: number): void;
+  info(): NativeInfo;
+}
+
+const FILE = path.join('native', 'build', 'dfl_native.node');
+
+/** Where the built module is: $DFL_NATIVE_PATH, or native/build/ in this file's package. */
+export function nativeModulePath(): string | null {
+  const explicit = process.env.DFL_NATIVE_PATH;
+  if (explicit) return existsSync(explicit) ? explicit : null;
+  // Sources run from <root>/native/, the CLI bundle from <root>/dist/: walk up to the root.
+  let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, FILE);
+    if (existsSync(candidate)) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+let cached: NativeModule | null | undefined;
+let failure = '';
+
+/**
+ * The native module, or null (DFL_NATIVE=0, not built, or not loadable; `nativeUnavailableReason`
+ * says which). Thread count: $DFL_THREADS if set, else OpenBLAS's own default ($OPENBLAS_NUM_THREADS
+ * or all cores).
+ */
+export function loadNative(): NativeModule | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (process.env.DFL_NATIVE === '0') {
+    failure = 'disabled by DFL_NATIVE=0';
+    return null;
+  }
+  const file = nativeModulePath();
+  if (!file) {
+    failure = `${FILE} is not built (npm run build:native)`;
+    return null;
+  }
+  try {
+    const m = { exports: {} as NativeModule };
+    process.dlopen(m, file);
+    const threads = Number(process.env.DFL_THREADS);
+    if (Number.isInteger(threads) && threads > 0) m.exports.setThreads(threads);
+    cached = m.exports;
+  } catch (e) {
+    failure = `${file} could not be loaded: ${(e as Error).message}`;
+  }
+  return cached;
+}
+
+export function nativeUnavailableReason(): string {
+  return failure;
+}
+
+/** The native module as core's accelerators (core/linalg/accelerator.ts). */
+export function nativeAccelerators(mod: NativeModule): { blas: HostBlas; singularValues: HostSingularValues | null } {
+  const info = mod.info();
+  const description = info.blas ? `${info.config || info.library}, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : 'builtin C kernel';
+  const blas: HostBlas = {
+    description,
+    sgemm: (ta, tb, m, n, k, alpha, a, b, beta, c) => mod.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c),
+    sgemv: (t, m, n, alpha, a, x, beta, y) => mod.sgemv(t, m, n, alpha, a, x, beta, y),
+  };
+  const singularValues: HostSingularValues | null = info.lapack
+    ? { description: `LAPACK dgesdd (${info.library})`, singularValues: (a, m, n, out) => mod.singularValues(a, m, n, out) === 0 }
+    : null;
+  return { blas, singularValues };
+}
