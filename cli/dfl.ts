@@ -39,7 +39,7 @@ async function runCommand(args: string[]): Promise<number> {
   });
   const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(' or ')})`);
-  let specs: { label: string; spec: ExperimentSpec }[];
+  let specs: { label: string; spec: ExperimentSpec; source?: string }[];
   let baseDir = process.cwd();
   if (values.preset !== undefined) {
     if (positionals.length > 0) throw new InputError('dfl run: give a spec file or --preset, not both');
@@ -54,7 +54,7 @@ async function runCommand(args: string[]): Promise<number> {
       throw new InputError(`${file}: no such file`);
     }
     const spec = parseSpecText(text, file);
-    specs = [{ label: spec.name ?? path.basename(file), spec }];
+    specs = [{ label: spec.name ?? path.basename(file), spec, source: file }];
     baseDir = path.dirname(path.resolve(file));
   }
   await useNodeBackend(backend);
@@ -64,12 +64,17 @@ async function runCommand(args: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   const results: RunResult[] = [];
   try {
-    for (const { label, spec } of specs) {
+    for (const { label, spec, source } of specs) {
       const bar = values.quiet ? undefined : progressBar(label);
       const result = await runExperiment(spec, {
         sources: nodeTargetSources(baseDir),
         signal: controller.signal,
         onProgress: ({ step, steps, loss }) => bar?.update(step, steps, loss),
+      }).catch((error: unknown) => {
+        bar?.done();
+        // Name the spec file in problems found while building the run (engine choice, matrix files).
+        if (error instanceof InputError && source) throw new InputError(`${source}: ${error.message}`);
+        throw error;
       });
       bar?.done();
       results.push(result);
