@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { InputError } from '../../core/errors';
 import { parseSpec, parseSpecText } from '../../core/spec/parseSpec';
 import { experimentJsonSchema } from '../../core/spec/jsonSchema';
@@ -72,5 +73,36 @@ describe('experimentJsonSchema', () => {
     expect(schema.required.sort()).toEqual(['depth', 'init', 'n', 'stepSize', 'steps', 'target']);
     expect(JSON.stringify(schema.properties.target)).toContain('lowRankPlusNoise');
     expect(schema.properties.target.oneOf).toHaveLength(5);
+  });
+});
+
+describe('parseSpec under fuzzing', () => {
+  it('answers arbitrary JSON text with a spec or one InputError line, nothing else', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify({ ...base, target: v }))), (text) => {
+        try {
+          parseSpecText(text, 'fuzz.dfl.json');
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError);
+          expect((error as Error).message).not.toContain('\n');
+        }
+      }),
+      { numRuns: 2000, seed: 9 },
+    );
+  });
+
+  it('rejects mutated valid specs with a message that names a field', () => {
+    const keys = ['n', 'depth', 'stepSize', 'steps', 'epsilon', 'init', 'target', 'log'];
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.double(), fc.constant(null), fc.array(fc.integer())), (key, value) => {
+        try {
+          parseSpec({ ...base, [key]: value });
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError);
+          expect((error as Error).message).toMatch(new RegExp(`^spec\\.${key}`));
+        }
+      }),
+      { numRuns: 1000, seed: 10 },
+    );
   });
 });
