@@ -31,7 +31,7 @@ export async function checkCommand(args: string[]): Promise<number> {
   const maxN = positiveInteger('--max-n', values['max-n'], 200);
   const cases = positiveInteger('--observations', values.observations, 5);
   const selected = values.property === undefined ? theorems : theorems.filter((p) => p.name === values.property);
-  const selectedObservations = values.property === undefined ? observations : observations.filter((o) => o.name === values.property);
+  const selectedObservations = cases === 0 ? [] : values.property === undefined ? observations : observations.filter((o) => o.name === values.property);
   if (selected.length + selectedObservations.length === 0)
     throw new InputError(`--property: unknown property "${values.property}" (available: ${[...theorems, ...observations].map((p) => p.name).join(', ')})`);
   await useNodeBackend('wasm');

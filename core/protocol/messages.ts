@@ -26,8 +26,17 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const THEME_KINDS = ['dark', 'light', 'highContrast', 'highContrastLight'] as const;
 export type ThemeKind = (typeof THEME_KINDS)[number];
 
-const finiteArray = z.array(z.number());
-const matrix = z.array(finiteArray).min(1).max(MAX_MATRIX_N);
+// Results carry up to 256 singular values per logged step for up to 10⁵ steps: the numeric
+// arrays are checked by plain loops (zod's per-element parsing is ~100× slower on them).
+const isNumber = (x: unknown): x is number => typeof x === 'number';
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
+const finiteArray = z.custom<number[]>(isNumbers, 'expected an array of numbers');
+const numberRows = z.custom<number[][]>((v) => Array.isArray(v) && v.every(isNumbers), 'expected an array of arrays of numbers');
+const stepArray = z.custom<number[]>((v) => Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= 0), 'expected an array of step numbers');
+const matrix = z.custom<number[][]>(
+  (v) => Array.isArray(v) && v.length >= 1 && v.length <= MAX_MATRIX_N && v.every(isNumbers),
+  `expected a matrix as 1 to ${MAX_MATRIX_N} rows of numbers`,
+);
 
 const trajectoryPointSchema = z.object({
   step: z.int().min(0),
@@ -50,12 +59,12 @@ export const runResultSchema = z.object({
   spec: experimentSpecSchema,
   engine: z.object({ path: z.enum(['spectral', 'matrix']), backend: z.string(), precision: z.enum(['float64', 'float32']) }),
   target: z.object({ description: z.string(), singularValues: finiteArray }),
-  steps: z.array(z.int().min(0)),
-  singularValues: z.array(finiteArray),
+  steps: stepArray,
+  singularValues: numberRows,
   singularValuesKept: z.int().min(0),
   effectiveRank: finiteArray,
   loss: finiteArray,
-  distanceToBestRank: z.array(finiteArray),
+  distanceToBestRank: numberRows,
   groundTruthError: finiteArray.optional(),
   targetEffectiveRanks: finiteArray,
   predicted: z.object({ plateaus: z.array(predictedPlateauSchema) }),
@@ -71,12 +80,18 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
    * targets, which the webview cannot read itself; `backend` forces one (default: webgl, with
    * the CPU fallback).
    */
-  z.strictObject({
-    type: z.literal('run'),
-    spec: experimentSpecSchema,
-    target: matrix.optional(),
-    backend: z.enum(LAB_BACKENDS).optional(),
-  }),
+  z
+    .strictObject({
+      type: z.literal('run'),
+      spec: experimentSpecSchema,
+      target: matrix.optional(),
+      backend: z.enum(LAB_BACKENDS).optional(),
+    })
+    .superRefine((m, ctx) => {
+      const n = m.spec.n;
+      if (m.target && (m.target.length !== n || m.target.some((row) => row.length !== n)))
+        ctx.addIssue({ code: 'custom', path: ['target'], message: `must be ${n}×${n} (spec.n), got ${m.target.length} rows` });
+    }),
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),
   z.strictObject({ type: z.literal('cancel') }),

@@ -55,31 +55,43 @@ export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<num
     return [0, Math.max(alpha, -l)];
   };
 
-  const predictions: PlateauPrediction[] = [];
+  // Step-count bounds per δ, once for all L: start(L) = max_{i≤L} K_i⁺(1−δ) is a prefix maximum
+  // and end(L) = min_{i>L} K_i⁻(δ) − 1 a suffix minimum over the growing components.
   const maxL = Math.min(growing, MAX_TRACKED_RANK);
+  const starts = DELTAS.map((delta) => {
+    const out = new Float64Array(maxL + 1);
+    for (let i = 0; i < maxL; i++) out[i + 1] = Math.max(out[i], stepCountBounds(lambda[i], alpha, N, eta, 1 - delta).upper);
+    return out;
+  });
+  const ends = DELTAS.map((delta) => {
+    const out = new Float64Array(growing + 1).fill(spec.steps);
+    for (let i = growing - 1; i >= 0; i--) out[i] = Math.min(out[i + 1], stepCountBounds(lambda[i], alpha, N, eta, delta).lower - 1);
+    return out;
+  });
+
+  const predictions: PlateauPrediction[] = [];
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
   for (let L = 1; L <= maxL; L++) {
     if (L < n && !(lambda[L - 1] > lambda[L])) continue; // no gap: Ŵ_L is not unique
     const reference = entropyRank(lambda.subarray(0, L));
     let best: PlateauPrediction | undefined;
-    for (const delta of DELTAS) {
-      let from = 0;
-      for (let i = 0; i < L; i++) from = Math.max(from, stepCountBounds(lambda[i], alpha, N, eta, 1 - delta).upper);
-      let to = spec.steps;
-      for (let i = L; i < growing; i++) to = Math.min(to, stepCountBounds(lambda[i], alpha, N, eta, delta).lower - 1);
-      if (!(from <= to) || !Number.isFinite(from)) continue;
-      const lo = new Float64Array(n);
-      const hi = new Float64Array(n);
+    DELTAS.forEach((delta, d) => {
+      const from = starts[d][L];
+      const to = ends[d][L];
+      if (!(from <= to) || !Number.isFinite(from)) return;
+      if (best && to - from <= best.end - best.start) return;
       for (let i = 0; i < n; i++) {
         if (i < L) [lo[i], hi[i]] = [(1 - delta) * lambda[i], lambda[i]];
         else if (i < growing) [lo[i], hi[i]] = [start, delta * lambda[i]];
         else [lo[i], hi[i]] = staticBox(i);
       }
       const range = entropyRankRange(lo, hi, L);
-      if (!range) continue;
+      if (!range) return;
       const epsilon = Math.max(range.upper - reference, reference - range.lower);
-      if (!(epsilon <= spec.epsilon)) continue;
-      if (!best || to - from > best.end - best.start) best = { L, start: from, end: to, epsilon, hypothesesMet: hypotheses.met, delta };
-    }
+      if (!(epsilon <= spec.epsilon)) return;
+      best = { L, start: from, end: to, epsilon, hypothesesMet: hypotheses.met, delta };
+    });
     if (best) predictions.push(best);
   }
   return predictions;

@@ -47,7 +47,7 @@ export function stepCountBounds(lambda: number, alpha: number, depth: number, st
   const u = Math.pow(theta * lambda, 1 / N);
   const tauTheta = flowTimeTo(u, lambda, alpha, N);
   const wStar = inflection(lambda, N);
-  const tauStar = alpha < wStar ? flowTimeTo(Math.min(wStar, u), lambda, alpha, N) : 0;
+  const tauStar = alpha < wStar ? (u > wStar ? flowTimeToInflection(lambda, alpha, N, wStar) : flowTimeTo(u, lambda, alpha, N)) : 0;
   const mPlus = alpha < wStar ? maxDriftSlope(lambda, alpha, N) : 0;
   const mMinus = u > wStar ? Math.max(0, -driftSlope(u, lambda, N)) : 0;
   if (!(eta * mMinus < 1)) return { lower: 0, upper: Infinity };
@@ -67,7 +67,7 @@ export function stepCountBounds(lambda: number, alpha: number, depth: number, st
   // step each, so several partitions are tried and the smallest bound kept (all are valid).
   const goal = tauTheta * (1 + SLACK);
   let upper = Infinity;
-  for (const segments of [1, 2, 4, 8, 16, 32]) upper = Math.min(upper, segmentedUpperBound(lambda, alpha, N, eta, u, wStar, goal, tauStar, segments));
+  for (const segments of [1, 4, 16]) upper = Math.min(upper, segmentedUpperBound(lambda, alpha, N, eta, u, wStar, goal, tauStar, segments));
   return { lower: Math.max(0, lower), upper };
 }
 
@@ -77,11 +77,20 @@ function maxSlopeOn(p: number, q: number, lambda: number, depth: number): number
   return Math.max(0, driftSlope(Math.min(Math.max(wm, p), q), lambda, depth));
 }
 
+/**
+ * Steps that can start in [α, w*) when u > w*: independent of θ, so computed once per
+ * component and reused for every θ (predictPlateaus asks for dozens).
+ */
+const phaseOneCounts = new Map<string, number>();
+
 /** Proposition 4.3, upper bound with `segments` geometric pieces of [α, min(w*, u)). */
 function segmentedUpperBound(lambda: number, alpha: number, N: number, eta: number, u: number, wStar: number, goal: number, tauStar: number, segments: number): number {
   const end = Math.min(wStar, u);
   let count = 0;
-  if (alpha < end) {
+  const key = u > wStar ? `${lambda}|${alpha}|${N}|${eta}|${segments}` : undefined;
+  const cached = key === undefined ? undefined : phaseOneCounts.get(key);
+  if (cached !== undefined) count = cached;
+  else if (alpha < end) {
     let a = alpha;
     let tauA = 0;
     for (let s = 1; s <= segments; s++) {
@@ -94,7 +103,25 @@ function segmentedUpperBound(lambda: number, alpha: number, N: number, eta: numb
       a = b;
       tauA = tauB;
     }
+    if (key !== undefined) {
+      if (phaseOneCounts.size > 100_000) phaseOneCounts.clear();
+      phaseOneCounts.set(key, count);
+    }
   }
   if (u > wStar) count += Math.floor((goal - tauStar) / eta) + 1;
   return count;
+}
+
+const inflectionTimes = new Map<string, number>();
+
+/** τ(w*), the same for every θ of a component: cached. */
+function flowTimeToInflection(lambda: number, alpha: number, N: number, wStar: number): number {
+  const key = `${lambda}|${alpha}|${N}`;
+  let t = inflectionTimes.get(key);
+  if (t === undefined) {
+    t = flowTimeTo(wStar, lambda, alpha, N);
+    if (inflectionTimes.size > 100_000) inflectionTimes.clear();
+    inflectionTimes.set(key, t);
+  }
+  return t;
 }

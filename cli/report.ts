@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { InputError } from '../core/errors';
+import { listPresets } from '../core/presets';
+import { assessRun } from '../core/report/assess';
+import type { RunResult } from '../core/result';
+import { parseJson } from '../core/spec/parseSpec';
+import type { ReportData } from '../webview/report/main';
+import { writeFileAtomic } from './files';
+
+/** dist/webview/report.{js,css}, next to the CLI bundle or under the repository when run from sources. */
+function reportAssets(): { script: string; style: string } {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  for (const dir of [path.join(here, 'webview'), path.join(here, '..', 'dist', 'webview')]) {
+    const script = path.join(dir, 'report.js');
+    if (existsSync(script)) return { script: readFileSync(script, 'utf8'), style: readFileSync(path.join(dir, 'report.css'), 'utf8') };
+  }
+  throw new InputError('the report page is not built (run npm run build)');
+}
+
+function readResult(file: string): RunResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`${file}: no such file`);
+  }
+  const value = parseJson(text, file) as Partial<RunResult>;
+  for (const field of ['spec', 'steps', 'singularValues', 'effectiveRank', 'loss', 'targetEffectiveRanks', 'predicted', 'measured', 'stopped'] as const)
+    if (!value || typeof value !== 'object' || !(field in value)) throw new InputError(`${file}: not a dfl result (no "${field}" field)`);
+  return value as RunResult;
+}
+
+/** Groups results by preset (in the order given) and describes each group: claim and findings. */
+export function reportData(results: { file: string; result: RunResult }[]): ReportData {
+  const presets = new Map(listPresets().map((p) => [p.name, p]));
+  const groups = new Map<string, { file: string; result: RunResult }[]>();
+  for (const r of results) {
+    const key = r.result.preset ?? r.file;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return {
+    title: 'Deep Factorization Lab — reproduction report',
+    sections: [...groups].map(([key, members]) => {
+      const preset = presets.get(key);
+      const label = (r: { file: string; result: RunResult }) => r.result.spec.name ?? path.basename(r.file, '.json');
+      return {
+        id: preset?.name ?? path.basename(key, '.json'),
+        heading: preset ? `${preset.name}: ${preset.description}` : path.basename(key),
+        claim: preset?.claim,
+        findings: members.flatMap((r) => assessRun(r.result).map((f) => ({ label: `${label(r)}, ${f.label}`, text: f.text }))),
+        results: members.map((r) => ({ label: label(r), result: r.result })),
+      };
+    }),
+  };
+}
+
+/** One HTML file with the data, the script and the styles inlined: it opens offline anywhere. */
+export function reportHtml(data: ReportData): string {
+  const { script, style } = reportAssets();
+  // `<` escaped so that no string in the data can close the script element.
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${data.title.replace(/</g, '&lt;')}</title>
+<style>${style}</style>
+</head>
+<body data-state="loading">
+<main id="report"></main>
+<script type="application/json" id="dfl-report-data">${json}</script>
+<script>${script.replace(/<\/script/gi, '<\\/script')}</script>
+</body>
+</html>
+`;
+}
+
+/** Renders the report in Debian's Chromium and saves each run's plots as SVG and PNG. */
+async function writeFigures(htmlFile: string, dir: string): Promise<string[]> {
+  const executablePath = process.env.DFL_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new InputError(`--figures: needs Chromium at ${executablePath} (apt-get install -y chromium)`);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1180, height: 900 }, deviceScaleFactor: 1.5 });
+    await page.goto(`file://${path.resolve(htmlFile)}`);
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    const figures = await page.evaluate(() => window.dflFigures!().map(({ name, svg }) => ({ name, svg })));
+    // PNG: the browser's own rendering of each run (plots, keys and plateau table).
+    const runs = await page.$$('.run');
+    mkdirSync(dir, { recursive: true });
+    const written: string[] = [];
+    for (const [i, f] of figures.entries()) {
+      writeFileSync(path.join(dir, `${f.name}.svg`), f.svg);
+      await runs[i].screenshot({ path: path.join(dir, `${f.name}.png`) });
+      written.push(f.name);
+    }
+    return written;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** `dfl report RESULT.json… --html OUT.html [--figures DIR]`. */
+export async function reportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { html: { type: 'string' }, figures: { type: 'string' } } });
+  if (positionals.length === 0) throw new InputError('dfl report: give one or more result JSON files');
+  if (values.html === undefined) throw new InputError('dfl report: --html OUT.html is required');
+  const results = positionals.map((file) => ({ file, result: readResult(file) }));
+  const data = reportData(results);
+  writeFileAtomic(values.html, reportHtml(data));
+  process.stderr.write(`wrote ${values.html} (${results.length} result${results.length > 1 ? 's' : ''})\n`);
+  for (const s of data.sections) {
+    process.stdout.write(`${s.heading}\n`);
+    for (const f of s.findings) process.stdout.write(`  ${f.label}: ${f.text}\n`);
+  }
+  if (values.figures !== undefined) {
+    const names = await writeFigures(values.html, values.figures);
+    process.stderr.write(`wrote ${names.length} figures (SVG and PNG) to ${values.figures}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,66 @@
+import type { RunResult } from '../result';
+
+/** One measured finding of a run, in words with its numbers. */
+export interface Finding {
+  label: string;
+  text: string;
+}
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? String(+x.toPrecision(digits)) : String(x));
+
+/** Step at which σ_i first reaches θ·s_i (s the target's singular values), or −1. */
+export function reachStep(result: RunResult, i: number, theta = 0.5): number {
+  const target = result.target.singularValues[i];
+  const t = result.singularValues.findIndex((row) => row[i] >= theta * target);
+  return t < 0 ? -1 : result.steps[t];
+}
+
+/** The step and value of the smallest entry of a series. */
+function minimum(series: readonly number[], steps: readonly number[]): { step: number; value: number } {
+  let best = 0;
+  for (let i = 1; i < series.length; i++) if (series[i] < series[best]) best = i;
+  return { step: steps[best], value: series[best] };
+}
+
+/**
+ * What a run measured, as short sentences with numbers: plateaus per L against predictions,
+ * closest approach to Ŵ_1 and Ŵ_2, order of learning, and the denoising error to W* where the
+ * target has one. Used by `dfl report` and docs/reproduction.md.
+ */
+export function assessRun(result: RunResult): Finding[] {
+  const findings: Finding[] = [];
+  const { measured, predicted, steps } = result;
+  const Lmax = Math.min(result.targetEffectiveRanks.length, 4);
+  for (let L = 1; L <= Lmax; L++) {
+    const runs = measured.plateaus.filter((p) => p.L === L);
+    const longest = runs.reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
+    const pred = predicted.plateaus.find((p) => p.L === L);
+    let text = longest ? `longest ε-plateau (ε = ${result.spec.epsilon}) at erank(Ŵ_${L}) = ${fmt(result.targetEffectiveRanks[L - 1])}: steps ${longest.start}–${longest.end} (${longest.end - longest.start} steps)` : `no ε-plateau at erank(Ŵ_${L}) = ${fmt(result.targetEffectiveRanks[L - 1])}`;
+    if (pred) text += `; predicted ${pred.start}–${pred.end}${pred.hypothesesMet ? ` (certified ε ${fmt(pred.epsilon, 2)})` : ' (hypotheses not met)'}`;
+    findings.push({ label: `rank ${L}`, text });
+  }
+  for (const L of [1, 2]) {
+    if (result.distanceToBestRank[0]?.length >= L) {
+      const d = result.distanceToBestRank.map((row) => row[L - 1]);
+      const m = minimum(d, steps);
+      findings.push({ label: `closest to Ŵ_${L}`, text: `min ‖W(k) − Ŵ_${L}‖_F / ‖W(0) − Ŵ_${L}‖_F = ${fmt(m.value / d[0])} at step ${m.step}` });
+    }
+  }
+  const r = Math.min(4, result.targetEffectiveRanks.length);
+  const reach = Array.from({ length: r }, (_, i) => reachStep(result, i));
+  const ordered = reach.every((k, i) => k >= 0 && (i === 0 || k >= reach[i - 1]));
+  findings.push({ label: 'order of learning', text: `σ_i reaches half of s_i at steps [${reach.join(', ')}] (i = 1…${r}): ${ordered ? 'in order' : 'not in order'}` });
+  if (result.groundTruthError) {
+    const g = result.groundTruthError;
+    const m = minimum(g, steps);
+    const last = g[g.length - 1];
+    const pred = predicted.plateaus.filter((p) => p.hypothesesMet);
+    const inside = pred.find((p) => p.start <= m.step && m.step <= p.end);
+    findings.push({
+      label: 'error to W*',
+      text: `‖W(k) − W*‖_F is smallest (${fmt(m.value)}) at step ${m.step}${inside ? `, inside the predicted interval for L = ${inside.L} (${inside.start}–${inside.end})` : ''}; at the last step it is ${fmt(last)} (${fmt(last / m.value)}× the minimum)`,
+    });
+  }
+  findings.push({ label: 'end', text: `${result.stopped.kind} at step ${result.stopped.step}; final loss ${fmt(result.loss[result.loss.length - 1])}, erank ${fmt(result.effectiveRank[result.effectiveRank.length - 1])}` });
+  return findings;
+}

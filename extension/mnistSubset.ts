@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+
+// MNIST digits in the installed extension: the first MNIST_PER_DIGIT samples of each digit from
+// the `mnist` package (dist/mnist-subset.json, made by scripts/build.mjs), not its 41 MB.
+
+export const MNIST_PER_DIGIT = 100;
+
+interface SubsetFile {
+  perDigit: number;
+  /** digits[d]: perDigit × 784 values in [0, 1], row-major, sample after sample. */
+  digits: number[][];
+}
+
+let subset: SubsetFile | undefined;
+
+export function mnistDigitFrom(file: string): (digit: number, index: number) => number[] {
+  return (digit, index) => {
+    subset ??= JSON.parse(readFileSync(file, 'utf8')) as SubsetFile;
+    const data = subset.digits[digit];
+    if (!data) throw new Error(`spec.target.digit: ${digit} is not a digit 0–9`);
+    if (index >= subset.perDigit)
+      throw new Error(`spec.target.index: the extension ships the first ${subset.perDigit} samples of each MNIST digit (got sample ${index} of digit ${digit}; the CLI reads all of them)`);
+    return data.slice(index * 784, (index + 1) * 784);
+  };
+}

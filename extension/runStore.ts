@@ -1,0 +1,115 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runResultSchema } from '../core/protocol/messages';
+import type { RunResult } from '../core/result';
+
+// Saved runs: one result JSON per run (the same file `dfl run --out` writes, so `dfl report`
+// reads it), in the workspace's runs folder or the extension's global storage. No `vscode`.
+
+/** Writes through a temporary file in the same folder and a rename: readers never see half a file. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+export function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'run'
+  );
+}
+
+/** `2025-01-31T12-04-05-123Z`: sorts like the time it names and is valid in every file system. */
+export function timestampName(date: Date): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}
+
+export interface SavedRun {
+  /** Absolute path of the result JSON. */
+  file: string;
+  /** The file's name (stable id in views and panel state). */
+  name: string;
+  label: string;
+  savedAt: number;
+  result: RunResult;
+}
+
+/** What a run is called: its spec's name, else its target. */
+export function runLabel(result: Pick<RunResult, 'spec' | 'target'>): string {
+  return result.spec.name ?? result.target.description;
+}
+
+export class RunStore {
+  private cache = new Map<string, { mtime: number; run: SavedRun | null }>();
+
+  constructor(readonly folder: string) {}
+
+  /** Saves a result; returns its file. */
+  save(result: RunResult, now = new Date()): SavedRun {
+    const name = `${timestampName(now)}-${slug(runLabel(result))}.json`;
+    const file = path.join(this.folder, name);
+    writeFileAtomic(file, JSON.stringify(result));
+    const run: SavedRun = { file, name, label: runLabel(result), savedAt: now.getTime(), result };
+    this.cache.set(file, { mtime: statSync(file).mtimeMs, run });
+    return run;
+  }
+
+  /** Whether `file` is a result file directly inside the runs folder. */
+  contains(file: string): boolean {
+    const resolved = path.resolve(file);
+    return path.dirname(resolved) === path.resolve(this.folder) && resolved.endsWith('.json');
+  }
+
+  /** Reads one run (a file in this folder); throws with a one-line reason otherwise. */
+  read(file: string): SavedRun {
+    if (!this.contains(file)) throw new Error(`${path.basename(file)} is not a run of this workspace`);
+    const stat = statSync(file);
+    const hit = this.cache.get(file);
+    if (hit && hit.mtime === stat.mtimeMs && hit.run) return hit.run;
+    const parsed = runResultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${path.basename(file)}: not a result file (${parsed.error.issues[0]?.path.join('.') || 'root'}: ${parsed.error.issues[0]?.message})`);
+    const result = parsed.data as RunResult;
+    const run: SavedRun = { file, name: path.basename(file), label: runLabel(result), savedAt: stat.mtimeMs, result };
+    this.cache.set(file, { mtime: stat.mtimeMs, run });
+    return run;
+  }
+
+  /** Every readable run, newest first; unreadable files are counted in `skipped`. */
+  list(): { runs: SavedRun[]; skipped: string[] } {
+    let names: string[];
+    try {
+      names = readdirSync(this.folder).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    } catch {
+      return { runs: [], skipped: [] };
+    }
+    const runs: SavedRun[] = [];
+    const skipped: string[] = [];
+    for (const name of names) {
+      const file = path.join(this.folder, name);
+      try {
+        runs.push(this.read(file));
+      } catch (error) {
+        this.cache.set(file, { mtime: NaN, run: null });
+        skipped.push(`${name}: ${(error as Error).message}`);
+      }
+    }
+    runs.sort((a, b) => b.savedAt - a.savedAt || b.name.localeCompare(a.name));
+    return { runs, skipped };
+  }
+
+  delete(file: string): void {
+    if (!this.contains(file)) throw new Error(`${path.basename(file)} is not a run of this workspace`);
+    rmSync(file, { force: true });
+    this.cache.delete(file);
+  }
+}

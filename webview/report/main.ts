@@ -1,0 +1,115 @@
+import 'uplot/dist/uPlot.min.css';
+import '../lab.css';
+import './report.css';
+import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId } from '../plots/charts';
+import { readPlotTheme } from '../plots/colors';
+import { chartsToSvg } from '../plots/export';
+import { TrajectoryStore } from '../plots/store';
+import type { RunResult } from '../../core/result';
+
+// The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
+// result, drawn from data embedded in the page. No network, no host.
+
+export interface ReportData {
+  title: string;
+  sections: { id: string; heading: string; claim?: string; findings: { label: string; text: string }[]; results: { label: string; result: RunResult }[] }[];
+}
+
+declare global {
+  interface Window {
+    /** For `dfl report --figures`: each result's four plots as SVG. */
+    dflFigures?: () => { name: string; svg: string }[];
+  }
+}
+
+const MEASURES: Record<string, string> = { entropy: 'entropy rank', stable: 'stable rank', nuclear: '‖W‖*/‖W‖₂', numerical: 'numerical rank' };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.text !== undefined) e.textContent = props.text;
+  children.forEach((c) => e.append(c));
+  return e;
+}
+
+function plateauTable(result: RunResult): HTMLTableElement {
+  const table = el('table', { className: 'plateaus' });
+  const head = el('tr');
+  for (const h of ['L', 'erank(Ŵ_L)', 'predicted', 'certified ε', 'measured', 'tightness']) head.append(el('th', { text: h }));
+  table.append(el('thead', {}, head));
+  const body = el('tbody');
+  result.targetEffectiveRanks.slice(0, 8).forEach((reference, i) => {
+    const L = i + 1;
+    const pred = result.predicted.plateaus.find((p) => p.L === L);
+    const runs = result.measured.plateaus.filter((p) => p.L === L);
+    const containing = pred && runs.find((m) => m.start <= pred.start && pred.end <= m.end);
+    const best = containing ?? runs.reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
+    const row = el('tr');
+    const cells = [
+      String(L),
+      reference.toFixed(3),
+      pred ? `${pred.start}–${pred.end}${pred.hypothesesMet ? '' : ' (hyp. not met)'}` : '—',
+      pred ? pred.epsilon.toFixed(3) : '—',
+      best ? `${best.start}–${best.end}` : '—',
+      pred && best ? ((pred.end - pred.start + 1) / (best.end - best.start + 1)).toFixed(2) : '—',
+    ];
+    cells.forEach((c) => row.append(el('td', { text: c })));
+    body.append(row);
+  });
+  table.append(body);
+  return table;
+}
+
+function render(data: ReportData): { name: string; charts: LabCharts; label: string }[] {
+  document.title = data.title;
+  const main = document.getElementById('report')!;
+  main.append(el('h1', { text: data.title }));
+  const drawn: { name: string; charts: LabCharts; label: string }[] = [];
+  for (const section of data.sections) {
+    const s = el('section', { className: 'preset' });
+    s.append(el('h2', { text: section.heading }));
+    if (section.claim) s.append(el('p', { className: 'claim' }, el('strong', { text: 'The paper: ' }), document.createTextNode(section.claim)));
+    if (section.findings.length > 0) {
+      const list = el('ul', { className: 'findings' });
+      for (const f of section.findings) list.append(el('li', {}, el('strong', { text: `${f.label}: ` }), document.createTextNode(f.text)));
+      s.append(el('p', { className: 'measured-heading', text: 'What this run measured:' }), list);
+    }
+    for (const { label, result } of section.results) {
+      const run = el('div', { className: 'run' });
+      run.append(el('h3', { text: `${label} — ${result.spec.n}×${result.spec.n}, N = ${result.spec.depth}, ${result.engine.path} path (${result.engine.backend})` }));
+      const grid = el('div', { className: 'plot-grid' });
+      const figures = {} as Record<ChartId, HTMLElement>;
+      for (const id of CHART_IDS) {
+        const figure = el('figure', { className: 'plot' }, el('figcaption', {}, el('span', { className: 'plot-title', text: CHART_TITLES[id] }), el('span', { className: 'plot-readout' })), el('div', { className: 'plot-body' }));
+        figure.querySelector('.plot-readout')!.setAttribute('data-readout', '');
+        figures[id] = figure;
+        grid.append(figure);
+      }
+      run.append(grid, plateauTable(result));
+      s.append(run);
+      main.append(s);
+      const charts = new LabCharts(figures);
+      const store = TrajectoryStore.forResult(result);
+      charts.reset(store, {
+        steps: result.spec.steps,
+        targetSingularValues: result.target.singularValues.slice(0, store.sigmaCount),
+        targetEffectiveRanks: result.targetEffectiveRanks,
+        predicted: result.predicted.plateaus,
+        measured: result.measured.plateaus,
+        measureLabel: MEASURES[result.spec.effectiveRank] ?? result.spec.effectiveRank,
+      });
+      charts.redrawNow(true);
+      drawn.push({ name: `${section.id}-${label}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''), charts, label: `${section.id} — ${label}` });
+    }
+    main.append(s);
+  }
+  return drawn;
+}
+
+const source = document.getElementById('dfl-report-data');
+const drawn = render(JSON.parse(source?.textContent ?? '{"title":"empty report","sections":[]}') as ReportData);
+window.dflFigures = () => {
+  const theme = readPlotTheme();
+  return drawn.map(({ name, charts, label }) => ({ name, svg: chartsToSvg(charts, theme, label) }));
+};
+document.body.dataset.state = 'done';
