@@ -33,7 +33,7 @@ describe('dfl report', () => {
     expect(text).toContain('Small initialization keeps the order of learning');
     expect(out).toMatch(/alpha = 0\.1, order of learning: .* in order/);
     expect(out).toMatch(/alpha = 1, order of learning: .* not in order/);
-    expect(out).toMatch(/denoising: ‖W\(k\) − W\*‖_F is smallest/);
+    expect(out).toMatch(/error to W\*: ‖W\(k\) − W\*‖_F is smallest .* inside the predicted interval for L = 3/);
   });
 
   it('renders every plot offline in Chromium and saves SVG and PNG figures', async () => {
