@@ -38,8 +38,7 @@ const keepOutOfWebview = {
     b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
 };
-const webview = await build({
-  entryPoints: { lab: 'webview/main.ts', standalone: 'webview/dev/standalone.ts' },
+const webviewOptions = {
   outdir: 'dist/webview',
   bundle: true,
   platform: 'browser',
@@ -52,7 +51,8 @@ const webview = await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [keepOutOfWebview],
   logLevel: 'warning',
-});
+};
+const webview = await build({ ...webviewOptions, entryPoints: { lab: 'webview/main.ts', standalone: 'webview/dev/standalone.ts' } });
 writeFileSync('dist/webview/meta.json', JSON.stringify(webview.metafile));
 await build({
   entryPoints: { 'lab-serve': 'webview/dev/serve.ts' },
@@ -93,17 +93,5 @@ await build({
 }
 
 // The dfl report page (issue 7): the Lab's plotting code in one script and one stylesheet that
-// `dfl report` inlines into a self-contained HTML file.
-await build({
-  entryPoints: { report: 'webview/report/main.ts' },
-  outdir: 'dist/webview',
-  bundle: true,
-  platform: 'browser',
-  format: 'iife',
-  target: 'es2022',
-  minify: true,
-  legalComments: 'none',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [keepOutOfWebview],
-  logLevel: 'warning',
-});
+// `dfl report` inlines into a self-contained HTML file; the webview's options, no sourcemap.
+await build({ ...webviewOptions, entryPoints: { report: 'webview/report/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });

@@ -1,5 +1,4 @@
 import { runExperiment } from '../../core/engine/runExperiment';
-import { add, identity, multiply, transpose, type DenseMatrix } from '../../core/linalg/dense';
 import { singularValues } from '../../core/linalg/decompositions';
 import { measurePlateaus } from '../../core/plateaus/measurePlateaus';
 import { entropyRank } from '../../core/rank/effectiveRank';
@@ -11,25 +10,11 @@ import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
 import { specEigenvalues } from '../../core/theory/predictPlateaus';
 import { theorySpec } from '../arbitraries/theorySpec';
 import { simulateSpectral } from '../simulate';
+import { fullMatrixGradientDescent } from '../../test/helpers/specs';
 import { fail, type TheoryProperty } from './types';
 
 const hypothesesMet = (spec: Parameters<typeof checkHypotheses>[0]) => checkHypotheses(spec, specEigenvalues(spec)).met;
 
-/** Plain float64 gradient descent on all N·n² entries, no spectral shortcut. */
-function fullMatrixProduct(target: DenseMatrix, depth: number, alpha: number, eta: number, steps: number): DenseMatrix {
-  const n = target.rows;
-  let factors = Array.from({ length: depth }, () => identity(n, alpha));
-  const product = (fs: DenseMatrix[], from: number, to: number) => {
-    let p = identity(n);
-    for (let j = from; j < to; j++) p = multiply(fs[j], p);
-    return p;
-  };
-  for (let k = 0; k < steps; k++) {
-    const residual = add(product(factors, 0, depth), target, -1);
-    factors = factors.map((w, j) => add(w, multiply(multiply(transpose(product(factors, j + 1, depth)), residual), transpose(product(factors, 0, j))), -eta));
-  }
-  return product(factors, 0, depth);
-}
 
 /** Claim 1: the spectral reduction is exact (float64). */
 export const spectralEqualsFullGradientDescent: TheoryProperty = {
@@ -48,7 +33,7 @@ export const spectralEqualsFullGradientDescent: TheoryProperty = {
     // which is the same model with n = 1.
     const drift = (size: number) => matrixPathTolerance({ ...spec, n: size, steps }, specEigenvalues(spec)!, [steps], 2 ** -53).tolerance[0];
     const tolerance = drift(spec.n) + drift(1);
-    const full = singularValues(fullMatrixProduct(buildTarget(spec).matrix(), spec.depth, spec.init.alpha, spec.stepSize, steps));
+    const full = singularValues(fullMatrixGradientDescent(buildTarget(spec).matrix(), spec.depth, spec.init.alpha, spec.stepSize, steps));
     let last = new Float64Array(0);
     simulateSpectral({ ...spec, steps }, (k, _w, x) => {
       if (k === steps) last = Float64Array.from(x, Math.abs).sort().reverse();

@@ -3,27 +3,8 @@ import { runExperiment } from '../../../core/engine/runExperiment';
 import { add, identity, multiply, scale, transpose, type DenseMatrix } from '../../../core/linalg/dense';
 import { singularValues } from '../../../core/linalg/decompositions';
 import { buildTarget } from '../../../core/targets/buildTarget';
-import { referenceSingularValues, spectrumSpec } from '../../helpers/specs';
+import { fullMatrixGradientDescent, referenceSingularValues, spectrumSpec } from '../../helpers/specs';
 
-/** Plain float64 gradient descent on all N·n² entries (THEORY.md §1), no spectral shortcut. */
-function fullMatrixGradientDescent(target: DenseMatrix, depth: number, alpha: number, eta: number, steps: number): DenseMatrix {
-  const n = target.rows;
-  let factors = Array.from({ length: depth }, () => identity(n, alpha));
-  const product = (fs: DenseMatrix[], from: number, to: number) => {
-    let p = identity(n);
-    for (let j = from; j < to; j++) p = multiply(fs[j], p);
-    return p;
-  };
-  for (let k = 0; k < steps; k++) {
-    const residual = add(product(factors, 0, depth), target, -1);
-    factors = factors.map((w, j) => {
-      const above = product(factors, j + 1, depth);
-      const below = product(factors, 0, j);
-      return add(w, multiply(multiply(transpose(above), residual), transpose(below)), -eta);
-    });
-  }
-  return product(factors, 0, depth);
-}
 
 describe('spectral path', () => {
   it('equals full-matrix float64 gradient descent (THEORY.md §6 claim 1)', async () => {
