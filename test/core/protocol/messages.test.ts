@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { InputError } from '../../../core/errors';
 import { parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION } from '../../../core/protocol/messages';
 import type { RunResult } from '../../../core/result';
@@ -94,5 +95,28 @@ describe('webview → host messages', () => {
     expect(error(() => parseWebviewMessage({ type: 'export', format: 'exe', fileName: 'x', encoding: 'utf8', data: '' }))).toMatch(/^webview message "export"\.format: /);
     expect(error(() => parseWebviewMessage({ type: 'export', format: 'svg', fileName: '', encoding: 'utf8', data: '' }))).toMatch(/^webview message "export"\.fileName: /);
     expect(error(() => parseWebviewMessage({ type: 'done', runId: 1, result: { ...result(), singularValues: [[1, null]] } }))).toMatch(/^webview message "done"\.result\.singularValues: expected an array of arrays of numbers/);
+  });
+});
+
+describe('message validators under fuzzing', () => {
+  // Issue 9: arbitrary values from either side are answered with a typed message or one
+  // InputError line; nothing else escapes (no TypeError from a hostile shape).
+  it.each([
+    ['parseHostMessage', parseHostMessage],
+    ['parseWebviewMessage', parseWebviewMessage],
+  ] as const)('%s', (_, parse) => {
+    const kinds = ['run', 'cancel', 'pause', 'resume', 'loadResult', 'theme', 'ready', 'state', 'points', 'done', 'error', 'needTarget', 'export'];
+    const shaped = fc.record({ type: fc.constantFrom(...kinds) }, { requiredKeys: [] }).chain((head) => fc.dictionary(fc.string(), fc.jsonValue()).map((rest) => ({ ...rest, ...head })));
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.jsonValue(), shaped), (input) => {
+        try {
+          parse(input);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError);
+          expect((error as Error).message).not.toContain('\n');
+        }
+      }),
+      { numRuns: 3000, seed: 99 },
+    );
   });
 });
