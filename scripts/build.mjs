@@ -95,3 +95,7 @@ await build({
 // The dfl report page (issue 7): the Lab's plotting code in one script and one stylesheet that
 // `dfl report` inlines into a self-contained HTML file; the webview's options, no sourcemap.
 await build({ ...webviewOptions, entryPoints: { report: 'webview/report/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });
+
+// The browser benchmark page (issue 8): bench.js + bench.css, opened by bench/browser.mjs in
+// headless Chromium; the webview's options, no sourcemap.
+await build({ ...webviewOptions, entryPoints: { bench: 'webview/bench/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });
