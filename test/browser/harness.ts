@@ -107,3 +107,14 @@ export async function canvasInk(page: Page): Promise<CanvasInk[]> {
     });
   });
 }
+
+/** Picks the first preset whose label matches `pattern` in the Lab's preset dropdown. */
+export async function choosePreset(page: Page, pattern: string): Promise<void> {
+  await page.evaluate((source) => {
+    const dropdown = document.getElementById('preset') as HTMLElement & { value: string };
+    const option = [...dropdown.querySelectorAll('vscode-option')].find((o) => new RegExp(source).test(o.textContent ?? ''));
+    if (!option) throw new Error(`no preset matching ${source}`);
+    dropdown.value = option.getAttribute('value')!;
+    dropdown.dispatchEvent(new Event('change'));
+  }, pattern);
+}

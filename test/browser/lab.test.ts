@@ -9,7 +9,7 @@ import type { ExperimentSpecInput } from '../../core/spec/schema';
 import { specEigenvalues } from '../../core/theory/predictPlateaus';
 import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
 import type { LabServer } from '../../webview/dev/server';
-import { artifact, canvasInk, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
+import { artifact, canvasInk, choosePreset, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
 
 // The Lab in real headless Chromium with software WebGL (SwiftShader): a preset runs to `done`
 // on the webgl backend, every plot and heatmap has ink, no CSP violation, the stand-in host gets
@@ -323,13 +323,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
 
   it('runs an MNIST preset through needTarget: the stand-in host supplies the digit (light theme)', async () => {
     const { page, violations, errors } = await openLab(browser, server.url, { theme: 'light' });
-    await page.evaluate(() => {
-      const dropdown = document.getElementById('preset') as HTMLElement & { value: string };
-      const option = [...dropdown.querySelectorAll('vscode-option')].find((o) => /mnist.*N = 3/.test(o.textContent ?? ''));
-      if (!option) throw new Error('no MNIST N = 3 preset');
-      dropdown.value = option.getAttribute('value')!;
-      dropdown.dispatchEvent(new Event('change'));
-    });
+    await choosePreset(page, 'mnist.*N = 3');
     await expect.poll(() => page.evaluate(() => (document.querySelector('#target-kind') as HTMLElement & { value: string }).value)).toBe('mnist');
     // A shorter run than the preset's (through the rank-2 phase), typed into the form.
     for (const [field, value] of [['#field-steps', '400'], ['#field-log', '80']])

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebviewMessage } from '../../core/protocol/messages';
 import type { LabServer } from '../../webview/dev/server';
-import { artifact, canvasInk, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
+import { artifact, canvasInk, choosePreset, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
 
 // Screenshots of the Lab in the dark and the light theme after real runs on WebGL: the paper's
 // depth-3 spectrum experiment (plateaus, predictions) and its MNIST experiment (heatmaps of a
@@ -70,13 +70,7 @@ describe.skipIf(process.env.LAB_DOCS_IMAGES !== '1' && process.env.LAB_SCREENSHO
   it('light theme: the MNIST depth-3 preset (digit from the stand-in host), scrubbed into its low-rank phase', async () => {
     const { page, violations, errors } = await openLab(browser, server.url, { theme: 'light', width: 1560, height: 860, scale: 2 });
     // Pick "paper-mnist-depths · N = 3" in the preset dropdown.
-    await page.evaluate(() => {
-      const dropdown = document.getElementById('preset') as HTMLElement & { value: string };
-      const option = [...dropdown.querySelectorAll('vscode-option')].find((o) => /mnist.*N = 3/.test(o.textContent ?? ''));
-      if (!option) throw new Error('no MNIST N = 3 preset');
-      dropdown.value = option.getAttribute('value')!;
-      dropdown.dispatchEvent(new Event('change'));
-    });
+    await choosePreset(page, 'mnist.*N = 3');
     await expect.poll(() => page.evaluate(() => (document.querySelector('#target-kind') as HTMLElement & { value: string }).value)).toBe('mnist');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', undefined, { timeout: 120_000 });
