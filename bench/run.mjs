@@ -135,8 +135,14 @@ const svdRows = plan.svdSizes.map((n) => {
   log(`singular values: n = ${n}`);
   return measure(['svd', n, plan.svdBudget]);
 });
-log(`logging overhead: ${plan.logging[0]}×${plan.logging[0]}, ${plan.logging[1]} steps, ${plan.logging[2]} points against none (the longest part)`);
-const run = measure(['logging', ...plan.logging]);
+// The steps on all BLAS threads (the default) and, where that is more than one, on one thread
+// (the configuration of the ratios above), leaving a core to the logged SVDs.
+const loggingConfigs = info.native && info.native.threads > 1 ? [{}, { DFL_THREADS: '1' }] : [{}];
+const loggingRuns = loggingConfigs.map((env) => {
+  log(`logging overhead: ${plan.logging[0]}×${plan.logging[0]}, ${plan.logging[1]} steps, ${plan.logging[2]} points against none${env.DFL_THREADS ? ', 1 thread' : ''} (the longest part)`);
+  return measure(['logging', ...plan.logging], env);
+});
+const run = loggingRuns[0];
 
 // ---- memory ----
 log(`memory: ${plan.memory[0]}×${plan.memory[0]}, N = ${plan.memory[1]}`);
@@ -151,7 +157,7 @@ const result = {
   baseline: baseline?.label ?? null,
   spectral: { componentStepsPerSecond: headline.componentStepsPerSecond, n: headline.n, depth: 3, rows: spectralRows.map(({ checksum, ...r }) => r) },
   matrix,
-  logging: { overhead: run.overhead, run, singularValues: svdRows },
+  logging: { overhead: run.overhead, run, runs: loggingRuns, singularValues: svdRows },
   memory: { peakRssBytes: mem.peakRssBytes, backend: mem.backend, n: mem.n, depth: mem.depth, steps: mem.steps, tensorsBefore: mem.tensorsBefore, tensorsAfter: mem.tensorsAfter, wasm: memWasm },
 };
 
@@ -187,9 +193,17 @@ if (json) {
   for (const r of svdRows)
     lines.push([String(r.n), f(r.defaultMs, 2), f(r.typescriptMs, 2), f(r.mlMatrixMs, 2), f(r.lapackGramMs, 2), r.maxDifferenceToMlMatrixRelative.toExponential(1)].map((s) => s.padStart(12)).join(''));
   lines.push(`(default: ${svdRows[0].defaultRoutine})`);
-  lines.push(
-    `Logging ${run.points} points over ${run.steps} steps at n = ${run.n}: ${run.secondsWithLogging.toFixed(1)} s against ${run.secondsWithoutLogging.toFixed(1)} s without: overhead ${(100 * run.overhead).toFixed(1)} % (${run.millisecondsPerLoggedStep.toFixed(1)} ms per logged step)`,
-  );
+  lines.push(`Logging ${run.points} points over ${run.steps} steps at n = ${run.n}, N = 3 (wall s; CPU s in brackets):`);
+  lines.push(['threads', 'no logging', 'overlapped', 'overhead', 'main thread', 'overhead'].map((s) => s.padStart(13)).join(''));
+  const pct = (x) => (x === undefined || x === null || Number.isNaN(x) ? '—' : `${(100 * x).toFixed(1)} %`);
+  const secs = (w, c) => `${w.toFixed(1)} [${c.toFixed(0)}]`;
+  for (const r of loggingRuns)
+    lines.push(
+      [String(r.threads), secs(r.secondsWithoutLogging, r.cpuSeconds.none), r.cpuSeconds.overlapped === undefined ? '—' : secs(r.secondsWithLogging, r.cpuSeconds.overlapped), r.cpuSeconds.overlapped === undefined ? '—' : pct(r.overhead), secs(r.secondsSynchronous, r.cpuSeconds.synchronous), pct(r.overheadSynchronous)]
+        .map((s) => s.padStart(13))
+        .join(''),
+    );
+  lines.push(`(logged singular values: ${run.singularValues}; overlapped: ${run.millisecondsPerLoggedStep.toFixed(1)} ms per logged step, main thread: ${run.millisecondsPerLoggedStepSynchronous.toFixed(1)} ms)`);
   lines.push('');
   lines.push(`Memory: ${mem.n}×${mem.n}, N = ${mem.depth}, ${mem.steps} steps on ${mem.backend}: peak RSS ${(mem.peakRssBytes / 2 ** 20).toFixed(0)} MiB, tensors ${mem.tensorsBefore} → ${mem.tensorsAfter}`);
   if (memWasm !== mem) lines.push(`        ${memWasm.n}×${memWasm.n}, N = ${memWasm.depth}, ${memWasm.steps} steps on ${memWasm.backend}: peak RSS ${(memWasm.peakRssBytes / 2 ** 20).toFixed(0)} MiB, tensors ${memWasm.tensorsBefore} → ${memWasm.tensorsAfter}`);

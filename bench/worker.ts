@@ -6,7 +6,7 @@ import { rankReferences } from '../core/engine/reference';
 import { runExperiment } from '../core/engine/runExperiment';
 import { advanceSpectral } from '../core/engine/spectralPath';
 import { singularValues, singularValuesMl } from '../core/linalg/decompositions';
-import { getHostBlas, getHostSingularValues } from '../core/linalg/accelerator';
+import { getHostBlas, getHostSingularValues, setHostSingularValues } from '../core/linalg/accelerator';
 import { householderSingularValues } from '../core/linalg/singularValues';
 import { zeros } from '../core/linalg/dense';
 import { parseSpec } from '../core/spec/parseSpec';
@@ -126,31 +126,52 @@ function singularValueCost(n: number, budget: number) {
   return out;
 }
 
-/** Whole runs through runExperiment: 400 logged points against the minimum (steps 0 and last). */
+/**
+ * Whole runs through runExperiment on this process's BLAS threads: logging `points` points against
+ * the minimum (steps 0 and last), with the logged SVDs overlapping the steps (the default where
+ * the native module offers it) and on the main thread. Wall and CPU seconds of each.
+ */
 async function loggingOverhead(n: number, steps: number, points: number) {
-  const times: Record<string, number> = {};
-  let observeMs = 0;
-  for (const [label, log] of [
-    ['none', { every: steps }],
-    ['points', { points }],
-  ] as const) {
+  const host = getHostSingularValues();
+  const synchronous = host && { description: host.description, singularValues: host.singularValues };
+  const modes = [
+    ['none', { every: steps }, host],
+    ...(host?.singularValuesAsync ? ([['overlapped', { points }, host]] as const) : []),
+    ['synchronous', { points }, synchronous],
+  ] as const;
+  const seconds: Record<string, number> = {};
+  const cpuSeconds: Record<string, number> = {};
+  let logged = 0;
+  for (const [label, log, svd] of modes) {
+    setHostSingularValues(svd ?? null);
     const spec = matrixSpec(n, 3, steps, log);
     const target = buildTarget(spec);
+    const cpu0 = process.cpuUsage();
     const t0 = now();
     const result = await runExperiment(spec, { target, yieldToHost: () => Promise.resolve() });
-    times[label] = now() - t0;
+    seconds[label] = now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    cpuSeconds[label] = (cpu.user + cpu.system) / 1e6;
     if (result.stopped.kind !== 'completed') throw new Error(`logging run stopped: ${result.stopped.reason}`);
-    if (label === 'points') observeMs = ((times.points - times.none) / (result.steps.length - 2)) * 1000;
+    if (label !== 'none') logged = result.steps.length;
   }
+  setHostSingularValues(host);
+  const withLogging = seconds.overlapped ?? seconds.synchronous;
   return {
     n,
     depth: 3,
     steps,
     points,
-    secondsWithoutLogging: times.none,
-    secondsWithLogging: times.points,
-    overhead: times.points / times.none - 1,
-    millisecondsPerLoggedStep: observeMs,
+    threads: loadNative()?.info().threads ?? 1,
+    singularValues: host?.description ?? 'TypeScript',
+    secondsWithoutLogging: seconds.none,
+    secondsWithLogging: withLogging,
+    secondsSynchronous: seconds.synchronous,
+    cpuSeconds,
+    overhead: withLogging / seconds.none - 1,
+    overheadSynchronous: seconds.synchronous / seconds.none - 1,
+    millisecondsPerLoggedStep: ((withLogging - seconds.none) / (logged - 2)) * 1000,
+    millisecondsPerLoggedStepSynchronous: ((seconds.synchronous - seconds.none) / (logged - 2)) * 1000,
   };
 }
 

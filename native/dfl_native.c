@@ -158,6 +158,8 @@ static napi_value js_sgemv(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static int run_dgesdd(double *A, int m, int n, double *S);
+
 // singularValues(A: Float64Array (row-major m×n, overwritten), m, n, out: Float64Array(min(m,n))) -> LAPACK info
 // (0 = success; -1000 = no LAPACK). Values descending (LAPACK dgesdd, jobz = 'N').
 static napi_value js_singular_values(napi_env env, napi_callback_info info) {
@@ -169,23 +171,79 @@ static napi_value js_singular_values(napi_env env, napi_callback_info info) {
       ls < (size_t)(m < n ? m : n)) {
     napi_throw_type_error(env, NULL, "singularValues: bad shapes or arrays (Float64Array expected)"); return NULL;
   }
-  int result = -1000;
-  if (p_dgesdd) {
-    // Row-major m×n is column-major n×m (the transpose): same singular values.
-    int rows = n, cols = m, lda = n, one = 1, lwork = -1, inf = 0;
-    double query = 0, dummy = 0;
-    int k = m < n ? m : n;
-    int *iwork = malloc(sizeof(int) * 8 * (size_t)k);
-    p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, &query, &lwork, iwork, &inf);
-    lwork = (int)query + 1;
-    double *work = malloc(sizeof(double) * (size_t)lwork);
-    if (work && iwork) p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, work, &lwork, iwork, &inf);
-    else inf = -2000;
-    free(work); free(iwork);
-    result = inf;
-  }
+  int result = run_dgesdd(A, m, n, S);
   CHECK(napi_create_int32(env, result, &ret));
   return ret;
+}
+
+// singularValuesAsync(A, m, n, out) -> Promise<info>: the same as singularValues, on a libuv pool
+// thread, so a logged step's SVD overlaps the next gradient steps (docs/performance.md). The
+// caller must not touch A or out until the promise settles; references keep them alive.
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref a_ref, out_ref;
+  double *A, *S;
+  int m, n, info, restore_threads;
+} svd_job;
+
+static int run_dgesdd(double *A, int m, int n, double *S) {
+  if (!p_dgesdd) return -1000;
+  int rows = n, cols = m, lda = n, one = 1, lwork = -1, inf = 0;
+  double query = 0, dummy = 0;
+  int k = m < n ? m : n;
+  int *iwork = malloc(sizeof(int) * 8 * (size_t)k);
+  p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, &query, &lwork, iwork, &inf);
+  lwork = (int)query + 1;
+  double *work = malloc(sizeof(double) * (size_t)lwork);
+  if (work && iwork) p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, work, &lwork, iwork, &inf);
+  else inf = -2000;
+  free(work); free(iwork);
+  return inf;
+}
+
+static void svd_execute(napi_env env, void *data) {
+  (void)env;
+  svd_job *job = data;
+  job->info = run_dgesdd(job->A, job->m, job->n, job->S);
+}
+
+static void svd_complete(napi_env env, napi_status status, void *data) {
+  svd_job *job = data;
+  napi_value v;
+  napi_create_int32(env, status == napi_ok ? job->info : -3000, &v);
+  // The pool thread is done with OpenBLAS: give the gradient steps their threads back.
+  if (job->restore_threads > 1 && p_set_threads) p_set_threads(job->restore_threads);
+  napi_resolve_deferred(env, job->deferred, v);
+  napi_delete_reference(env, job->a_ref);
+  napi_delete_reference(env, job->out_ref);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+static napi_value js_singular_values_async(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4]; napi_value promise, name;
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  double *A, *S; size_t la, ls;
+  int m = get_i(env, a[1]), n = get_i(env, a[2]);
+  if (argc != 4 || !get_f64(env, a[0], &A, &la) || !get_f64(env, a[3], &S, &ls) || m <= 0 || n <= 0 || la < (size_t)m * n ||
+      ls < (size_t)(m < n ? m : n)) {
+    napi_throw_type_error(env, NULL, "singularValuesAsync: bad shapes or arrays (Float64Array expected)"); return NULL;
+  }
+  svd_job *job = calloc(1, sizeof *job);
+  if (!job) { napi_throw_error(env, NULL, "singularValuesAsync: out of memory"); return NULL; }
+  job->A = A; job->S = S; job->m = m; job->n = n;
+  // OpenBLAS (pthreads) serializes, and slows by an order of magnitude, concurrent calls when it
+  // runs more than one thread; while this job runs, the caller's BLAS calls take one thread, so
+  // both run side by side. Restored on completion (on the calling thread).
+  if (p_get_threads && p_set_threads && p_get_threads() > 1) { job->restore_threads = p_get_threads(); p_set_threads(1); }
+  CHECK(napi_create_reference(env, a[0], 1, &job->a_ref));
+  CHECK(napi_create_reference(env, a[3], 1, &job->out_ref));
+  CHECK(napi_create_promise(env, &job->deferred, &promise));
+  CHECK(napi_create_string_utf8(env, "dfl_singular_values", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_async_work(env, NULL, name, svd_execute, svd_complete, job, &job->work));
+  CHECK(napi_queue_async_work(env, job->work));
+  return promise;
 }
 
 // gramEigenvalues(A: Float64Array row-major m×n, m, n, out: Float64Array(n)) -> info: eigenvalues of AᵀA, ascending
@@ -247,6 +305,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_default, NULL},
     {"sgemv", NULL, js_sgemv, NULL, NULL, NULL, napi_default, NULL},
     {"singularValues", NULL, js_singular_values, NULL, NULL, NULL, napi_default, NULL},
+    {"singularValuesAsync", NULL, js_singular_values_async, NULL, NULL, NULL, napi_default, NULL},
     {"gramEigenvalues", NULL, js_gram_eigenvalues, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},

@@ -20,6 +20,11 @@ export interface NativeModule {
   sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
   /** LAPACK dgesdd (values only) on a row-major m×n matrix (overwritten); 0 on success, −1000 without LAPACK. */
   singularValues(a: Float64Array, m: number, n: number, out: Float64Array): number;
+  /**
+   * The same on a libuv pool thread; while it runs, OpenBLAS gives the caller's calls one thread
+   * (concurrent calls with more threads serialize and slow down ~10×), restored when it settles.
+   */
+  singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<number>;
   /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */
   gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
   setThreads(threads: number): void;
@@ -89,8 +94,14 @@ export function nativeAccelerators(mod: NativeModule): { blas: HostBlas; singula
     sgemm: (ta, tb, m, n, k, alpha, a, b, beta, c) => mod.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c),
     sgemv: (t, m, n, alpha, a, x, beta, y) => mod.sgemv(t, m, n, alpha, a, x, beta, y),
   };
+  // DFL_ASYNC_SVD=0 keeps the logged steps' SVD on the main thread (the benchmark's baseline).
+  const later = mod.singularValuesAsync && process.env.DFL_ASYNC_SVD !== '0' ? mod.singularValuesAsync.bind(mod) : undefined;
   const singularValues: HostSingularValues | null = info.lapack
-    ? { description: `LAPACK dgesdd (${info.library})`, singularValues: (a, m, n, out) => mod.singularValues(a, m, n, out) === 0 }
+    ? {
+        description: `LAPACK dgesdd (${info.library})${later ? ', overlapping the steps' : ''}`,
+        singularValues: (a, m, n, out) => mod.singularValues(a, m, n, out) === 0,
+        singularValuesAsync: later && (async (a, m, n, out) => (await later(a, m, n, out)) === 0),
+      }
     : null;
   return { blas, singularValues };
 }

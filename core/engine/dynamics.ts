@@ -12,6 +12,13 @@ export interface Observation {
   groundTruthError?: number;
 }
 
+/** An observation whose singular values are still being computed (they overlap the next steps). */
+export interface PendingObservation extends Omit<Observation, 'singularValues'> {
+  singularValues: Promise<Float64Array>;
+  /** W(k) at the observed step (float64), kept for `onPoint` views. */
+  product: DenseMatrix;
+}
+
 /**
  * One engine's state of gradient descent on W = W_N ⋯ W_1. `advance` must not read back to the
  * host (the matrix path keeps everything on the tfjs backend); `loss` is one scalar read-back;
@@ -24,6 +31,11 @@ export interface Dynamics {
   advance(count: number): void;
   loss(): number;
   observe(): Observation;
+  /**
+   * `observe()` with the singular values computed off the main thread, where the platform can
+   * (undefined where it cannot: then call `observe`). The caller may `advance` at once.
+   */
+  observeLater?(): PendingObservation | undefined;
   /** The current product W(k), float64. */
   product(): DenseMatrix;
   dispose(): void;

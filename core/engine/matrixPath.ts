@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
 import { identity, scale, zeros, type DenseMatrix } from '../linalg/dense';
-import { randomOrthogonal, singularValues } from '../linalg/decompositions';
+import { randomOrthogonal, singularValues, singularValuesLater } from '../linalg/decompositions';
 import { getHostBlas } from '../linalg/accelerator';
 import { HostFactorization, type HostProblem } from './kernels/hostMatrixPath';
 import { createRng } from '../random';
 import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
-import type { Dynamics, Observation } from './dynamics';
+import type { Dynamics, Observation, PendingObservation } from './dynamics';
 import type { RankReferences } from './reference';
 
 /** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
@@ -215,6 +215,18 @@ export class MatrixDynamics implements Dynamics {
   }
 
   observe(): Observation {
+    const { product, ...rest } = this.observeWithoutSpectrum();
+    return { ...rest, singularValues: singularValues(product) };
+  }
+
+  observeLater(): PendingObservation | undefined {
+    const observed = this.observeWithoutSpectrum();
+    const singular = singularValuesLater(observed.product);
+    return singular && { ...observed, singularValues: singular };
+  }
+
+  /** Everything a logged step records except the singular values, and W(k) they come from. */
+  private observeWithoutSpectrum(): Omit<Observation, 'singularValues'> & { product: DenseMatrix } {
     const loss = this.loss();
     const w = this.product();
     const n = this.target.n;
@@ -246,7 +258,7 @@ export class MatrixDynamics implements Dynamics {
       for (let i = 0; i < t.length; i++) e += (w.data[i] - t[i]) ** 2;
       groundTruthError = Math.sqrt(e);
     }
-    return { singularValues: singularValues(w), loss, distances, groundTruthError };
+    return { product: w, loss, distances, groundTruthError };
   }
 
   dispose(): void {

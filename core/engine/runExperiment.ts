@@ -7,7 +7,7 @@ import { predictPlateaus } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, type ExperimentSpec } from '../spec/schema';
 import { buildTarget } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
-import type { Dynamics } from './dynamics';
+import type { Dynamics, Observation } from './dynamics';
 import { logSchedule } from '../trajectory/logSchedule';
 import { MatrixDynamics } from './matrixPath';
 import { rankReferences, type RankReferences } from './reference';
@@ -104,11 +104,14 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const diverged = (loss: number, singular?: Float64Array) =>
     !Number.isFinite(loss) || loss > lossLimit || (singular !== undefined && singular.some((s) => !Number.isFinite(s)));
 
-  const record = (step: number): StopReason | undefined => {
-    const o = dynamics.observe();
-    if (step === 0) lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
-    if (diverged(o.loss, o.singularValues))
-      return { kind: 'diverged', reason: `loss ${o.loss.toPrecision(3)} at step ${step}${stableStepHint(spec, target)}`, step };
+  const divergedAt = (step: number, loss: number): StopReason => ({
+    kind: 'diverged',
+    reason: `loss ${loss.toPrecision(3)} at step ${step}${stableStepHint(spec, target)}`,
+    step,
+  });
+
+  const accept = (step: number, o: Observation, product: () => DenseMatrix): StopReason | undefined => {
+    if (diverged(o.loss, o.singularValues)) return divergedAt(step, o.loss);
     const point: TrajectoryPoint = {
       step,
       singularValues: Array.from(o.singularValues.subarray(0, keep)),
@@ -123,17 +126,46 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     result.loss.push(point.loss);
     result.distanceToBestRank.push(point.distanceToBestRank);
     if (point.groundTruthError !== undefined) (result.groundTruthError ??= []).push(point.groundTruthError);
-    options.onPoint?.(point, { product: () => dynamics.product() });
+    options.onPoint?.(point, { product });
+    return undefined;
+  };
+
+  // At most one logged step's singular values are in flight (computed off the main thread where
+  // the platform can, overlapping the next steps); points are accepted in step order.
+  let pending: Promise<StopReason | undefined> | undefined;
+  let lateStop: StopReason | undefined;
+  let observedLoss = NaN;
+  const settle = async (): Promise<StopReason | undefined> => {
+    if (pending) await pending;
+    pending = undefined;
+    return lateStop;
+  };
+
+  const record = async (step: number): Promise<StopReason | undefined> => {
+    const earlier = await settle();
+    if (earlier) return earlier;
+    const later = dynamics.observeLater?.();
+    const o = later ?? dynamics.observe();
+    observedLoss = o.loss;
+    if (step === 0) lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
+    if (!later) return accept(step, o as Observation, () => dynamics.product());
+    if (diverged(o.loss)) return divergedAt(step, o.loss);
+    pending = later.singularValues.then((singularValues) => {
+      lateStop = accept(step, { ...later, singularValues }, () => later.product);
+      // A cancel from `onPoint` stops at this point, as it does when points arrive at once.
+      if (!lateStop && options.signal?.aborted) lateStop = { kind: 'cancelled', reason: 'cancelled by the user', step };
+      return lateStop;
+    });
     return undefined;
   };
 
   try {
     let step = 0;
-    let stop = record(0);
+    let stop = await record(0);
     let stepsPerChunk = 1;
-    for (let next = 1; next < schedule.length && !stop; next++) {
+    for (let next = 1; next < schedule.length && !stop && !lateStop; next++) {
       const goal = schedule[next];
-      while (step < goal && !stop) {
+      while (step < goal && !stop && !lateStop) {
         if (options.signal?.aborted) {
           stop = { kind: 'cancelled', reason: 'cancelled by the user', step };
           break;
@@ -147,19 +179,22 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
         stepsPerChunk = Math.max(1, Math.round(elapsed < 1 ? stepsPerChunk * 4 : (count * chunkMs) / elapsed));
         if (step < goal) {
           const loss = dynamics.loss();
-          if (diverged(loss)) stop = { kind: 'diverged', reason: `loss ${loss.toPrecision(3)} at step ${step}${stableStepHint(spec, target)}`, step };
+          if (diverged(loss)) stop = divergedAt(step, loss);
           options.onProgress?.({ step, steps: spec.steps, loss });
           await yieldToHost();
         }
       }
-      if (!stop) {
-        stop = record(step);
-        options.onProgress?.({ step, steps: spec.steps, loss: result.loss[result.loss.length - 1] ?? NaN });
+      if (!stop && !lateStop) {
+        stop = await record(step);
+        options.onProgress?.({ step, steps: spec.steps, loss: observedLoss });
         if (next % 8 === 0) await yieldToHost();
       }
     }
+    // A point still in flight comes first: its step is earlier than any stop found after it.
+    stop = (await settle()) ?? stop;
     if (stop) result.stopped = stop;
   } finally {
+    await settle().catch(() => undefined);
     dynamics.dispose();
   }
 

@@ -17,6 +17,12 @@ export interface HostSingularValues {
   readonly description: string;
   /** Returns false when it could not run (then the TypeScript routine is used). */
   singularValues(a: Float64Array, m: number, n: number, out: Float64Array): boolean;
+  /**
+   * The same off the calling thread, resolving when `out` is written (false: could not run). It
+   * runs side by side with the caller's next BLAS calls, so a logged step's SVD overlaps the
+   * following gradient steps; `a` and `out` must not be touched until it settles.
+   */
+  singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<boolean>;
 }
 
 let blas: HostBlas | null = null;
