@@ -21,6 +21,7 @@ import { RunStore, type SavedRun } from './runStore';
 import { RunsTreeProvider, runDescription } from './runsView';
 import { presetWithSettings, readSettings, specWithSettings, type Settings } from './settings';
 import { TheoryTests, type TheoryRunResult } from './theoryTests';
+import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL, trustRefusal, UntrustedWorkspaceError, type RunInput } from './trust';
 import { resolveWorkspaceFile } from './workspaceFiles';
 
 // The extension host: commands, panels, the side view, the Test Explorer, settings and the run
@@ -45,6 +46,9 @@ export class DflController implements vscode.Disposable, LabHost {
   private readonly theory: TheoryTests;
   private store!: RunStore;
   private hostRuns = 0;
+  /** Host runs going now: aborted when the extension host stops (restart, reload, exit). */
+  private readonly hostAborts = new Set<AbortController>();
+  private readonly lenses = new ExperimentCodeLensProvider(() => vscode.workspace.isTrusted);
   private readonly labRuns = new Map<string, { step: number; steps: number }>();
   /** Where the page's own runs came from (so a saved result gets a useful name). */
   private readonly distFolder: string;
@@ -62,7 +66,7 @@ export class DflController implements vscode.Disposable, LabHost {
       (line) => this.output.info(line),
     );
     const view = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
-    this.disposables.push(this.output, this.status, this.tree, this.theory, view);
+    this.disposables.push(this.output, this.status, this.tree, this.theory, view, this.lenses);
 
     const command = (id: string, fn: (...args: any[]) => unknown) =>
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -70,6 +74,11 @@ export class DflController implements vscode.Disposable, LabHost {
           return await fn(...args);
         } catch (error) {
           const message = (error as Error).message ?? String(error);
+          if (error instanceof UntrustedWorkspaceError) {
+            this.output.warn(`${id} refused: ${message}`);
+            void vscode.window.showWarningMessage(`Deep Factorization: ${message}`, MANAGE_TRUST_LABEL).then((pick) => (pick ? vscode.commands.executeCommand(MANAGE_TRUST_COMMAND) : undefined));
+            return undefined;
+          }
           this.output.error(`${id}: ${message}`);
           void vscode.window.showErrorMessage(`Deep Factorization: ${message}`);
           return undefined;
@@ -97,7 +106,11 @@ export class DflController implements vscode.Disposable, LabHost {
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => this.reviveReport(panel),
       }),
-      vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, new ExperimentCodeLensProvider()),
+      vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, this.lenses),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.output.info('the workspace is trusted now: its experiment files can run');
+        this.lenses.refresh();
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${CONFIG_SECTION}.runsFolder`)) {
           this.resetStore();
@@ -109,7 +122,7 @@ export class DflController implements vscode.Disposable, LabHost {
         this.tree.refresh();
       }),
     );
-    this.output.info(`activated; runs are saved in ${this.store.folder}`);
+    this.output.info(`activated; runs are saved in ${this.store.folder}${vscode.workspace.isTrusted ? '' : '; untrusted workspace: its experiment and matrix files are not run'}`);
   }
 
   // ---- settings, store, engine ----
@@ -117,6 +130,12 @@ export class DflController implements vscode.Disposable, LabHost {
   private settings(): Settings {
     const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
     return readSettings((key) => config.get(key));
+  }
+
+  /** Throws (shown as a warning by the command wrapper) when `what` may not run here. */
+  private requireTrust(input: RunInput, what: string): void {
+    const reason = trustRefusal(vscode.workspace.isTrusted, input, what);
+    if (reason) throw new UntrustedWorkspaceError(reason);
   }
 
   private propertySettings(): RunSettings {
@@ -130,6 +149,9 @@ export class DflController implements vscode.Disposable, LabHost {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const runs = folder ? path.join(folder.uri.fsPath, this.settings().runsFolder) : path.join(this.context.globalStorageUri.fsPath, 'runs');
     this.store = new RunStore(runs);
+    // A host killed mid-save (restart, crash) can leave a temporary next to the runs.
+    const removed = this.store.removeStaleTemporaries();
+    if (removed.length) this.output.info(`removed ${removed.length} temporary file(s) left by an interrupted save: ${removed.join(', ')}`);
     this.watcher?.dispose();
     // Runs written by `dfl run --out <runs folder>` (or deleted by hand) show up too.
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runs), '*.json'));
@@ -158,7 +180,11 @@ export class DflController implements vscode.Disposable, LabHost {
   private sources(baseDir: string): TargetSources {
     const roots = this.workspaceRoots();
     return {
-      readFile: (file) => new Uint8Array(readFileSync(resolveWorkspaceFile(file, baseDir, roots))),
+      // The one place runs read workspace files: refused when untrusted, whatever started the run.
+      readFile: (file) => {
+        this.requireTrust('workspace', `A run that reads ${file}`);
+        return new Uint8Array(readFileSync(resolveWorkspaceFile(file, baseDir, roots)));
+      },
       mnistDigit: mnistDigitFrom(path.join(this.distFolder, 'mnist-subset.json')),
     };
   }
@@ -246,6 +272,8 @@ export class DflController implements vscode.Disposable, LabHost {
         this.output.warn(`ignored a message from the Lab: ${action.reason}`);
         return;
       case 'ready':
+        // A page that says ready runs nothing: after a webview reload its run is gone.
+        if (this.labRuns.delete(panel.key)) this.updateStatus();
         this.output.info(`Lab "${panel.title}" ready on ${action.backend}`);
         return;
       case 'state':
@@ -268,6 +296,12 @@ export class DflController implements vscode.Disposable, LabHost {
         return;
       }
       case 'supplyTarget': {
+        const refusal = action.spec.target.kind === 'file' ? trustRefusal(vscode.workspace.isTrusted, 'workspace', `A Lab run on ${action.spec.target.path}`) : undefined;
+        if (refusal) {
+          this.output.warn(`Lab: refused: ${refusal}`);
+          panel.post({ type: 'notice', level: 'error', text: refusal });
+          return;
+        }
         try {
           const target = this.engine().targetRows(action.spec, this.sources(this.defaultBase()));
           panel.post({ type: 'run', spec: action.spec, target, backend: this.settings().labBackend });
@@ -306,8 +340,9 @@ export class DflController implements vscode.Disposable, LabHost {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deep Factorization: ${title}`, cancellable: true }, async (progress, token) => {
         const engine = await this.readyEngine();
         for (const [i, spec] of specs.entries()) {
-          if (token.isCancellationRequested) break;
+          if (token.isCancellationRequested || this.shuttingDown) break;
           const abort = new AbortController();
+          this.hostAborts.add(abort);
           const sub = token.onCancellationRequested(() => abort.abort());
           let reported = 0;
           const label = spec.name ?? `run ${i + 1}`;
@@ -325,21 +360,27 @@ export class DflController implements vscode.Disposable, LabHost {
                 }
               },
             });
+            // Stopped because the host is going away (restart, reload): nothing to save or show,
+            // and what is saved stays as it was (saves are atomic).
+            if (this.shuttingDown) break;
             const run = this.store.save(result);
             saved.push(run);
             this.output.info(`${label}: ${result.stopped.kind} (${result.stopped.reason}) after ${result.elapsedSeconds.toFixed(1)} s, saved ${run.file}`);
             if (result.stopped.kind === 'diverged') void vscode.window.showWarningMessage(`${label} diverged: ${result.stopped.reason}`);
           } finally {
             sub.dispose();
+            this.hostAborts.delete(abort);
           }
         }
       });
     } finally {
       this.hostRuns--;
-      this.updateStatus();
-      this.tree.refresh();
+      if (!this.shuttingDown) {
+        this.updateStatus();
+        this.tree.refresh();
+      }
     }
-    return saved;
+    return this.shuttingDown ? [] : saved;
   }
 
   private async runSpecs(specs: ExperimentSpec[], title: string, baseDir: string, where = this.settings().runIn): Promise<void> {
@@ -371,6 +412,7 @@ export class DflController implements vscode.Disposable, LabHost {
   }
 
   async runExperimentFile(uri?: vscode.Uri, where?: 'host' | 'lab'): Promise<void> {
+    this.requireTrust('workspace', where === 'lab' ? 'Run Experiment File in the Lab' : 'Run Experiment File');
     const file = await this.experimentUri(uri);
     if (!file) return;
     const document = await vscode.workspace.openTextDocument(file);
@@ -411,6 +453,7 @@ export class DflController implements vscode.Disposable, LabHost {
     if (!base) return;
     let spec: ExperimentSpec;
     if (base.file) {
+      this.requireTrust('workspace', 'Compare Depths on an experiment file');
       const doc = await vscode.workspace.openTextDocument(base.file);
       spec = specWithSettings(parseJson(doc.getText(), base.label), this.settings(), base.label);
     } else spec = presetWithSettings(base.spec!, this.settings());
@@ -427,6 +470,8 @@ export class DflController implements vscode.Disposable, LabHost {
   }
 
   async loadTargetMatrix(uri?: vscode.Uri): Promise<void> {
+    // It starts a Lab run on the file's matrix.
+    this.requireTrust('workspace', 'Load Target Matrix…');
     const file =
       uri instanceof vscode.Uri
         ? uri
@@ -615,6 +660,7 @@ export class DflController implements vscode.Disposable, LabHost {
 
   dispose(): void {
     this.shuttingDown = true;
+    for (const abort of this.hostAborts) abort.abort();
     LabPanel.disposeAll();
     ReportPanel.disposeAll();
     this.watcher?.dispose();

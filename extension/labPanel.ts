@@ -28,6 +28,8 @@ export class LabPanel {
   private ready = false;
   private queue: HostMessageInput[] = [];
   private disposed = false;
+  /** Read once: VS Code's panel throws on every property once it is disposed. */
+  readonly title: string;
 
   /** Reveals the panel with `key`, or makes it. */
   static createOrShow(extensionUri: vscode.Uri, host: LabHost, key: string, title: string): LabPanel {
@@ -67,6 +69,7 @@ export class LabPanel {
     private readonly host: LabHost,
     readonly key: string,
   ) {
+    this.title = panel.title;
     LabPanel.panels.set(key, this);
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'lab.svg');
     this.panel.webview.options = labWebviewOptions(extensionUri);
@@ -79,14 +82,28 @@ export class LabPanel {
   }
 
   private receive(raw: unknown): void {
+    if (this.disposed) return;
     const action = interpretWebviewMessage(raw);
     if (action.kind === 'ready') {
+      // A second `ready`: the page was reloaded (Developer: Reload Webviews) and lost what it
+      // showed; the host sends it again, as after a window reload.
+      const reloaded = this.ready;
       this.ready = true;
       const queued = this.queue;
       this.queue = [];
-      for (const message of queued) void this.panel.webview.postMessage(message);
+      for (const message of queued) void this.deliver(message);
+      if (reloaded) this.host.revived(this);
     }
     void this.host.handle(this, action);
+  }
+
+  /** postMessage to a webview that is closing resolves false or rejects: either way, drop it. */
+  private async deliver(message: HostMessageInput): Promise<void> {
+    try {
+      await this.panel.webview.postMessage(message);
+    } catch {
+      // The panel was closed while the message was on its way.
+    }
   }
 
   /** Sends a message (validated by the protocol); queued until the page says it is ready. */
@@ -100,15 +117,11 @@ export class LabPanel {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(message);
+    void this.deliver(message);
   }
 
   get isReady(): boolean {
     return this.ready;
-  }
-
-  get title(): string {
-    return this.panel.title;
   }
 
   dispose(): void {

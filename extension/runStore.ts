@@ -19,6 +19,36 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
+/**
+ * Temporaries of `writeFileAtomic` (`.<name>.<pid>.<ms>.tmp`) and of `dfl run --out`
+ * (`<name>.<pid>.tmp`); group 1 is the writer's process id.
+ */
+const TEMPORARY = /^\.?.+\.json\.(\d+)(?:\.\d+)?\.tmp$/;
+/** A write takes milliseconds: a temporary this old was left by a process that died mid-write. */
+const ABANDONED_MS = 10 * 60_000;
+/** Younger than this, a temporary may be another machine's write in progress (shared folder). */
+const WRITING_MS = 10_000;
+
+/**
+ * Whether `name` is a temporary result file that no process will rename any more: its writer is
+ * gone (a host killed mid-save), or it is far older than any write takes.
+ */
+export function isStaleTemporary(name: string, ageMs: number, running: (pid: number) => boolean): boolean {
+  const match = TEMPORARY.exec(name);
+  if (!match) return false;
+  return ageMs > ABANDONED_MS || (ageMs > WRITING_MS && !running(Number(match[1])));
+}
+
+/** Whether a process with this id runs on this machine (EPERM: it does, as another user). */
+export function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function slug(text: string): string {
   return (
     text
@@ -105,6 +135,28 @@ export class RunStore {
     }
     runs.sort((a, b) => b.savedAt - a.savedAt || b.name.localeCompare(a.name));
     return { runs, skipped };
+  }
+
+  /** Removes temporaries left by crashed writers (they are never listed); returns their names. */
+  removeStaleTemporaries(now = Date.now(), running: (pid: number) => boolean = processRunning): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.folder).filter((n) => n.endsWith('.tmp'));
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      const file = path.join(this.folder, name);
+      try {
+        if (!isStaleTemporary(name, now - statSync(file).mtimeMs, running)) continue;
+        rmSync(file, { force: true });
+        removed.push(name);
+      } catch {
+        // Gone already (renamed by its writer, or removed by another window).
+      }
+    }
+    return removed;
   }
 
   delete(file: string): void {

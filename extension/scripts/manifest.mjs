@@ -9,18 +9,21 @@ const pkg = JSON.parse(readFileSync(file, 'utf8'));
 const C = 'Deep Factorization';
 const dfl = "resourceFilename =~ /\\.dfl\\.json$/";
 const matrix = 'resourceExtname =~ /^\\.(csv|tsv|txt|npy|mtx|mm)$/';
+// Commands that run a workspace's experiment or matrix file: disabled and hidden in an untrusted
+// workspace (extension/trust.ts refuses them too, for callers such as CodeLens and keybindings).
+const trusted = 'isWorkspaceTrusted';
 const commands = [
   { command: 'deepFactorization.openLab', title: 'Open Lab', category: C, icon: '$(beaker)' },
-  { command: 'deepFactorization.runExperimentFile', title: 'Run Experiment File', category: C, icon: '$(play)' },
+  { command: 'deepFactorization.runExperimentFile', title: 'Run Experiment File', category: C, icon: '$(play)', enablement: trusted },
   { command: 'deepFactorization.runPreset', title: 'Run Preset…', category: C, icon: '$(run-all)' },
   { command: 'deepFactorization.compareDepths', title: 'Compare Depths…', category: C, icon: '$(layers)' },
-  { command: 'deepFactorization.loadTargetMatrix', title: 'Load Target Matrix…', category: C, icon: '$(table)' },
+  { command: 'deepFactorization.loadTargetMatrix', title: 'Load Target Matrix…', category: C, icon: '$(table)', enablement: trusted },
   { command: 'deepFactorization.checkTheory', title: 'Check Theory', category: C, icon: '$(beaker)' },
   { command: 'deepFactorization.exportResults', title: 'Export Results…', category: C, icon: '$(export)' },
   { command: 'deepFactorization.showRunHistory', title: 'Show Run History', category: C, icon: '$(history)' },
   // Internal: from views, CodeLens and test messages.
   { command: 'deepFactorization.openRun', title: 'Open in the Lab', category: C, icon: '$(go-to-file)' },
-  { command: 'deepFactorization.openExperimentInLab', title: 'Run Experiment File in the Lab (WebGL)', category: C, icon: '$(beaker)' },
+  { command: 'deepFactorization.openExperimentInLab', title: 'Run Experiment File in the Lab (WebGL)', category: C, icon: '$(beaker)', enablement: trusted },
   { command: 'deepFactorization.openCounterexample', title: 'Open Counterexample in the Lab', category: C, icon: '$(beaker)' },
   { command: 'deepFactorization.deleteRun', title: 'Delete Run', category: C, icon: '$(trash)' },
   { command: 'deepFactorization.refreshRuns', title: 'Refresh Runs', category: C, icon: '$(refresh)' },
@@ -32,7 +35,12 @@ pkg.keywords = ['deep learning theory', 'matrix factorization', 'gradient descen
 pkg.galleryBanner = { color: '#1e1e2e', theme: 'dark' };
 pkg.extensionKind = ['workspace'];
 pkg.capabilities = {
-  untrustedWorkspaces: { supported: 'limited', description: 'Experiment files are validated in untrusted workspaces; runs need trust.' },
+  untrustedWorkspaces: {
+    supported: 'limited',
+    description: 'In untrusted workspaces experiment files are validated and saved runs shown, but experiment and matrix files are not run (the shipped presets and Check Theory run).',
+    // What sizes or places the runs that do happen there: an untrusted workspace's values are ignored.
+    restrictedConfigurations: ['deepFactorization.runsFolder', 'deepFactorization.logging.points', 'deepFactorization.propertyTests.runs', 'deepFactorization.propertyTests.maxN'],
+  },
   virtualWorkspaces: { supported: false, description: 'Runs and matrix files are read and written through the local file system.' },
 };
 pkg.activationEvents = [
@@ -58,18 +66,20 @@ pkg.contributes = {
       { command: 'deepFactorization.openRun', when: 'false' },
       { command: 'deepFactorization.openCounterexample', when: 'false' },
       { command: 'deepFactorization.deleteRun', when: 'false' },
-      { command: 'deepFactorization.openExperimentInLab', when: dfl },
+      { command: 'deepFactorization.runExperimentFile', when: trusted },
+      { command: 'deepFactorization.loadTargetMatrix', when: trusted },
+      { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}` },
       { command: 'deepFactorization.refreshRuns', when: 'view == deepFactorization.runs' },
     ],
     'editor/title': [
-      { command: 'deepFactorization.runExperimentFile', when: dfl, group: 'navigation@1' },
-      { command: 'deepFactorization.openExperimentInLab', when: dfl, group: 'navigation@2' },
+      { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'navigation@1' },
+      { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}`, group: 'navigation@2' },
     ],
-    'editor/context': [{ command: 'deepFactorization.runExperimentFile', when: dfl, group: 'deepFactorization@1' }],
+    'editor/context': [{ command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'deepFactorization@1' }],
     'explorer/context': [
-      { command: 'deepFactorization.runExperimentFile', when: dfl, group: 'deepFactorization@1' },
-      { command: 'deepFactorization.openExperimentInLab', when: dfl, group: 'deepFactorization@2' },
-      { command: 'deepFactorization.loadTargetMatrix', when: `${matrix} || resourceFilename =~ /\\.json$/ && !(${dfl})`, group: 'deepFactorization@3' },
+      { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'deepFactorization@1' },
+      { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}`, group: 'deepFactorization@2' },
+      { command: 'deepFactorization.loadTargetMatrix', when: `${trusted} && (${matrix} || resourceFilename =~ /\\.json$/ && !(${dfl}))`, group: 'deepFactorization@3' },
     ],
     'view/title': [
       { command: 'deepFactorization.openLab', when: 'view == deepFactorization.runs', group: 'navigation@1' },
@@ -77,7 +87,7 @@ pkg.contributes = {
       { command: 'deepFactorization.checkTheory', when: 'view == deepFactorization.runs', group: 'navigation@3' },
       { command: 'deepFactorization.refreshRuns', when: 'view == deepFactorization.runs', group: 'navigation@4' },
       { command: 'deepFactorization.compareDepths', when: 'view == deepFactorization.runs', group: 'more@1' },
-      { command: 'deepFactorization.loadTargetMatrix', when: 'view == deepFactorization.runs', group: 'more@2' },
+      { command: 'deepFactorization.loadTargetMatrix', when: `view == deepFactorization.runs && ${trusted}`, group: 'more@2' },
       { command: 'deepFactorization.showRunHistory', when: 'view == deepFactorization.runs', group: 'more@3' },
       { command: 'deepFactorization.exportResults', when: 'view == deepFactorization.runs', group: 'more@4' },
     ],

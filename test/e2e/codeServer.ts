@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,8 @@ const CHROMIUM = '/usr/bin/chromium';
 export interface Session {
   url: string;
   workspace: string;
+  /** VS Code's user data folder (logs/ holds the extension host's and the extension's logs). */
+  userData: string;
   page: Page;
   context: BrowserContext;
   server: ChildProcess;
@@ -35,7 +37,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function start(files: Record<string, string>, settings: Record<string, unknown>): Promise<Session> {
+export interface StartOptions {
+  /**
+   * false: workspace trust on, and the folder opens in restricted mode (no startup prompt).
+   * Default true: trust off (--disable-workspace-trust), as most tests need.
+   */
+  trusted?: boolean;
+}
+
+export async function start(files: Record<string, string>, settings: Record<string, unknown>, { trusted = true }: StartOptions = {}): Promise<Session> {
   if (!existsSync(CODE_SERVER)) throw new Error(`code-server is missing: run bash test/e2e/setup.sh (looked for ${CODE_SERVER})`);
   if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run npm run package`);
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -45,7 +55,7 @@ export async function start(files: Record<string, string>, settings: Record<stri
   mkdirSync(path.join(dirs.user, 'User'), { recursive: true });
   writeFileSync(
     path.join(dirs.user, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': false, 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'window.restoreWindows': 'all', ...settings }, null, 2),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': !trusted, 'security.workspace.trust.startupPrompt': 'never', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'window.restoreWindows': 'all', ...settings }, null, 2),
   );
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dirs.workspace, name)), { recursive: true });
@@ -57,7 +67,7 @@ export async function start(files: Record<string, string>, settings: Record<stri
   if (install.status !== 0) throw new Error(`code-server --install-extension failed: ${install.stdout}${install.stderr}`);
   const port = await freePort();
   const log: string[] = [];
-  const server = spawn(CODE_SERVER, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', dirs.workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(CODE_SERVER, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), dirs.workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout!.on('data', (d) => log.push(String(d)));
   server.stderr!.on('data', (d) => log.push(String(d)));
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
@@ -82,13 +92,18 @@ export async function start(files: Record<string, string>, settings: Record<stri
   return {
     url,
     workspace: dirs.workspace,
+    userData: dirs.user,
     page,
     context,
     server,
     log,
     async close() {
       await context.close().catch(() => undefined);
+      const exited = new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
       server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      // Each session installs the extension and writes logs (~40 MB): keep them only on request.
+      if (process.env.DFL_E2E_KEEP !== '1') rmSync(base, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }
@@ -119,6 +134,31 @@ export async function runCommand(page: Page, title: string, tries = 20): Promise
   throw new Error(`the palette never listed "${title}"`);
 }
 
+/** Opens a workspace file by name (its tab when open, else Quick Open) and focuses it. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  const tab = page.locator('.tab', { hasText: name }).first();
+  if ((await tab.count()) === 0) {
+    // Keys go to a focused webview otherwise.
+    await page.locator('.part.statusbar').click({ position: { x: 700, y: 8 } }).catch(() => undefined);
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input:visible').first().fill(name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+  await tab.waitFor({ timeout: 30_000 });
+  await tab.click();
+  await page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}
+
+/** Opens `file` and clicks its CodeLens whose text contains `lens`. */
+export async function clickLens(page: Page, file: string, lens: string | RegExp): Promise<void> {
+  await openFile(page, file);
+  const link = page.locator('.monaco-editor .codelens-decoration a:visible', { hasText: lens }).first();
+  await link.waitFor({ timeout: 60_000 });
+  await link.click();
+}
+
 /** The inner frame of the webview whose document matches `selector`. */
 export async function webviewFrame(page: Page, selector: string, timeout = 60_000): Promise<Frame> {
   const until = Date.now() + timeout;
@@ -138,4 +178,79 @@ export async function webviewFrame(page: Page, selector: string, timeout = 60_00
 
 export async function notifications(page: Page): Promise<string[]> {
   return page.locator('.notification-list-item-message').allInnerTexts();
+}
+
+/** Process ids of this session's extension hosts (code-server forks them with --type=extensionHost). */
+export function extensionHostPids(s: Session): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+  const ours = new Set([s.server.pid!]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of rows) if (ours.has(r.ppid) && !ours.has(r.pid)) (ours.add(r.pid), (grew = true));
+  }
+  return rows.filter((r) => ours.has(r.pid) && r.args.includes('--type=extensionHost')).map((r) => r.pid);
+}
+
+/**
+ * Kills the extension host (SIGKILL: no deactivate, a save may be cut anywhere) and waits for the
+ * new one VS Code starts by itself. code-server's web workbench has no "Developer: Restart
+ * Extension Host" (a desktop command); a remote extension host that dies is restarted instead.
+ */
+export async function killExtensionHost(s: Session): Promise<void> {
+  const [old] = extensionHostPids(s);
+  if (!old) throw new Error('no extension host process');
+  process.kill(old, 'SIGKILL');
+  for (let i = 0; i < 120; i++) {
+    await s.page.waitForTimeout(500);
+    if (extensionHostPids(s).some((pid) => pid !== old)) return;
+  }
+  throw new Error('the extension host did not come back');
+}
+
+/** Every log file of the session whose name matches `name`, concatenated. */
+export function logFiles(s: Session, name: RegExp): string {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (name.test(e.name)) out.push(readFileSync(p, 'utf8'));
+    }
+  };
+  if (existsSync(path.join(s.userData, 'logs'))) walk(path.join(s.userData, 'logs'));
+  return out.join('\n');
+}
+
+/** The extension's own log (its output channel) across extension hosts. */
+export const extensionLog = (s: Session) => logFiles(s, /^Deep Factorization Lab\.log$/);
+
+/** Errors the extension host logged about this extension (uncaught errors, rejected promises). */
+export function hostErrors(s: Session): string[] {
+  const lines = logFiles(s, /^(remote)?exthost\.log$/).split('\n');
+  const errors: string[] = [];
+  lines.forEach((line, i) => {
+    if (!/\[error\]/.test(line)) return;
+    const context = lines.slice(i, i + 8).join('\n');
+    if (/deep-factorization|deepFactorization|Webview is disposed/.test(context)) errors.push(context);
+  });
+  return [...errors, ...extensionLog(s).split('\n').filter((l) => /\[error\]/.test(l))];
+}
+
+/** `data-state` of every Lab page (idle, running, done, error). */
+export async function labStates(page: Page): Promise<string[]> {
+  const states: string[] = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || frame.isDetached()) continue;
+    try {
+      const state = await frame.evaluate(() => (document.querySelector('#controls') ? document.body.dataset.state : undefined));
+      if (state) states.push(state);
+    } catch {
+      // a frame navigating away
+    }
+  }
+  return states;
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../core/result';
-import { RunStore, slug, timestampName, writeFileAtomic } from '../../extension/runStore';
+import { isStaleTemporary, processRunning, RunStore, slug, timestampName, writeFileAtomic } from '../../extension/runStore';
 import { formatPlateauRow, plateauMarkdown, plateauRows, resultCsv } from '../../extension/plateauTable';
 import { smallResult } from './fixtures';
 
@@ -48,6 +48,62 @@ describe('RunStore', () => {
     writeFileAtomic(file, 'two');
     expect(readFileSync(file, 'utf8')).toBe('two');
     expect(readdirSync(path.dirname(file))).toEqual(['b.json']);
+  });
+
+  it('lists only whole results: not half-written or empty files, not temporaries even when complete', () => {
+    const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'dfl-store-')));
+    const whole = store.save(result);
+    const text = JSON.stringify(result);
+    writeFileSync(path.join(store.folder, 'half.json'), text.slice(0, text.length / 2));
+    writeFileSync(path.join(store.folder, 'empty.json'), '');
+    writeFileSync(path.join(store.folder, `.${whole.name}.123.456.tmp`), text);
+    writeFileSync(path.join(store.folder, `${whole.name}.123.tmp`), text);
+    const { runs, skipped } = store.list();
+    expect(runs.map((r) => r.name)).toEqual([whole.name]);
+    expect(skipped.map((s) => s.split(':')[0]).sort()).toEqual(['empty.json', 'half.json']);
+  });
+
+  it('writeFileAtomic leaves no temporary when the rename fails', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'dfl-atomic-'));
+    mkdirSync(path.join(folder, 'taken.json', 'inside'), { recursive: true });
+    expect(() => writeFileAtomic(path.join(folder, 'taken.json'), 'x')).toThrow();
+    expect(readdirSync(folder)).toEqual(['taken.json']);
+  });
+
+  it('tells temporaries of a crashed writer from writes in progress', () => {
+    const dead = () => false;
+    const alive = () => true;
+    // writeFileAtomic's and `dfl run --out`'s names; the pid is what `running` is asked about.
+    expect(isStaleTemporary('.2025-a.json.4242.1700000000000.tmp', 20_000, dead)).toBe(true);
+    expect(isStaleTemporary('2025-a.json.4242.tmp', 20_000, dead)).toBe(true);
+    const asked: number[] = [];
+    isStaleTemporary('.a.json.4242.1.tmp', 20_000, (pid) => (asked.push(pid), true));
+    expect(asked).toEqual([4242]);
+    // A live writer, or one seconds old (maybe another machine's, on a shared folder): kept.
+    expect(isStaleTemporary('.a.json.4242.1.tmp', 20_000, alive)).toBe(false);
+    expect(isStaleTemporary('.a.json.4242.1.tmp', 5_000, dead)).toBe(false);
+    // Far older than any write: stale whoever holds the pid now.
+    expect(isStaleTemporary('.a.json.4242.1.tmp', 11 * 60_000, alive)).toBe(true);
+    // Not temporaries of result files.
+    expect(isStaleTemporary('a.json', 11 * 60_000, dead)).toBe(false);
+    expect(isStaleTemporary('.notes.txt.4242.tmp', 11 * 60_000, dead)).toBe(false);
+    expect(processRunning(process.pid)).toBe(true);
+    expect(processRunning(2 ** 22 + 12345)).toBe(false);
+  });
+
+  it('removeStaleTemporaries removes only stale temporaries and says which', () => {
+    const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'dfl-store-')));
+    const run = store.save(result);
+    const stale = `.${run.name}.999.1.tmp`;
+    const fresh = `.${run.name}.999.2.tmp`;
+    writeFileSync(path.join(store.folder, stale), '{');
+    writeFileSync(path.join(store.folder, fresh), '{');
+    const now = Date.now();
+    const old = new Date(now - 30_000);
+    utimesSync(path.join(store.folder, stale), old, old);
+    expect(store.removeStaleTemporaries(now, () => false)).toEqual([stale]);
+    expect(readdirSync(store.folder).sort()).toEqual([fresh, run.name].sort());
+    expect(new RunStore(path.join(store.folder, 'missing')).removeStaleTemporaries()).toEqual([]);
   });
 
   it('names files safely', () => {

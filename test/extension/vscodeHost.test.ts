@@ -144,10 +144,11 @@ describe('activate', () => {
     expect(runPanel.webview.posted).toEqual([expect.objectContaining({ type: 'loadResult', result: expect.objectContaining({ steps: result.steps }) })]);
 
     // After a reload, VS Code hands the panel back to the serializer, which shows the same run.
+    const title = runPanel.title;
     for (const d of ctx.subscriptions.splice(0)) d.dispose();
     expect(LabPanel.all()).toHaveLength(0);
     activate(ctx as never);
-    const revived = stub.window.createWebviewPanel(LAB_VIEW_TYPE, runPanel.title, 1, {});
+    const revived = stub.window.createWebviewPanel(LAB_VIEW_TYPE, title, 1, {});
     await stub.recorded.serializers.get(LAB_VIEW_TYPE)!.deserializeWebviewPanel(revived, { spec: result.spec });
     expect(revived.webview.html).toContain('Deep Factorization Lab');
     revived.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });

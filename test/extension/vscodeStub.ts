@@ -254,13 +254,28 @@ export const recorded = {
   panels: [] as StubWebviewPanel[],
   serializers: new Map<string, { deserializeWebviewPanel(panel: StubWebviewPanel, state: unknown): Promise<void> }>(),
   runs: [] as RecordedRun[],
-  messages: [] as { level: 'info' | 'warning' | 'error'; text: string }[],
+  messages: [] as { level: 'info' | 'warning' | 'error'; text: string; buttons?: string[] }[],
+  statusBarItems: [] as { text: string; visible: boolean }[],
+  testControllers: [] as { id: string; profiles: { run: (request: TestRunRequest, token: CancellationTokenSource['token']) => unknown }[]; resolveHandler?: () => Promise<void> }[],
+  /** What the next warning messages answer (a button's title), in order. */
+  answers: [] as (string | undefined)[],
   log: [] as string[],
   configuration: {} as Record<string, unknown>,
   quickPicks: [] as ((items: readonly unknown[]) => unknown)[],
   saveDialog: undefined as Uri | undefined,
   written: new Map<string, Uint8Array>(),
+  codeLensProviders: [] as { provideCodeLenses(document: { fileName: string; uri: Uri }): CodeLens[]; onDidChangeCodeLenses?: EventEmitter<void>['event'] }[],
+  /** Commands run through `executeCommand` that nothing registered (VS Code's own, e.g. workbench.trust.manage). */
+  builtinCommands: [] as string[],
 };
+
+const trustGranted = new EventEmitter<void>();
+
+/** Test helper: the user trusts the workspace (VS Code never takes trust back without a reload). */
+export function grantTrust(): void {
+  workspace.isTrusted = true;
+  trustGranted.fire();
+}
 
 export function resetStub(): void {
   recorded.commands.clear();
@@ -268,32 +283,49 @@ export function resetStub(): void {
   recorded.serializers.clear();
   recorded.runs = [];
   recorded.messages = [];
+  recorded.answers = [];
+  recorded.statusBarItems = [];
+  recorded.testControllers = [];
   recorded.log = [];
   recorded.configuration = {};
   recorded.quickPicks = [];
   recorded.saveDialog = undefined;
   recorded.written.clear();
+  recorded.codeLensProviders = [];
+  recorded.builtinCommands = [];
   workspace.workspaceFolders = undefined;
+  workspace.isTrusted = true;
 }
 
 function createPanel(viewType: string, title: string, options: unknown): StubWebviewPanel {
   const received = new EventEmitter<unknown>();
   const disposed = new EventEmitter<void>();
+  const webview: StubWebviewPanel['webview'] = {
+    html: '',
+    options,
+    cspSource: 'vscode-webview://stub',
+    posted: [],
+    async postMessage(message) {
+      if (panel.disposed) return false;
+      webview.posted.push(message);
+      return true;
+    },
+    asWebviewUri: (uri) => Uri.parse(`vscode-webview-resource:${uri.path}`),
+    onDidReceiveMessage: received.event,
+    receive: (m) => received.fire(m),
+  };
+  // Like VS Code's panel: once disposed, reading its title or webview throws.
+  const alive = <T>(value: T): T => {
+    if (panel.disposed) throw new Error('Webview is disposed');
+    return value;
+  };
   const panel: StubWebviewPanel = {
     viewType,
-    title,
-    webview: {
-      html: '',
-      options,
-      cspSource: 'vscode-webview://stub',
-      posted: [],
-      async postMessage(message) {
-        panel.webview.posted.push(message);
-        return true;
-      },
-      asWebviewUri: (uri) => Uri.parse(`vscode-webview-resource:${uri.path}`),
-      onDidReceiveMessage: received.event,
-      receive: (m) => received.fire(m),
+    get title() {
+      return alive(title);
+    },
+    get webview() {
+      return alive(webview);
     },
     disposed: false,
     revealed: 0,
@@ -326,7 +358,11 @@ export const window = {
   activeColorTheme: { kind: ColorThemeKind.Dark },
   onDidChangeActiveColorTheme: new EventEmitter<{ kind: ColorThemeKind }>().event,
   createOutputChannel: (name: string) => output(name),
-  createStatusBarItem: () => ({ text: '', tooltip: '', name: '', visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose: () => undefined }),
+  createStatusBarItem: () => {
+    const item = { text: '', tooltip: '', name: '', visible: false, show() { this.visible = true; }, hide() { this.visible = false; }, dispose: () => undefined };
+    recorded.statusBarItems.push(item);
+    return item;
+  },
   createTreeView: (_id: string, options: unknown) => ({ options, dispose: () => undefined }),
   createWebviewPanel: (viewType: string, title: string, _column: unknown, options: unknown) => createPanel(viewType, title, options),
   registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: StubWebviewPanel, state: unknown): Promise<void> }) => {
@@ -334,7 +370,10 @@ export const window = {
     return new Disposable();
   },
   showErrorMessage: async (text: string) => void recorded.messages.push({ level: 'error', text }),
-  showWarningMessage: async (text: string) => void recorded.messages.push({ level: 'warning', text }),
+  showWarningMessage: async (text: string, ...items: unknown[]) => {
+    recorded.messages.push({ level: 'warning', text, buttons: items.filter((i): i is string => typeof i === 'string') });
+    return recorded.answers.shift();
+  },
   showInformationMessage: async (text: string) => void recorded.messages.push({ level: 'info', text }),
   showQuickPick: async (items: readonly unknown[]) => (recorded.quickPicks.shift() ?? (() => undefined))(items),
   showSaveDialog: async () => recorded.saveDialog,
@@ -348,11 +387,17 @@ export const commands = {
     recorded.commands.set(id, fn);
     return new Disposable(() => recorded.commands.delete(id));
   },
-  executeCommand: async (id: string, ...args: unknown[]) => recorded.commands.get(id)?.(...args),
+  executeCommand: async (id: string, ...args: unknown[]) => {
+    const command = recorded.commands.get(id);
+    if (!command) recorded.builtinCommands.push(id);
+    return command?.(...args);
+  },
 };
 
 export const workspace = {
   workspaceFolders: undefined as undefined | { uri: Uri; name: string; index: number }[],
+  isTrusted: true,
+  onDidGrantWorkspaceTrust: trustGranted.event,
   getConfiguration: (section: string) => ({ get: <T>(key: string): T | undefined => recorded.configuration[`${section}.${key}`] as T | undefined }),
   onDidChangeConfiguration: new EventEmitter<{ affectsConfiguration(s: string): boolean }>().event,
   onDidChangeWorkspaceFolders: new EventEmitter<void>().event,
@@ -370,7 +415,10 @@ export const workspace = {
 };
 
 export const languages = {
-  registerCodeLensProvider: () => new Disposable(),
+  registerCodeLensProvider: (_selector: unknown, provider: (typeof recorded.codeLensProviders)[number]) => {
+    recorded.codeLensProviders.push(provider);
+    return new Disposable(() => (recorded.codeLensProviders = recorded.codeLensProviders.filter((p) => p !== provider)));
+  },
 };
 
 export const tests = {
@@ -407,6 +455,7 @@ export const tests = {
       },
       dispose: () => undefined,
     };
+    recorded.testControllers.push(controller);
     return controller;
   },
 };
