@@ -153,7 +153,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     pending = later.singularValues.then((singularValues) => {
       lateStop = accept(step, { ...later, singularValues }, () => later.product);
       // A cancel from `onPoint` stops at this point, as it does when points arrive at once.
-      if (!lateStop && options.signal?.aborted) lateStop = { kind: 'cancelled', reason: 'cancelled by the user', step };
+      if (!lateStop && options.signal?.aborted && step < spec.steps) lateStop = { kind: 'cancelled', reason: 'cancelled by the user', step };
       return lateStop;
     });
     return undefined;

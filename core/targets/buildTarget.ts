@@ -24,6 +24,17 @@ export function denseTarget(matrix: DenseMatrix, description: string, groundTrut
   for (let i = 0; i < matrix.data.length; i++)
     if (!Number.isFinite(matrix.data[i]))
       throw new InputError(`${description}: entry (${Math.floor(i / matrix.cols) + 1}, ${(i % matrix.cols) + 1}) is ${matrix.data[i]}`);
+  // Finite entries whose squares sum past float64 (|entries| ≳ 1e154): the loss ½‖W − Ŵ‖² cannot
+  // be computed, and isSymmetric's tolerance 0·‖Ŵ‖_F would be NaN, taking any such matrix as
+  // symmetric (a non-symmetric target would then run on the spectral path with wrong eigenvalues).
+  let sumOfSquares = 0;
+  let largest = 0;
+  for (const x of matrix.data) {
+    sumOfSquares += x * x;
+    largest = Math.max(largest, Math.abs(x));
+  }
+  if (!Number.isFinite(sumOfSquares))
+    throw new InputError(`${description}: entries too large (largest |entry| ${largest.toPrecision(3)}; the sum of their squares overflows float64)`);
   const symmetric = isSymmetric(matrix);
   const eigen = symmetric ? symmetricEigen(matrix) : undefined;
   return {

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../../core/errors';
 import { parseSpec, parseSpecText } from '../../core/spec/parseSpec';
 import { experimentJsonSchema } from '../../core/spec/jsonSchema';
+import { HangGuard, PARSER_HANG_BOUND_MS, fuzzParameters, stopWatchdog } from '../fuzzBudget';
 
 const base = {
   n: 20,
@@ -77,32 +78,48 @@ describe('experimentJsonSchema', () => {
 });
 
 describe('parseSpec under fuzzing', () => {
+  // Each case is also timed against a hang bound (test/fuzzBudget.ts); each fuzzer prints one
+  // line with its count of cases for the CI log.
+  afterAll(stopWatchdog);
+
   it('answers arbitrary JSON text with a spec or one InputError line, nothing else', () => {
+    const { seed, numRuns } = fuzzParameters(9, 2000);
+    const guard = new HangGuard('parseSpecText (arbitrary JSON text)', PARSER_HANG_BOUND_MS);
     fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify({ ...base, target: v }))), (text) => {
-        try {
-          parseSpecText(text, 'fuzz.dfl.json');
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          expect((error as Error).message).not.toContain('\n');
-        }
-      }),
-      { numRuns: 2000, seed: 9 },
+      fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify({ ...base, target: v }))), (text) =>
+        guard.run(text, () => {
+          try {
+            parseSpecText(text, 'fuzz.dfl.json');
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError);
+            expect((error as Error).message).not.toContain('\n');
+          }
+        }),
+      ),
+      { numRuns, seed },
     );
+    expect(guard.cases).toBe(numRuns);
+    guard.report(`seed ${seed}`);
   });
 
   it('rejects mutated valid specs with a message that names a field', () => {
+    const { seed, numRuns } = fuzzParameters(10, 1000);
+    const guard = new HangGuard('parseSpec (mutated valid specs)', PARSER_HANG_BOUND_MS);
     const keys = ['n', 'depth', 'stepSize', 'steps', 'epsilon', 'init', 'target', 'log'];
     fc.assert(
-      fc.property(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.double(), fc.constant(null), fc.array(fc.integer())), (key, value) => {
-        try {
-          parseSpec({ ...base, [key]: value });
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          expect((error as Error).message).toMatch(new RegExp(`^spec\\.${key}`));
-        }
-      }),
-      { numRuns: 1000, seed: 10 },
+      fc.property(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.double(), fc.constant(null), fc.array(fc.integer())), (key, value) =>
+        guard.run({ key, value }, () => {
+          try {
+            parseSpec({ ...base, [key]: value });
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError);
+            expect((error as Error).message).toMatch(new RegExp(`^spec\\.${key}`));
+          }
+        }),
+      ),
+      { numRuns, seed },
     );
+    expect(guard.cases).toBe(numRuns);
+    guard.report(`seed ${seed}`);
   });
 });

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../../../core/errors';
 import { parseHostMessage, parseWebviewMessage, PROTOCOL_VERSION } from '../../../core/protocol/messages';
 import type { RunResult } from '../../../core/result';
 import { parseSpec } from '../../../core/spec/parseSpec';
+import { HangGuard, PARSER_HANG_BOUND_MS, fuzzParameters, stopWatchdog } from '../../fuzzBudget';
 
 const spec = { n: 4, depth: 2, target: { kind: 'spectrum', eigenvalues: [3, 1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 10 };
 
@@ -100,23 +101,32 @@ describe('webview → host messages', () => {
 
 describe('message validators under fuzzing', () => {
   // Issue 9: arbitrary values from either side are answered with a typed message or one
-  // InputError line; nothing else escapes (no TypeError from a hostile shape).
+  // InputError line; nothing else escapes (no TypeError from a hostile shape). Each case is also
+  // timed against a hang bound (test/fuzzBudget.ts) and each validator prints its count of cases.
+  afterAll(stopWatchdog);
+
   it.each([
     ['parseHostMessage', parseHostMessage],
     ['parseWebviewMessage', parseWebviewMessage],
-  ] as const)('%s', (_, parse) => {
+  ] as const)('%s', (name, parse) => {
+    const { seed, numRuns } = fuzzParameters(99, 3000);
+    const guard = new HangGuard(`${name} (arbitrary values)`, PARSER_HANG_BOUND_MS);
     const kinds = ['run', 'cancel', 'pause', 'resume', 'loadResult', 'theme', 'ready', 'state', 'points', 'done', 'error', 'needTarget', 'export'];
     const shaped = fc.record({ type: fc.constantFrom(...kinds) }, { requiredKeys: [] }).chain((head) => fc.dictionary(fc.string(), fc.jsonValue()).map((rest) => ({ ...rest, ...head })));
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.jsonValue(), shaped), (input) => {
-        try {
-          parse(input);
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          expect((error as Error).message).not.toContain('\n');
-        }
-      }),
-      { numRuns: 3000, seed: 99 },
+      fc.property(fc.oneof(fc.anything(), fc.jsonValue(), shaped), (input) =>
+        guard.run(input, () => {
+          try {
+            parse(input);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError);
+            expect((error as Error).message).not.toContain('\n');
+          }
+        }),
+      ),
+      { numRuns, seed },
     );
+    expect(guard.cases).toBe(numRuns);
+    guard.report(`seed ${seed}`);
   });
 });

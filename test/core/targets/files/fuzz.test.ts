@@ -2,10 +2,11 @@
 // a one-line InputError: never another exception, never a hang.
 
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../../core/errors';
 import { parseMatrixFile, SUPPORTED_MATRIX_EXTENSIONS } from '../../../../core/targets/files';
 import { npy } from '../../../fixtures/make-fixtures.mjs';
+import { HangGuard, PARSER_HANG_BOUND_MS, fuzzParameters, stopWatchdog } from '../../../fuzzBudget';
 
 const MAX = 8;
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -52,23 +53,43 @@ const mutation = (seed: Uint8Array) =>
     });
 
 describe('parseMatrixFile on arbitrary input', () => {
+  // Each case is also timed against a hang bound (test/fuzzBudget.ts); each fuzzer prints one
+  // line with its count of cases for the CI log.
+  afterAll(stopWatchdog);
+
   it.each(Object.keys(SEEDS))('never throws anything but a one-line InputError for mutated %s files', (extension) => {
-    const seed = SEEDS[extension];
-    check(`seed${extension}`, seed);
-    fc.assert(fc.property(mutation(seed), (bytes) => check(`m${extension}`, bytes)), { numRuns: 400, seed: 42 });
+    const { seed, numRuns } = fuzzParameters(42, 400);
+    const guard = new HangGuard(`parseMatrixFile (mutated ${extension} files)`, PARSER_HANG_BOUND_MS);
+    const start = SEEDS[extension];
+    check(`seed${extension}`, start);
+    fc.assert(
+      fc.property(mutation(start), (bytes) => guard.run(bytes, () => check(`m${extension}`, bytes))),
+      { numRuns, seed },
+    );
+    expect(guard.cases).toBe(numRuns);
+    guard.report(`seed ${seed}`);
   });
 
   it('never throws anything but a one-line InputError for random bytes and text', () => {
     const extension = fc.constantFrom(...SUPPORTED_MATRIX_EXTENSIONS);
+    const bytesRun = fuzzParameters(7, 500);
+    const bytesGuard = new HangGuard('parseMatrixFile (random bytes)', PARSER_HANG_BOUND_MS);
     fc.assert(
-      fc.property(extension, fc.uint8Array({ maxLength: 200 }), (ext, bytes) => check(`r${ext}`, bytes)),
-      { numRuns: 500, seed: 7 },
+      fc.property(extension, fc.uint8Array({ maxLength: 200 }), (ext, bytes) => bytesGuard.run({ ext, bytes }, () => check(`r${ext}`, bytes))),
+      bytesRun,
     );
+    expect(bytesGuard.cases).toBe(bytesRun.numRuns);
+    bytesGuard.report(`seed ${bytesRun.seed}`);
+
+    const textRun = fuzzParameters(11, 500);
+    const textGuard = new HangGuard('parseMatrixFile (random cell text)', PARSER_HANG_BOUND_MS);
     const cell = fc.oneof(fc.double(), fc.constantFrom('', ' ', 'NaN', '1e999', '"', '%', '#', '[', '{', '(', '\t', ';', ','), fc.string({ maxLength: 4 }));
     const text = fc.array(fc.array(cell, { maxLength: 5 }).map((cells) => cells.join(',')), { maxLength: 6 }).map((lines) => lines.join('\n'));
     fc.assert(
-      fc.property(extension, text, (ext, body) => check(`t${ext}`, utf8(body))),
-      { numRuns: 500, seed: 11 },
+      fc.property(extension, text, (ext, body) => textGuard.run({ ext, body }, () => check(`t${ext}`, utf8(body)))),
+      textRun,
     );
+    expect(textGuard.cases).toBe(textRun.numRuns);
+    textGuard.report(`seed ${textRun.seed}`);
   });
 });
