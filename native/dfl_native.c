@@ -206,14 +206,15 @@ static void svd_execute(napi_env env, void *data) {
   (void)env;
   svd_job *job = data;
   job->info = run_dgesdd(job->A, job->m, job->n, job->S);
+  // Give the steps their threads back at once, not when the event loop next runs the completion
+  // (which may be many steps later). A benign race: the caller reads the count at its next call.
+  if (job->restore_threads > 1 && p_set_threads) p_set_threads(job->restore_threads);
 }
 
 static void svd_complete(napi_env env, napi_status status, void *data) {
   svd_job *job = data;
   napi_value v;
   napi_create_int32(env, status == napi_ok ? job->info : -3000, &v);
-  // The pool thread is done with OpenBLAS: give the gradient steps their threads back.
-  if (job->restore_threads > 1 && p_set_threads) p_set_threads(job->restore_threads);
   napi_resolve_deferred(env, job->deferred, v);
   napi_delete_reference(env, job->a_ref);
   napi_delete_reference(env, job->out_ref);
@@ -235,7 +236,7 @@ static napi_value js_singular_values_async(napi_env env, napi_callback_info info
   job->A = A; job->S = S; job->m = m; job->n = n;
   // OpenBLAS (pthreads) serializes, and slows by an order of magnitude, concurrent calls when it
   // runs more than one thread; while this job runs, the caller's BLAS calls take one thread, so
-  // both run side by side. Restored on completion (on the calling thread).
+  // both run side by side. Restored by the pool thread when its LAPACK call returns.
   if (p_get_threads && p_set_threads && p_get_threads() > 1) { job->restore_threads = p_get_threads(); p_set_threads(1); }
   CHECK(napi_create_reference(env, a[0], 1, &job->a_ref));
   CHECK(napi_create_reference(env, a[3], 1, &job->out_ref));

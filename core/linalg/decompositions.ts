@@ -1,6 +1,6 @@
 import { EigenvalueDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import type { DenseMatrix } from './dense';
-import { zeros } from './dense';
+import { identity, zeros } from './dense';
 import type { Rng } from '../random';
 import { getHostSingularValues } from './accelerator';
 import { householderSingularValues } from './singularValues';
@@ -97,8 +97,15 @@ export interface SymmetricEigen {
 }
 
 export function symmetricEigen(a: DenseMatrix): SymmetricEigen {
-  const e = new EigenvalueDecomposition(toMl(a), { assumeSymmetric: true });
-  const values = e.realEigenvalues;
+  // ml-matrix's tql2 fails (TypeError) on subnormal entries. Scale to max |aᵢⱼ| = 1 and flush what
+  // is still subnormal: those entries move no eigenvalue by more than n·2⁻¹⁰²² ≪ 2⁻⁵³·‖A‖.
+  let top = 0;
+  for (const x of a.data) top = Math.max(top, Math.abs(x));
+  if (!Number.isFinite(top)) throw new Error('symmetricEigen: non-finite entries');
+  if (top === 0) return { values: new Float64Array(a.rows), vectors: identity(a.rows) };
+  const scaled = { rows: a.rows, cols: a.cols, data: a.data.map((x) => (Math.abs(x / top) < 2 ** -1022 ? 0 : x / top)) };
+  const e = new EigenvalueDecomposition(toMl(scaled), { assumeSymmetric: true });
+  const values = e.realEigenvalues.map((v) => v * top);
   const order = Array.from(values.keys()).sort((i, j) => values[j] - values[i]);
   const V = e.eigenvectorMatrix;
   const n = a.rows;

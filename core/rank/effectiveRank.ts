@@ -4,12 +4,15 @@ import type { EffectiveRankMeasure } from '../spec/schema';
 
 /** Entropy effective rank (Roy & Vetterli 2007): exp(−Σ pᵢ ln pᵢ), pᵢ = σᵢ/Σσ; 0 for the zero matrix. */
 export function entropyRank(sigma: ArrayLike<number>): number {
+  // Every sum is taken over σᵢ/σ_max, so values near the ends of float64 neither overflow nor underflow.
+  let top = 0;
+  for (let i = 0; i < sigma.length; i++) top = Math.max(top, sigma[i]);
+  if (!(top > 0) || !Number.isFinite(top)) return 0;
   let total = 0;
-  for (let i = 0; i < sigma.length; i++) total += sigma[i];
-  if (!(total > 0)) return 0;
+  for (let i = 0; i < sigma.length; i++) total += sigma[i] / top;
   let h = 0;
   for (let i = 0; i < sigma.length; i++) {
-    const p = sigma[i] / total;
+    const p = sigma[i] / top / total;
     if (p > 0) h -= p * Math.log(p);
   }
   return Math.exp(h);
@@ -19,16 +22,16 @@ export function entropyRank(sigma: ArrayLike<number>): number {
 export function stableRank(sigma: ArrayLike<number>): number {
   if (!(sigma.length > 0 && sigma[0] > 0)) return 0;
   let s = 0;
-  for (let i = 0; i < sigma.length; i++) s += sigma[i] * sigma[i];
-  return s / (sigma[0] * sigma[0]);
+  for (let i = 0; i < sigma.length; i++) s += (sigma[i] / sigma[0]) ** 2;
+  return s;
 }
 
 /** Nuclear over operator norm ‖W‖_* / ‖W‖₂. */
 export function nuclearRank(sigma: ArrayLike<number>): number {
   if (!(sigma.length > 0 && sigma[0] > 0)) return 0;
   let s = 0;
-  for (let i = 0; i < sigma.length; i++) s += sigma[i];
-  return s / sigma[0];
+  for (let i = 0; i < sigma.length; i++) s += sigma[i] / sigma[0];
+  return s;
 }
 
 /** Relative threshold τ of the numerical rank #{σᵢ > τ σ₁}. */

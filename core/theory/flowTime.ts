@@ -21,8 +21,13 @@ export function driftSlope(w: number, lambda: number, depth: number): number {
   return p * ((depth - 1) * lambda - (2 * depth - 1) * p * w * w);
 }
 
-/** Adaptive Simpson quadrature; the integrands here are smooth on closed intervals. */
-export function integrate(g: (s: number) => number, a: number, b: number, tolerance = 1e-13): number {
+/**
+ * Adaptive Simpson quadrature; the integrands here are smooth on closed intervals. The tolerance
+ * is absolute, or relative to the first estimate when that is larger (an absolute 1e-13 on an
+ * integral of 1e4 asks for more digits than float64 has, and the recursion would run to the
+ * bottom: 2²⁴ evaluations). A non-finite estimate returns at once.
+ */
+export function integrate(g: (s: number) => number, a: number, b: number, tolerance = 1e-13, relative = 1e-13): number {
   const simpson = (fa: number, fm: number, fb: number, h: number) => (h / 6) * (fa + 4 * fm + fb);
   const recurse = (a0: number, b0: number, fa: number, fm: number, fb: number, whole: number, tol: number, depth: number): number => {
     const m = (a0 + b0) / 2;
@@ -32,14 +37,15 @@ export function integrate(g: (s: number) => number, a: number, b: number, tolera
     const frm = g(rm);
     const left = simpson(fa, flm, fm, m - a0);
     const right = simpson(fm, frm, fb, b0 - m);
-    if (depth <= 0 || Math.abs(left + right - whole) <= 15 * tol) return left + right + (left + right - whole) / 15;
+    if (depth <= 0 || !Number.isFinite(left + right) || Math.abs(left + right - whole) <= 15 * tol) return left + right + (left + right - whole) / 15;
     return recurse(a0, m, fa, flm, fm, left, tol / 2, depth - 1) + recurse(m, b0, fm, frm, fb, right, tol / 2, depth - 1);
   };
   if (a === b) return 0;
   const fa = g(a);
   const fb = g(b);
   const fm = g((a + b) / 2);
-  return recurse(a, b, fa, fm, fb, simpson(fa, fm, fb, b - a), tolerance, 24);
+  const whole = simpson(fa, fm, fb, b - a);
+  return recurse(a, b, fa, fm, fb, whole, Math.max(tolerance, relative * Math.abs(whole)), 24);
 }
 
 /**

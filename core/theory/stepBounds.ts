@@ -94,7 +94,8 @@ function segmentedUpperBound(lambda: number, alpha: number, N: number, eta: numb
     let a = alpha;
     let tauA = 0;
     for (let s = 1; s <= segments; s++) {
-      const b = s === segments ? end : alpha * Math.pow(end / alpha, s / segments);
+      // Geometric in log space: end/α overflows for subnormal α.
+      const b = s === segments ? end : Math.exp(Math.log(alpha) + (s / segments) * (Math.log(end) - Math.log(alpha)));
       const tauB = s === segments && end === u ? goal : flowTimeTo(b, lambda, alpha, N);
       // A step from [a, b) ends below b + ηf(b) (f increases here) and never past w* in slope terms.
       const reach = Math.min(b + eta * drift(b, lambda, N), wStar);

@@ -22,3 +22,14 @@ describe('effective ranks', () => {
     expect(numericalRank([1, 1e-2, 1e-4], 0.1)).toBe(1);
   });
 });
+
+describe('effective ranks at the ends of float64 (found by the engine fuzzer)', () => {
+  it('scale before squaring or summing: no NaN for tiny or huge singular values', () => {
+    for (const scale of [1e-170, 1e-300, 1e160, 1e300]) {
+      const sigma = [3 * scale, 2 * scale, scale];
+      expect(stableRank(sigma)).toBeCloseTo(14 / 9, 12);
+      expect(nuclearRank(sigma)).toBeCloseTo(2, 12);
+      expect(entropyRank(sigma)).toBeCloseTo(entropyRank([3, 2, 1]), 12);
+    }
+  });
+});
