@@ -15,6 +15,8 @@ import { SpectralDynamics } from './spectralPath';
 
 /** At most this many singular values are stored per logged step (all of them for n ≤ 256). */
 export const MAX_STORED_SINGULAR_VALUES = 256;
+/** Memory for logged steps waiting for their singular values (float64 snapshots of W(k)). */
+export const MAX_QUEUED_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 /** A loss this many times above max(L(0), 1) counts as divergence. */
 export const LOSS_BLOW_UP = 1e6;
 
@@ -130,32 +132,59 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     return undefined;
   };
 
-  // At most one logged step's singular values are in flight (computed off the main thread where
-  // the platform can, overlapping the next steps); points are accepted in step order.
-  let pending: Promise<StopReason | undefined> | undefined;
+  // Logged steps whose singular values are still being computed (off the main thread where the
+  // platform can, one after another, overlapping the next steps). A dense stretch of logged steps
+  // queues up to `maxQueued` snapshots instead of stalling the steps; points are accepted in step
+  // order, and a stop found by one drops the points queued after it.
+  const maxQueued = Math.max(1, Math.floor(MAX_QUEUED_SNAPSHOT_BYTES / (8 * spec.n * spec.n)));
+  let chain: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let dequeued: (() => void) | undefined;
   let lateStop: StopReason | undefined;
+  let lateError: { error: unknown } | undefined;
   let observedLoss = NaN;
+  /** An exception from a queued point (an `onPoint` that throws) ends the run as it would at once. */
+  const rethrowLate = () => {
+    if (lateError) throw lateError.error;
+  };
   const settle = async (): Promise<StopReason | undefined> => {
-    if (pending) await pending;
-    pending = undefined;
+    await chain;
+    rethrowLate();
     return lateStop;
   };
 
   const record = async (step: number): Promise<StopReason | undefined> => {
-    const earlier = await settle();
-    if (earlier) return earlier;
+    while (queued >= maxQueued && !lateStop && !lateError) await new Promise<void>((resolve) => (dequeued = resolve));
+    rethrowLate();
+    if (lateStop) return lateStop;
     const later = dynamics.observeLater?.();
+    if (!later) {
+      // Points arrive at once: nothing may be queued before this one.
+      const earlier = await settle();
+      if (earlier) return earlier;
+    }
     const o = later ?? dynamics.observe();
     observedLoss = o.loss;
     if (step === 0) lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
     if (!later) return accept(step, o as Observation, () => dynamics.product());
     if (diverged(o.loss)) return divergedAt(step, o.loss);
-    pending = later.singularValues.then((singularValues) => {
-      lateStop = accept(step, { ...later, singularValues }, () => later.product);
-      // A cancel from `onPoint` stops at this point, as it does when points arrive at once.
-      if (!lateStop && options.signal?.aborted && step < spec.steps) lateStop = { kind: 'cancelled', reason: 'cancelled by the user', step };
-      return lateStop;
-    });
+    queued++;
+    chain = chain
+      .then(async () => {
+        if (lateStop || lateError) return;
+        const singularValues = await later.singularValues();
+        if (lateStop) return;
+        lateStop = accept(step, { ...later, singularValues }, () => later.product);
+        // A cancel from `onPoint` stops at this point, as it does when points arrive at once.
+        if (!lateStop && options.signal?.aborted && step < spec.steps) lateStop = { kind: 'cancelled', reason: 'cancelled by the user', step };
+      })
+      .catch((error: unknown) => {
+        lateError = { error };
+      })
+      .finally(() => {
+        queued--;
+        dequeued?.();
+      });
     return undefined;
   };
 
@@ -177,6 +206,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
         const elapsed = Date.now() - t0;
         // Grow or shrink the chunk towards `chunkMs` of work between yields.
         stepsPerChunk = Math.max(1, Math.round(elapsed < 1 ? stepsPerChunk * 4 : (count * chunkMs) / elapsed));
+        rethrowLate();
         if (step < goal) {
           const loss = dynamics.loss();
           if (diverged(loss)) stop = divergedAt(step, loss);

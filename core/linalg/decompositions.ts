@@ -43,20 +43,23 @@ export function singularValues(a: DenseMatrix): Float64Array {
 }
 
 /**
- * `singularValues(a)` computed off the main thread, where the host offers it (the native module:
- * LAPACK on a libuv pool thread); undefined where it does not. Same values as `singularValues`.
- * `a` must not change until the promise settles (the TypeScript routine reads it if LAPACK fails).
+ * A function that computes `singularValues(a)` off the main thread when called, where the host
+ * offers it (the native module: LAPACK on a libuv pool thread); undefined where it does not. Same
+ * values as `singularValues`. The caller starts one at a time (concurrent LAPACK calls would
+ * compete for the cores the steps use); `a` must not change until its promise settles.
  */
-export function singularValuesLater(a: DenseMatrix): Promise<Float64Array> | undefined {
+export function singularValuesLater(a: DenseMatrix): (() => Promise<Float64Array>) | undefined {
   const host = getHostSingularValues();
   const k = Math.min(a.rows, a.cols);
-  if (!host?.singularValuesAsync || k === 0) return undefined;
-  for (let i = 0; i < a.data.length; i++) if (!Number.isFinite(a.data[i])) return Promise.resolve(new Float64Array(k).fill(NaN));
-  const copy = Float64Array.from(a.data);
-  const out = new Float64Array(k);
-  return host
-    .singularValuesAsync(copy, a.rows, a.cols, out)
-    .then((ok) => (ok ? out.sort().reverse() : householderSingularValues(a.data, a.rows, a.cols)));
+  const compute = host?.singularValuesAsync;
+  if (!compute || k === 0) return undefined;
+  return async () => {
+    for (let i = 0; i < a.data.length; i++) if (!Number.isFinite(a.data[i])) return new Float64Array(k).fill(NaN);
+    const copy = Float64Array.from(a.data);
+    const out = new Float64Array(k);
+    const ok = await compute.call(host, copy, a.rows, a.cols, out);
+    return ok ? out.sort().reverse() : householderSingularValues(a.data, a.rows, a.cols);
+  };
 }
 
 /** The previous routine (ml-matrix's full SVD, values only): kept as the reference of the tests and benchmarks. */

@@ -102,6 +102,42 @@ describe('logged singular values computed off the main thread', () => {
       expect(mismatches).toEqual([]);
     }));
 
+  it('compute one at a time, while the steps go on past a slow one', () =>
+    withBackend('cpu', async () => {
+      const calls = { sync: 0, async: 0 };
+      const host = fakeHost((k) => (k === 0 ? 300 : 0), calls);
+      let running = 0;
+      let maxRunning = 0;
+      setHostSingularValues({
+        ...host,
+        singularValuesAsync: async (...args) => {
+          maxRunning = Math.max(maxRunning, ++running);
+          try {
+            return await host.singularValuesAsync!(...args);
+          } finally {
+            running--;
+          }
+        },
+      });
+      let latestStep = 0;
+      let stepWhenFirstArrived = -1;
+      const result = await runExperiment(spec({ steps: 200, log: { every: 1 } }), {
+        onProgress: ({ step }) => (latestStep = step),
+        onPoint: (point) => point.step === 0 && (stepWhenFirstArrived = latestStep),
+      });
+      expect(result.steps).toHaveLength(201);
+      expect(maxRunning).toBe(1);
+      // Logged steps queued up behind the slow first one instead of waiting for it.
+      expect(stepWhenFirstArrived).toBeGreaterThan(5);
+    }));
+
+  it('end the run with the error of an onPoint that throws', () =>
+    withBackend('cpu', async () => {
+      setHostSingularValues(fakeHost(() => 5, { sync: 0, async: 0 }));
+      const run = runExperiment(spec(), { onPoint: (point) => { if (point.step > 0) throw new Error('onPoint failed'); } });
+      await expect(run).rejects.toThrow('onPoint failed');
+    }));
+
   it.skipIf(!loadNative()?.singularValuesAsync)('native: LAPACK on a pool thread gives the values of the synchronous call', async () => {
     const native = loadNative()!;
     const n = 64;
