@@ -118,10 +118,11 @@ export async function runCommand(page: Page, title: string, tries = 20): Promise
     const input = page.locator('.quick-input-widget input:visible').first();
     try {
       await input.waitFor({ state: 'visible', timeout: 5_000 });
+      // The palette can close again between the two calls (a webview taking the focus back).
+      await input.fill(`>${title}`, { timeout: 5_000 });
     } catch {
       continue;
     }
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
       await row.waitFor({ state: 'visible', timeout: 3_000 });
@@ -154,7 +155,8 @@ export async function openFile(page: Page, name: string): Promise<void> {
 /** Opens `file` and clicks its CodeLens whose text contains `lens`. */
 export async function clickLens(page: Page, file: string, lens: string | RegExp): Promise<void> {
   await openFile(page, file);
-  const link = page.locator('.monaco-editor .codelens-decoration a:visible', { hasText: lens }).first();
+  // The file just opened is in the active group; another group may show a file with the same lens.
+  const link = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a:visible', { hasText: lens }).first();
   await link.waitFor({ timeout: 60_000 });
   await link.click();
 }
