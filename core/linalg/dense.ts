@@ -77,7 +77,8 @@ export function frobeniusNorm(a: DenseMatrix): number {
 export function isSymmetric(a: DenseMatrix, relativeTolerance = 0): boolean {
   if (a.rows !== a.cols) return false;
   const n = a.rows;
-  const tol = relativeTolerance * frobeniusNorm(a);
+  // Exact comparison when no tolerance is asked for (0·‖A‖ would be NaN once ‖A‖ overflows).
+  const tol = relativeTolerance === 0 ? 0 : relativeTolerance * frobeniusNorm(a);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) if (Math.abs(a.data[i * n + j] - a.data[j * n + i]) > tol) return false;
   return true;
