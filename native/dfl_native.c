@@ -160,17 +160,26 @@ static napi_value js_sgemv(napi_env env, napi_callback_info info) {
 
 static int run_dgesdd(double *A, int m, int n, double *S);
 
+// The arguments (A, m, n, out) of both singular value entry points; 0 (with a TypeError thrown) when bad.
+static int get_svd_args(napi_env env, napi_callback_info info, const char *name, napi_value a[4], double **A, double **S, int *m, int *n) {
+  size_t argc = 4, la = 0, ls = 0;
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok) argc = 0;
+  if (argc == 4) { *m = get_i(env, a[1]); *n = get_i(env, a[2]); }
+  if (argc != 4 || !get_f64(env, a[0], A, &la) || !get_f64(env, a[3], S, &ls) || *m <= 0 || *n <= 0 || la < (size_t)*m * *n ||
+      ls < (size_t)(*m < *n ? *m : *n)) {
+    char message[128];
+    snprintf(message, sizeof message, "%s: bad shapes or arrays (Float64Array expected)", name);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  return 1;
+}
+
 // singularValues(A: Float64Array (row-major m×n, overwritten), m, n, out: Float64Array(min(m,n))) -> LAPACK info
 // (0 = success; -1000 = no LAPACK). Values descending (LAPACK dgesdd, jobz = 'N').
 static napi_value js_singular_values(napi_env env, napi_callback_info info) {
-  size_t argc = 4; napi_value a[4]; napi_value ret;
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  double *A, *S; size_t la, ls;
-  int m = get_i(env, a[1]), n = get_i(env, a[2]);
-  if (argc != 4 || !get_f64(env, a[0], &A, &la) || !get_f64(env, a[3], &S, &ls) || m <= 0 || n <= 0 || la < (size_t)m * n ||
-      ls < (size_t)(m < n ? m : n)) {
-    napi_throw_type_error(env, NULL, "singularValues: bad shapes or arrays (Float64Array expected)"); return NULL;
-  }
+  napi_value a[4], ret; double *A, *S; int m = 0, n = 0;
+  if (!get_svd_args(env, info, "singularValues", a, &A, &S, &m, &n)) return NULL;
   int result = run_dgesdd(A, m, n, S);
   CHECK(napi_create_int32(env, result, &ret));
   return ret;
@@ -223,26 +232,20 @@ static void svd_complete(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value js_singular_values_async(napi_env env, napi_callback_info info) {
-  size_t argc = 4; napi_value a[4]; napi_value promise, name;
-  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  double *A, *S; size_t la, ls;
-  int m = get_i(env, a[1]), n = get_i(env, a[2]);
-  if (argc != 4 || !get_f64(env, a[0], &A, &la) || !get_f64(env, a[3], &S, &ls) || m <= 0 || n <= 0 || la < (size_t)m * n ||
-      ls < (size_t)(m < n ? m : n)) {
-    napi_throw_type_error(env, NULL, "singularValuesAsync: bad shapes or arrays (Float64Array expected)"); return NULL;
-  }
+  napi_value a[4], promise, name; double *A, *S; int m = 0, n = 0;
+  if (!get_svd_args(env, info, "singularValuesAsync", a, &A, &S, &m, &n)) return NULL;
   svd_job *job = calloc(1, sizeof *job);
   if (!job) { napi_throw_error(env, NULL, "singularValuesAsync: out of memory"); return NULL; }
   job->A = A; job->S = S; job->m = m; job->n = n;
-  // OpenBLAS (pthreads) serializes, and slows by an order of magnitude, concurrent calls when it
-  // runs more than one thread; while this job runs, the caller's BLAS calls take one thread, so
-  // both run side by side. Restored by the pool thread when its LAPACK call returns.
-  if (p_get_threads && p_set_threads && p_get_threads() > 1) { job->restore_threads = p_get_threads(); p_set_threads(1); }
   CHECK(napi_create_reference(env, a[0], 1, &job->a_ref));
   CHECK(napi_create_reference(env, a[3], 1, &job->out_ref));
   CHECK(napi_create_promise(env, &job->deferred, &promise));
   CHECK(napi_create_string_utf8(env, "dfl_singular_values", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_create_async_work(env, NULL, name, svd_execute, svd_complete, job, &job->work));
+  // OpenBLAS (pthreads) serializes, and slows by an order of magnitude, concurrent calls when it
+  // runs more than one thread; while this job runs, the caller's BLAS calls take one thread, so
+  // both run side by side. Restored by the pool thread when its LAPACK call returns.
+  if (p_get_threads && p_set_threads && p_get_threads() > 1) { job->restore_threads = p_get_threads(); p_set_threads(1); }
   CHECK(napi_queue_async_work(env, job->work));
   return promise;
 }

@@ -173,7 +173,6 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
       .then(async () => {
         if (lateStop || lateError) return;
         const singularValues = await later.singularValues();
-        if (lateStop) return;
         lateStop = accept(step, { ...later, singularValues }, () => later.product);
         // A cancel from `onPoint` stops at this point, as it does when points arrive at once.
         if (!lateStop && options.signal?.aborted && step < spec.steps) lateStop = { kind: 'cancelled', reason: 'cancelled by the user', step };
@@ -192,7 +191,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     let step = 0;
     let stop = await record(0);
     let stepsPerChunk = 1;
-    for (let next = 1; next < schedule.length && !stop && !lateStop; next++) {
+    for (let next = 1; next < schedule.length && !stop; next++) {
       const goal = schedule[next];
       while (step < goal && !stop && !lateStop) {
         if (options.signal?.aborted) {
@@ -214,7 +213,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
           await yieldToHost();
         }
       }
-      if (!stop && !lateStop) {
+      if (!stop) {
+        // Returns a stop found meanwhile by a queued point.
         stop = await record(step);
         options.onProgress?.({ step, steps: spec.steps, loss: observedLoss });
         if (next % 8 === 0) await yieldToHost();

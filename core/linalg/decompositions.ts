@@ -22,6 +22,12 @@ function fromMl(m: Matrix): DenseMatrix {
   return out;
 }
 
+/** LAPACK is not given non-finite input: the values are NaN then, whichever routine would run. */
+function allFinite(data: Float64Array): boolean {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
+  return true;
+}
+
 /**
  * Singular values of a matrix, descending, in float64. Backward stable whichever routine runs
  * (LAPACK dgesdd through the native module when registered, else Householder bidiagonalization
@@ -33,9 +39,7 @@ export function singularValues(a: DenseMatrix): Float64Array {
   if (k === 0) return new Float64Array(0);
   const host = getHostSingularValues();
   if (host) {
-    let finite = true;
-    for (let i = 0; i < a.data.length && finite; i++) finite = Number.isFinite(a.data[i]);
-    if (!finite) return new Float64Array(k).fill(NaN);
+    if (!allFinite(a.data)) return new Float64Array(k).fill(NaN);
     const out = new Float64Array(k);
     if (host.singularValues(Float64Array.from(a.data), a.rows, a.cols, out)) return out.sort().reverse();
   }
@@ -54,7 +58,7 @@ export function singularValuesLater(a: DenseMatrix): (() => Promise<Float64Array
   const compute = host?.singularValuesAsync;
   if (!compute || k === 0) return undefined;
   return async () => {
-    for (let i = 0; i < a.data.length; i++) if (!Number.isFinite(a.data[i])) return new Float64Array(k).fill(NaN);
+    if (!allFinite(a.data)) return new Float64Array(k).fill(NaN);
     const copy = Float64Array.from(a.data);
     const out = new Float64Array(k);
     const ok = await compute.call(host, copy, a.rows, a.cols, out);
