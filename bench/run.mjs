@@ -204,6 +204,9 @@ if (json) {
         .join(''),
     );
   lines.push(`(logged singular values: ${run.singularValues}; overlapped: ${run.millisecondsPerLoggedStep.toFixed(1)} ms per logged step, main thread: ${run.millisecondsPerLoggedStepSynchronous.toFixed(1)} ms)`);
+  lines.push('(each figure is the fastest of its runs; every run in order, wall s, CPU time stolen by other guests in brackets:');
+  for (const r of loggingRuns)
+    lines.push(`  ${r.threads} thread${r.threads === 1 ? '' : 's'}: ${r.runs.map((x) => `${x.mode} ${x.seconds.toFixed(1)}${x.stolenSeconds === null ? '' : ` [${x.stolenSeconds.toFixed(1)}]`}`).join(', ')})`);
   lines.push('');
   lines.push(`Memory: ${mem.n}×${mem.n}, N = ${mem.depth}, ${mem.steps} steps on ${mem.backend}: peak RSS ${(mem.peakRssBytes / 2 ** 20).toFixed(0)} MiB, tensors ${mem.tensorsBefore} → ${mem.tensorsAfter}`);
   if (memWasm !== mem) lines.push(`        ${memWasm.n}×${memWasm.n}, N = ${memWasm.depth}, ${memWasm.steps} steps on ${memWasm.backend}: peak RSS ${(memWasm.peakRssBytes / 2 ** 20).toFixed(0)} MiB, tensors ${memWasm.tensorsBefore} → ${memWasm.tensorsAfter}`);

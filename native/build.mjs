@@ -28,7 +28,7 @@ function main() {
   const tmp = `${out}.tmp`;
   const args = ['-O3', '-std=gnu99', '-fPIC', '-shared', '-fvisibility=hidden', `-I${include}`, path.join(here, 'dfl_native.c'), '-o', tmp];
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
-  else args.push('-ldl');
+  else args.push('-ldl', '-lpthread');
   if (process.env.DFL_NATIVE_MARCH !== '0') args.unshift('-march=native');
   try {
     execFileSync(cc, args, { stdio: ['ignore', 'ignore', 'pipe'] });

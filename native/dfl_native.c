@@ -8,6 +8,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -185,17 +186,6 @@ static napi_value js_singular_values(napi_env env, napi_callback_info info) {
   return ret;
 }
 
-// singularValuesAsync(A, m, n, out) -> Promise<info>: the same as singularValues, on a libuv pool
-// thread, so a logged step's SVD overlaps the next gradient steps (docs/performance.md). The
-// caller must not touch A or out until the promise settles; references keep them alive.
-typedef struct {
-  napi_async_work work;
-  napi_deferred deferred;
-  napi_ref a_ref, out_ref;
-  double *A, *S;
-  int m, n, info, restore_threads;
-} svd_job;
-
 static int run_dgesdd(double *A, int m, int n, double *S) {
   if (!p_dgesdd) return -1000;
   int rows = n, cols = m, lda = n, one = 1, lwork = -1, inf = 0;
@@ -211,42 +201,153 @@ static int run_dgesdd(double *A, int m, int n, double *S) {
   return inf;
 }
 
-static void svd_execute(napi_env env, void *data) {
-  (void)env;
-  svd_job *job = data;
-  job->info = run_dgesdd(job->A, job->m, job->n, job->S);
-  // Give the steps their threads back at once, not when the event loop next runs the completion
-  // (which may be many steps later). A benign race: the caller reads the count at its next call.
-  if (job->restore_threads > 1 && p_set_threads) p_set_threads(job->restore_threads);
+// singularValuesAsync(A, m, n, out) -> Promise<info>: the same as singularValues, off the main
+// thread, so a logged step's SVD overlaps the next gradient steps (docs/performance.md). One SVD
+// thread per Node environment takes the jobs in the order they were made, back to back: it never
+// waits for the event loop, which may be busy with steps for a while (a libuv pool job, started
+// from JS when the previous one settled, sat idle that long). A is read, not overwritten (the
+// thread copies it when the job starts, so the main thread makes no copy); the caller must not
+// change A or touch out until the promise settles; references keep them alive.
+typedef struct svd_job {
+  struct svd_job *next;
+  napi_deferred deferred;
+  napi_ref a_ref, out_ref;
+  double *A, *S;
+  int m, n, info;
+} svd_job;
+
+typedef struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  pthread_t thread;
+  int started, stopping;
+  svd_job *head, *tail; // waiting, in call order
+  int restore_threads;  // OpenBLAS threads to give back when the queue runs dry (0: none taken)
+  int unsettled;        // jobs whose promise has not settled (main thread only)
+  napi_threadsafe_function settle;
+} svd_queue;
+
+static void *svd_thread(void *data) {
+  svd_queue *q = data;
+  pthread_mutex_lock(&q->mu);
+  for (;;) {
+    while (!q->head && !q->stopping) pthread_cond_wait(&q->cv, &q->mu);
+    if (q->stopping) break;
+    svd_job *job = q->head;
+    q->head = job->next;
+    if (!q->head) q->tail = NULL;
+    pthread_mutex_unlock(&q->mu);
+    double *copy = malloc(sizeof(double) * (size_t)job->m * job->n);
+    if (copy) {
+      memcpy(copy, job->A, sizeof(double) * (size_t)job->m * job->n);
+      job->info = run_dgesdd(copy, job->m, job->n, job->S);
+      free(copy);
+    } else job->info = -2000;
+    pthread_mutex_lock(&q->mu);
+    // Give the steps their threads back as soon as nothing is left to compute, not when the event
+    // loop next runs a completion (which may be many steps later). A benign race: the caller's
+    // next BLAS call reads the count.
+    if (!q->head && q->restore_threads > 1 && p_set_threads) p_set_threads(q->restore_threads);
+    if (!q->head) q->restore_threads = 0;
+    pthread_mutex_unlock(&q->mu);
+    if (napi_call_threadsafe_function(q->settle, job, napi_tsfn_nonblocking) != napi_ok) free(job);
+    pthread_mutex_lock(&q->mu);
+  }
+  pthread_mutex_unlock(&q->mu);
+  return NULL;
 }
 
-static void svd_complete(napi_env env, napi_status status, void *data) {
+// On the main thread: settle the job's promise.
+static void svd_settle(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)js_cb;
+  svd_queue *q = context;
   svd_job *job = data;
-  napi_value v;
-  napi_create_int32(env, status == napi_ok ? job->info : -3000, &v);
-  napi_resolve_deferred(env, job->deferred, v);
-  napi_delete_reference(env, job->a_ref);
-  napi_delete_reference(env, job->out_ref);
-  napi_delete_async_work(env, job->work);
+  if (env) {
+    napi_value v;
+    napi_create_int32(env, job->info, &v);
+    napi_resolve_deferred(env, job->deferred, v);
+    napi_delete_reference(env, job->a_ref);
+    napi_delete_reference(env, job->out_ref);
+    // Nothing in flight: the idle SVD thread must not keep the process alive.
+    if (--q->unsettled == 0) napi_unref_threadsafe_function(env, q->settle);
+  }
   free(job);
 }
 
+static void svd_queue_stop(void *data) {
+  svd_queue *q = data;
+  pthread_mutex_lock(&q->mu);
+  q->stopping = 1;
+  pthread_cond_signal(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  if (q->started) pthread_join(q->thread, NULL);
+  while (q->head) { svd_job *j = q->head; q->head = j->next; free(j); }
+  if (q->settle) napi_release_threadsafe_function(q->settle, napi_tsfn_abort);
+  q->settle = NULL;
+}
+
+static void svd_queue_free(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  svd_queue *q = data;
+  pthread_mutex_destroy(&q->mu);
+  pthread_cond_destroy(&q->cv);
+  free(q);
+}
+
+static svd_queue *svd_queue_of(napi_env env) {
+  svd_queue *q = NULL;
+  if (napi_get_instance_data(env, (void **)&q) == napi_ok && q) return q;
+  q = calloc(1, sizeof *q);
+  if (!q) return NULL;
+  pthread_mutex_init(&q->mu, NULL);
+  pthread_cond_init(&q->cv, NULL);
+  napi_value name;
+  if (napi_create_string_utf8(env, "dfl_singular_values", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, q, svd_settle, &q->settle) != napi_ok ||
+      napi_unref_threadsafe_function(env, q->settle) != napi_ok || napi_set_instance_data(env, q, svd_queue_free, NULL) != napi_ok) {
+    free(q);
+    return NULL;
+  }
+  napi_add_env_cleanup_hook(env, svd_queue_stop, q);
+  return q;
+}
+
 static napi_value js_singular_values_async(napi_env env, napi_callback_info info) {
-  napi_value a[4], promise, name; double *A, *S; int m = 0, n = 0;
+  napi_value a[4], promise; double *A, *S; int m = 0, n = 0;
   if (!get_svd_args(env, info, "singularValuesAsync", a, &A, &S, &m, &n)) return NULL;
-  svd_job *job = calloc(1, sizeof *job);
+  svd_queue *q = svd_queue_of(env);
+  svd_job *job = q ? calloc(1, sizeof *job) : NULL;
   if (!job) { napi_throw_error(env, NULL, "singularValuesAsync: out of memory"); return NULL; }
   job->A = A; job->S = S; job->m = m; job->n = n;
-  CHECK(napi_create_reference(env, a[0], 1, &job->a_ref));
-  CHECK(napi_create_reference(env, a[3], 1, &job->out_ref));
-  CHECK(napi_create_promise(env, &job->deferred, &promise));
-  CHECK(napi_create_string_utf8(env, "dfl_singular_values", NAPI_AUTO_LENGTH, &name));
-  CHECK(napi_create_async_work(env, NULL, name, svd_execute, svd_complete, job, &job->work));
+  if (napi_create_reference(env, a[0], 1, &job->a_ref) != napi_ok || napi_create_reference(env, a[3], 1, &job->out_ref) != napi_ok ||
+      napi_create_promise(env, &job->deferred, &promise) != napi_ok) {
+    free(job);
+    napi_throw_error(env, NULL, "singularValuesAsync: N-API call failed");
+    return NULL;
+  }
+  pthread_mutex_lock(&q->mu);
+  if (!q->started) {
+    if (pthread_create(&q->thread, NULL, svd_thread, q) != 0) {
+      pthread_mutex_unlock(&q->mu);
+      napi_value v;
+      napi_create_int32(env, -4000, &v); // no thread: the caller falls back to the synchronous routine
+      napi_resolve_deferred(env, job->deferred, v);
+      napi_delete_reference(env, job->a_ref);
+      napi_delete_reference(env, job->out_ref);
+      free(job);
+      return promise;
+    }
+    q->started = 1;
+  }
   // OpenBLAS (pthreads) serializes, and slows by an order of magnitude, concurrent calls when it
-  // runs more than one thread; while this job runs, the caller's BLAS calls take one thread, so
-  // both run side by side. Restored by the pool thread when its LAPACK call returns.
-  if (p_get_threads && p_set_threads && p_get_threads() > 1) { job->restore_threads = p_get_threads(); p_set_threads(1); }
-  CHECK(napi_queue_async_work(env, job->work));
+  // runs more than one thread; while SVDs are queued, the caller's BLAS calls take one thread, so
+  // both run side by side. Given back by the SVD thread when the queue runs dry.
+  if (!q->restore_threads && p_get_threads && p_set_threads && p_get_threads() > 1) { q->restore_threads = p_get_threads(); p_set_threads(1); }
+  if (q->tail) q->tail->next = job; else q->head = job;
+  q->tail = job;
+  pthread_cond_signal(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  if (q->unsettled++ == 0) napi_ref_threadsafe_function(env, q->settle);
   return promise;
 }
 

@@ -21,8 +21,10 @@ export interface NativeModule {
   /** LAPACK dgesdd (values only) on a row-major m×n matrix (overwritten); 0 on success, −1000 without LAPACK. */
   singularValues(a: Float64Array, m: number, n: number, out: Float64Array): number;
   /**
-   * The same on a libuv pool thread; while it runs, OpenBLAS gives the caller's calls one thread
-   * (concurrent calls with more threads serialize and slow down ~10×), restored when it settles.
+   * The same on the module's SVD thread (`a` is read, not overwritten), one job at a time in call
+   * order; while jobs are queued,
+   * OpenBLAS gives the caller's calls one thread (concurrent calls with more threads serialize and
+   * slow down ~10×), restored when the queue runs dry.
    */
   singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<number>;
   /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */

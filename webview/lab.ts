@@ -549,15 +549,15 @@ export class Lab {
     let m = heat.best.get(L);
     if (!m) {
       const { values } = heat.references;
-      const u = heat.references.left();
-      const v = heat.references.right();
+      const { u, v } = heat.references.columns();
       const n = heat.n;
       m = new Float64Array(n * n);
       for (let l = 0; l < Math.min(L, values.length); l++)
         for (let i = 0; i < n; i++) {
-          const a = values[l] * u.data[i * u.cols + l];
+          const a = values[l] * u[l][i];
           if (a === 0) continue;
-          for (let j = 0; j < n; j++) m[i * n + j] += a * v.data[j * v.cols + l];
+          const vl = v[l];
+          for (let j = 0; j < n; j++) m[i * n + j] += a * vl[j];
         }
       heat.best.set(L, m);
     }

@@ -14,7 +14,7 @@ export interface Observation {
 
 /** An observation whose singular values are still being computed (they overlap the next steps). */
 export interface PendingObservation extends Omit<Observation, 'singularValues'> {
-  /** Starts computing the singular values (one at a time: the caller chains them). */
+  /** Starts computing the singular values (the host runs such computations one at a time, in call order). */
   singularValues(): Promise<Float64Array>;
   /** W(k) at the observed step (float64), kept for `onPoint` views. */
   product: DenseMatrix;

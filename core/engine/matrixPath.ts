@@ -8,7 +8,7 @@ import { createRng } from '../random';
 import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
 import type { Dynamics, Observation, PendingObservation } from './dynamics';
-import type { RankReferences } from './reference';
+import { distancesToBestRank, type RankReferences } from './reference';
 
 /** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
 export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
@@ -230,27 +230,7 @@ export class MatrixDynamics implements Dynamics {
     const loss = this.loss();
     const w = this.product();
     const n = this.target.n;
-    let normSquared = 0;
-    for (const x of w.data) normSquared += x * x;
-    // ‖W − Ŵ_L‖² = ‖W‖² − 2 Σ_{l≤L} s_l u_lᵀ W v_l + Σ_{l≤L} s_l² (docs/theory.md §5).
-    const s = this.references.values;
-    const L = s.length;
-    const distances = new Float64Array(L);
-    if (L > 0) {
-      const u = this.references.left();
-      const v = this.references.right();
-      let d = normSquared;
-      for (let l = 0; l < L; l++) {
-        let uwv = 0;
-        for (let i = 0; i < n; i++) {
-          let wv = 0;
-          for (let j = 0; j < n; j++) wv += w.data[i * n + j] * v.data[j * v.cols + l];
-          uwv += u.data[i * u.cols + l] * wv;
-        }
-        d += s[l] * s[l] - 2 * s[l] * uwv;
-        distances[l] = Math.sqrt(Math.max(d, 0));
-      }
-    }
+    const { distances } = distancesToBestRank(w.data, n, this.references);
     let groundTruthError: number | undefined;
     if (this.target.groundTruth) {
       const t = this.target.groundTruth().data;

@@ -18,9 +18,11 @@ export interface HostSingularValues {
   /** Returns false when it could not run (then the TypeScript routine is used). */
   singularValues(a: Float64Array, m: number, n: number, out: Float64Array): boolean;
   /**
-   * The same off the calling thread, resolving when `out` is written (false: could not run). It
-   * runs side by side with the caller's next BLAS calls, so a logged step's SVD overlaps the
-   * following gradient steps; `a` and `out` must not be touched until it settles.
+   * The same off the calling thread, resolving when `out` is written (false: could not run); `a`
+   * is read, not overwritten. It runs side by side with the caller's next BLAS calls, so a logged
+   * step's SVD overlaps the following gradient steps; `a` must not change and `out` must not be
+   * touched until it settles. Calls run one at a time, in the order they were made (two at once
+   * would compete for the cores of the steps).
    */
   singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<boolean>;
 }

@@ -48,9 +48,9 @@ export function singularValues(a: DenseMatrix): Float64Array {
 
 /**
  * A function that computes `singularValues(a)` off the main thread when called, where the host
- * offers it (the native module: LAPACK on a libuv pool thread); undefined where it does not. Same
- * values as `singularValues`. The caller starts one at a time (concurrent LAPACK calls would
- * compete for the cores the steps use); `a` must not change until its promise settles.
+ * offers it (the native module: LAPACK on its SVD thread, one job at a time in call order);
+ * undefined where it does not. Same values as `singularValues`; `a` must not change until its
+ * promise settles.
  */
 export function singularValuesLater(a: DenseMatrix): (() => Promise<Float64Array>) | undefined {
   const host = getHostSingularValues();
@@ -59,10 +59,9 @@ export function singularValuesLater(a: DenseMatrix): (() => Promise<Float64Array
   if (!compute || k === 0) return undefined;
   return async () => {
     if (!allFinite(a.data)) return new Float64Array(k).fill(NaN);
-    const copy = Float64Array.from(a.data);
     const out = new Float64Array(k);
-    const ok = await compute.call(host, copy, a.rows, a.cols, out);
-    return ok ? out.sort().reverse() : householderSingularValues(a.data, a.rows, a.cols);
+    const ok = await compute.call(host, a.data, a.rows, a.cols, out);
+    return ok ? out.sort().reverse() : singularValues(a);
   };
 }
 
