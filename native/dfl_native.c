@@ -247,8 +247,10 @@ static void *svd_thread(void *data) {
     // Give the steps their threads back as soon as nothing is left to compute, not when the event
     // loop next runs a completion (which may be many steps later). A benign race: the caller's
     // next BLAS call reads the count.
-    if (!q->head && q->restore_threads > 1 && p_set_threads) p_set_threads(q->restore_threads);
-    if (!q->head) q->restore_threads = 0;
+    if (!q->head) {
+      if (q->restore_threads > 1 && p_set_threads) p_set_threads(q->restore_threads);
+      q->restore_threads = 0;
+    }
     pthread_mutex_unlock(&q->mu);
     if (napi_call_threadsafe_function(q->settle, job, napi_tsfn_nonblocking) != napi_ok) free(job);
     pthread_mutex_lock(&q->mu);
@@ -257,17 +259,22 @@ static void *svd_thread(void *data) {
   return NULL;
 }
 
-// On the main thread: settle the job's promise.
+// On the main thread: resolve the job's promise with its info and let go of its arrays.
+static void resolve_job(napi_env env, svd_job *job) {
+  napi_value v;
+  napi_create_int32(env, job->info, &v);
+  napi_resolve_deferred(env, job->deferred, v);
+  napi_delete_reference(env, job->a_ref);
+  napi_delete_reference(env, job->out_ref);
+}
+
+// The thread-safe function's callback, on the main thread: settle a finished job.
 static void svd_settle(napi_env env, napi_value js_cb, void *context, void *data) {
   (void)js_cb;
   svd_queue *q = context;
   svd_job *job = data;
   if (env) {
-    napi_value v;
-    napi_create_int32(env, job->info, &v);
-    napi_resolve_deferred(env, job->deferred, v);
-    napi_delete_reference(env, job->a_ref);
-    napi_delete_reference(env, job->out_ref);
+    resolve_job(env, job);
     // Nothing in flight: the idle SVD thread must not keep the process alive.
     if (--q->unsettled == 0) napi_unref_threadsafe_function(env, q->settle);
   }
@@ -329,11 +336,8 @@ static napi_value js_singular_values_async(napi_env env, napi_callback_info info
   if (!q->started) {
     if (pthread_create(&q->thread, NULL, svd_thread, q) != 0) {
       pthread_mutex_unlock(&q->mu);
-      napi_value v;
-      napi_create_int32(env, -4000, &v); // no thread: the caller falls back to the synchronous routine
-      napi_resolve_deferred(env, job->deferred, v);
-      napi_delete_reference(env, job->a_ref);
-      napi_delete_reference(env, job->out_ref);
+      job->info = -4000; // no thread: the caller falls back to the synchronous routine
+      resolve_job(env, job);
       free(job);
       return promise;
     }

@@ -230,7 +230,7 @@ export class MatrixDynamics implements Dynamics {
     const loss = this.loss();
     const w = this.product();
     const n = this.target.n;
-    const { distances } = distancesToBestRank(w.data, n, this.references);
+    const distances = distancesToBestRank(w.data, n, this.references);
     let groundTruthError: number | undefined;
     if (this.target.groundTruth) {
       const t = this.target.groundTruth().data;

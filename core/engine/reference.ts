@@ -66,18 +66,18 @@ export function rankReferences(target: Target, measure: EffectiveRankMeasure): R
 }
 
 /**
- * ‖W‖_F² and the distances ‖W − Ŵ_L‖_F, L = 1…Lmax, of a row-major n×n W (docs/theory.md §5):
+ * The distances ‖W − Ŵ_L‖_F, L = 1…Lmax, of a row-major n×n W (docs/theory.md §5):
  * ‖W − Ŵ_L‖² = ‖W‖² − 2 Σ_{l≤L} s_l u_lᵀ W v_l + Σ_{l≤L} s_l². One pass over W's rows, each row
  * against the contiguous v_l (reading v_l as a stride-n column of the n×n eigenvector matrix
  * missed the cache on every entry: 16 ms per logged step at n = 512, now ~1 ms).
  */
-export function distancesToBestRank(w: Float64Array, n: number, references: RankReferences): { normSquared: number; distances: Float64Array } {
-  let normSquared = 0;
-  for (let i = 0; i < w.length; i++) normSquared += w[i] * w[i];
+export function distancesToBestRank(w: Float64Array, n: number, references: RankReferences): Float64Array {
   const s = references.values;
   const L = s.length;
   const distances = new Float64Array(L);
-  if (L === 0) return { normSquared, distances };
+  if (L === 0) return distances;
+  let normSquared = 0;
+  for (let i = 0; i < w.length; i++) normSquared += w[i] * w[i];
   const { u, v } = references.columns();
   const uwv = new Float64Array(L);
   for (let i = 0; i < n; i++) {
@@ -94,5 +94,5 @@ export function distancesToBestRank(w: Float64Array, n: number, references: Rank
     d += s[l] * s[l] - 2 * s[l] * uwv[l];
     distances[l] = Math.sqrt(Math.max(d, 0));
   }
-  return { normSquared, distances };
+  return distances;
 }
