@@ -22,6 +22,19 @@ export interface TrajectoryPoint {
   loss: number;
   distanceToBestRank: number[];
   groundTruthError?: number;
+  /** ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F, j = 1…N−1, when the spec records balancedness. */
+  balancedness?: number[];
+}
+
+/** Products W(k) kept by a run whose spec asks for `record.snapshots` (n×n, row-major rows). */
+export interface Snapshots {
+  steps: number[];
+  /** Why each step was kept: "requested" or "midpoint of the L = 2 plateau 266–349". */
+  reasons: string[];
+  matrices: number[][][];
+  /** Ŵ and its best rank-L approximations Ŵ_L (docs/theory.md §5), L = 1…min(4, Lmax). */
+  target: number[][];
+  bestRank: { L: number; matrix: number[][] }[];
 }
 
 /** The result JSON of DESIGN.md; field names are a contract with the CLI, the Lab and reports. */
@@ -42,6 +55,10 @@ export interface RunResult {
   /** ‖W(k) − W*‖_F per logged step, for targets with a clean ground truth. */
   groundTruthError?: number[];
   targetEffectiveRanks: number[];
+  /** Per logged step, ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F for j = 1…N−1 (spec.record.balancedness). */
+  balancedness?: number[][];
+  /** W(k) at chosen steps (spec.record.snapshots). */
+  snapshots?: Snapshots;
   predicted: { plateaus: PredictedPlateau[] };
   measured: { plateaus: Plateau[] };
   stopped: StopReason;

@@ -9,6 +9,7 @@ import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
 import type { Dynamics, Observation, PendingObservation } from './dynamics';
 import { distancesToBestRank, type RankReferences } from './reference';
+import { balancedness } from './balancedness';
 
 /** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
 export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
@@ -212,6 +213,11 @@ export class MatrixDynamics implements Dynamics {
     if (this.host) return { rows: n, cols: n, data: Float64Array.from(this.host.product()) };
     const prefix = this.prefixes();
     return { rows: n, cols: n, data: Float64Array.from(prefix[prefix.length - 1].dataSync()) };
+  }
+
+  balancedness(): Float64Array {
+    const factors = this.host ? this.host.factors : this.factors.map((f) => f.dataSync());
+    return balancedness(factors, this.target.n);
   }
 
   observe(): Observation {

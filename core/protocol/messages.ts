@@ -45,6 +45,7 @@ const trajectoryPointSchema = z.object({
   loss: z.number(),
   distanceToBestRank: finiteArray,
   groundTruthError: z.number().optional(),
+  balancedness: finiteArray.optional(),
 });
 
 const plateauSchema = z.object({ L: z.int().min(1), start: z.int().min(0), end: z.int().min(0), epsilon: z.number() });
@@ -67,6 +68,16 @@ export const runResultSchema = z.object({
   distanceToBestRank: numberRows,
   groundTruthError: finiteArray.optional(),
   targetEffectiveRanks: finiteArray,
+  balancedness: numberRows.optional(),
+  snapshots: z
+    .object({
+      steps: stepArray,
+      reasons: z.array(z.string()),
+      matrices: z.array(numberRows),
+      target: numberRows,
+      bestRank: z.array(z.object({ L: z.int().min(1), matrix: numberRows })),
+    })
+    .optional(),
   predicted: z.object({ plateaus: z.array(predictedPlateauSchema) }),
   measured: z.object({ plateaus: z.array(plateauSchema) }),
   stopped: z.object({ kind: z.enum(['completed', 'cancelled', 'diverged']), reason: z.string(), step: z.int().min(0) }),
