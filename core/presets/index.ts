@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import { parseSpec } from '../spec/parseSpec';
 import type { ExperimentSpec } from '../spec/schema';
+import aroraCompletionDepths from './arora-completion-depths.json';
 import denoiseEarlyStopping from './denoise-early-stopping.json';
 import paperIdentityDepths from './paper-identity-depths.json';
 import paperMnistDepths from './paper-mnist-depths.json';
@@ -23,7 +24,7 @@ interface PresetFile {
   specs: unknown[];
 }
 
-const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping];
+const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths];
 
 /** The shipped presets, validated like any user spec. */
 export function listPresets(): Preset[] {
