@@ -6,6 +6,7 @@ import { readPlotTheme } from '../plots/colors';
 import { chartsToSvg } from '../plots/export';
 import { TrajectoryStore } from '../plots/store';
 import type { RunResult } from '../../core/result';
+import { balancednessPlot, snapshotStrip } from './snapshots';
 
 // The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
 // result, drawn from data embedded in the page. No network, no host.
@@ -86,6 +87,7 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
         grid.append(figure);
       }
       run.append(grid, plateauTable(result));
+      for (const extra of [snapshotStrip(result), balancednessPlot(result)]) if (extra) run.append(extra);
       s.append(run);
       main.append(s);
       const charts = new LabCharts(figures);
