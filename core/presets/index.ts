@@ -3,6 +3,9 @@ import { parseSpec } from '../spec/parseSpec';
 import type { ExperimentSpec } from '../spec/schema';
 import aroraCompletionDepths from './arora-completion-depths.json';
 import denoiseEarlyStopping from './denoise-early-stopping.json';
+import denoiseNoiseSeeds from './denoise-noise-seeds.json';
+import flowTimeAlpha from './flow-time-alpha.json';
+import randomInitSeeds from './random-init-seeds.json';
 import paperIdentityDepths from './paper-identity-depths.json';
 import paperMnistDepths from './paper-mnist-depths.json';
 import paperRandomInitScale from './paper-random-init-scale.json';
@@ -24,7 +27,7 @@ interface PresetFile {
   specs: unknown[];
 }
 
-const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths];
+const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths, denoiseNoiseSeeds, randomInitSeeds, flowTimeAlpha];
 
 /** The shipped presets, validated like any user spec. */
 export function listPresets(): Preset[] {
