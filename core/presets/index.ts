@@ -6,6 +6,7 @@ import denoiseEarlyStopping from './denoise-early-stopping.json';
 import denoiseNoiseSeeds from './denoise-noise-seeds.json';
 import flowTimeAlpha from './flow-time-alpha.json';
 import randomInitSeeds from './random-init-seeds.json';
+import sensingMeasurements from './sensing-measurements.json';
 import paperIdentityDepths from './paper-identity-depths.json';
 import paperMnistDepths from './paper-mnist-depths.json';
 import paperRandomInitScale from './paper-random-init-scale.json';
@@ -27,7 +28,7 @@ interface PresetFile {
   specs: unknown[];
 }
 
-const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths, denoiseNoiseSeeds, randomInitSeeds, flowTimeAlpha];
+const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths, denoiseNoiseSeeds, randomInitSeeds, flowTimeAlpha, sensingMeasurements];
 
 /** The shipped presets, validated like any user spec. */
 export function listPresets(): Preset[] {
