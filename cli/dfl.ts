@@ -13,11 +13,13 @@ import { writeFileAtomic } from './files';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
+import { sweepCommand } from './sweep';
 
 const USAGE = `usage:
   dfl run SPEC.json [--out RESULT.json] [--backend cpu|wasm]   run one experiment
   dfl run --preset NAME [--out DIR] [--backend cpu|wasm]      run a shipped preset (one result per member)
   dfl presets                                                  list the presets
+  dfl sweep SWEEP.json --out DIR [--jobs J] [--slurm]          many runs at once (dfl sweep --help)
   dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
   dfl report RESULT.json… --html OUT.html [--figures DIR]       a self-contained report with the plots
   dfl schema                                                   print the JSON Schema of experiment files`;
@@ -114,6 +116,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'presets':
         return presetsCommand();
+      case 'sweep':
+        return await sweepCommand(rest);
       case 'check':
         return await checkCommand(rest);
       case 'report':
@@ -127,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new InputError(`unknown command "${command}" (expected run, presets, check, report or schema)`);
+        throw new InputError(`unknown command "${command}" (expected run, presets, sweep, check, report or schema)`);
     }
   } catch (error) {
     // parseArgs reports unknown flags with a TypeError whose code starts with ERR_PARSE_ARGS.

@@ -1,9 +1,9 @@
 import { InputError } from '../errors';
 import { createRng } from '../random';
 import { formatIssue, parseJson, parseSpec } from '../spec/parseSpec';
-import type { ExperimentSpec } from '../spec/schema';
+import { experimentSpecSchema, type ExperimentSpec } from '../spec/schema';
 import { specHash } from './hash';
-import { MAX_SWEEP_RUNS, sweepSchema, type AxisSpec, type SweepFile } from './schema';
+import { AXIS_PATH, MAX_SWEEP_RUNS, sweepSchema, type AxisSpec, type SweepFile } from './schema';
 
 /** One run of a sweep: its place in the grid, the axis values that made it, the spec and its hash. */
 export interface SweepPoint {
@@ -94,6 +94,10 @@ function sampleIndices(size: number, count: number, seed: number): number[] {
  * spec is validated; an error names the axis and value (or the combination) and the field.
  */
 export function expandSweep(input: unknown, source = 'sweep'): ExpandedSweep {
+  const rawAxes = (input as { axes?: unknown } | null)?.axes;
+  if (rawAxes && typeof rawAxes === 'object' && !Array.isArray(rawAxes))
+    for (const key of Object.keys(rawAxes))
+      if (!AXIS_PATH.test(key)) throw new InputError(`${source}: axes["${key}"]: must be a dotted path such as "init.alpha" or "target.eigenvalues.0"`);
   const parsed = sweepSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -128,6 +132,18 @@ export function expandSweep(input: unknown, source = 'sweep'): ExpandedSweep {
     return (a.uniform ?? a.logUniform)![0];
   };
   for (const p of continuous) first[p] = drawFirst(p);
+  // The base with the first value of each axis: a failure is blamed on the axis whose path
+  // meets the failing field, else on the base.
+  try {
+    parseSpec(build(first));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const checked = experimentSpecSchema.safeParse(build(first));
+    const field = checked.success ? '' : checked.error.issues[0].path.join('.');
+    const culprit = axes.find((p) => field !== '' && (p === field || p.startsWith(`${field}.`) || field.startsWith(`${p}.`)));
+    if (culprit) throw new InputError(`${where(culprit)}${Array.isArray(sweep.axes[culprit]) ? '[0]' : ` = ${JSON.stringify(first[culprit])}`}: ${error.message}`);
+    throw new InputError(`${source}: base${axes.length > 0 ? ' (with the first value of each axis)' : ''}: ${error.message}`);
+  }
   axes.forEach((p) => {
     const values = continuous.includes(p) ? [first[p]] : lists[gridAxes.indexOf(p)];
     values.forEach((value, i) => {

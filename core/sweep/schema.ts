@@ -9,6 +9,9 @@ export const MAX_SWEEP_RUNS = 1_000_000;
 /** Most values one range axis may generate. */
 export const MAX_AXIS_VALUES = 100_000;
 
+/** A dotted path into the spec: field names, and array indices as numbers. */
+export const AXIS_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.([A-Za-z_][A-Za-z0-9_]*|[0-9]+))*$/;
+
 const count = () => z.int().min(1).max(MAX_AXIS_VALUES);
 const pair = () => z.tuple([z.number(), z.number()]);
 
@@ -35,7 +38,7 @@ export const sweepSchema = z.strictObject({
   /** An experiment spec (core/spec/schema.ts); fields set by an axis may be left out. */
   base: z.record(z.string(), z.unknown()),
   /** Dotted path into the spec → its values; a full grid, first axis slowest. */
-  axes: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.([A-Za-z_][A-Za-z0-9_]*|[0-9]+))*$/, 'must be a dotted path such as "init.alpha"'), axisSchema).default({}),
+  axes: z.record(z.string().regex(AXIS_PATH, 'must be a dotted path such as "init.alpha"'), axisSchema).default({}),
   /** A seeded uniform sample of `count` grid points (without replacement) instead of the full grid. */
   sample: z.strictObject({ count: z.int().min(1).max(MAX_SWEEP_RUNS), seed: z.int().min(0).max(2 ** 31 - 1).default(0) }).optional(),
   measures: z
