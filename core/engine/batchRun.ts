@@ -221,12 +221,23 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     }
   }
   const seconds = (Date.now() - started) / 1000 / members.length;
+  // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors:
+  // members that differ only in `target.seed` of a spectrum (a sweep over seeds) share them.
+  const predictions = new Map<string, ReturnType<typeof predictPlateaus>>();
+  const predict = (m: Member) => {
+    const { name: _, description: __, ...rest } = m.spec;
+    const key = m.spec.target.kind === 'spectrum' ? canonicalJson({ ...rest, target: { ...m.spec.target, seed: 0 } }) : undefined;
+    if (key === undefined) return predictPlateaus(m.spec, m.target.eigenvalues);
+    let p = predictions.get(key);
+    if (!p) predictions.set(key, (p = predictPlateaus(m.spec, m.target.eigenvalues)));
+    return structuredClone(p);
+  };
   return members.map((m) => {
     const r = m.result;
     if (m.stop) r.stopped = m.stop;
     else if (cancelledAt !== undefined) r.stopped = { kind: 'cancelled', reason: 'cancelled by the user', step: cancelledAt };
     r.measured.plateaus = measurePlateaus(r.steps, r.effectiveRank, r.targetEffectiveRanks, m.spec.epsilon);
-    r.predicted.plateaus = predictPlateaus(m.spec, m.target.eigenvalues);
+    r.predicted.plateaus = predict(m);
     r.elapsedSeconds = seconds;
     m.spectral?.dispose();
     return r;

@@ -47,15 +47,18 @@ describe.runIf(NODE_BACKENDS.includes('native'))('runBatch, matrix members on th
 
   it('matches the exact spectral path within the derived float32 tolerance (docs/theory.md Proposition 7.2)', async () => {
     await useNodeBackend('native');
-    const specs = [spec({ engine: 'matrix' }), spec({ engine: 'matrix', init: { kind: 'identity', alpha: 0.2 } })];
+    const specs = [spec({ engine: 'matrix' }), spec({ engine: 'matrix', init: { kind: 'identity', alpha: 0.2 } }), spec({ engine: 'matrix', n: 16 })];
     const batch = await runBatch(specs);
     for (let m = 0; m < specs.length; m++) {
       const exact = await runExperiment({ ...specs[m], engine: 'auto' });
       expect(batch[m].engine).toEqual({ path: 'matrix', backend: 'native-batched', precision: 'float32' });
       expect(batch[m].steps).toEqual(exact.steps);
       const { tolerance, validThrough } = matrixPathTolerance(specs[m], buildTarget(specs[m]).eigenvalues!, exact.steps);
-      expect(validThrough).toBe(specs[m].steps);
-      exact.singularValues.forEach((row, t) => row.forEach((s, i) => expect(Math.abs(s - batch[m].singularValues[t][i])).toBeLessThanOrEqual(tolerance[t])));
+      // Checked where the first-order model behind the tolerance holds (all steps but for n = 16,
+      // whose 12 zero eigenvalues make the saddle of Remark 7.3 amplify rounding late in the run).
+      const checked = exact.steps.filter((k) => k <= validThrough).length;
+      expect(checked).toBeGreaterThan(20);
+      for (let t = 0; t < checked; t++) exact.singularValues[t].forEach((s, i) => expect(Math.abs(s - batch[m].singularValues[t][i])).toBeLessThanOrEqual(tolerance[t]));
     }
   });
 
