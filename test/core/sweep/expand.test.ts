@@ -86,3 +86,14 @@ describe('expandSweep', () => {
     expect(() => expandSweepText('{ "base": ', 'x.dfl-sweep.json')).toThrow(/^x\.dfl-sweep\.json: invalid JSON/);
   });
 });
+
+describe('shipped sweeps (sweeps/)', () => {
+  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const files = readdirSync('sweeps').filter((f: string) => f.endsWith('.dfl-sweep.json'));
+  it('are four, one per question of the paper', () => expect(files.sort()).toEqual(['denoise-noise.dfl-sweep.json', 'plateau-alpha-depth.dfl-sweep.json', 'plateau-gap.dfl-sweep.json', 'sensing-measurements-depth.dfl-sweep.json']));
+  it.each(files)('%s validates and expands', (f: string) => {
+    const e = expandSweepText(readFileSync(`sweeps/${f}`, 'utf8'), f);
+    expect(e.points.length).toBeGreaterThanOrEqual(18);
+    expect(e.sweep.description).toBeTruthy();
+  });
+});
