@@ -85,7 +85,7 @@ const emptyResult = (spec: ExperimentSpec, target: Target, references: RankRefer
     effectiveRank: [],
     loss: [],
     distanceToBestRank: [],
-    targetEffectiveRanks: references.effectiveRanks,
+    targetEffectiveRanks: [...references.effectiveRanks],
     predicted: { plateaus: [] },
     measured: { plateaus: [] },
     stopped: { kind: 'completed', reason: 'all steps done', step: spec.steps },
@@ -109,13 +109,16 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   for (const spec of specs)
     if (spec.steps !== specs[0].steps || canonicalJson(spec.log) !== canonicalJson(specs[0].log)) throw new Error('runBatch: the members must share steps and log');
   const targets = new Map<string, Target>();
+  const referenceCache = new Map<string, RankReferences>();
   const kernel = getHostBatchKernel();
   const groups = new Map<string, MatrixGroup>();
   const members: Member[] = specs.map((spec) => {
     const key = canonicalJson([spec.n, spec.target]);
     let target = targets.get(key);
     if (!target) targets.set(key, (target = buildTarget(spec, options.sources)));
-    const references = rankReferences(target, spec.effectiveRank);
+    // One target's references serve every member with it (they are only read).
+    let references = referenceCache.get(`${spec.effectiveRank} ${key}`);
+    if (!references) referenceCache.set(`${spec.effectiveRank} ${key}`, (references = rankReferences(target, spec.effectiveRank)));
     if (selectPath(spec, target) === 'spectral') {
       const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
       return { spec, target, references, spectral, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64' }) };
