@@ -249,7 +249,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   const points = shard ? shardPoints(expanded.points, shard) : expanded.points;
   mkdirSync(path.join(dir, META), { recursive: true });
-  if (!shard) writeFileSync(path.join(dir, META, SWEEP_COPY), text);
+  if (!shard) writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
 
   await useNodeBackend(backend);
   const rows = finishedRows(dir, expanded, points);
@@ -349,7 +349,7 @@ function submitSlurm(o: {
   if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name ("${o.partition}")`);
   if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got "${o.time}")`);
   mkdirSync(meta, { recursive: true });
-  writeFileSync(copy, o.text);
+  writeFileAtomic(copy, o.text);
   const dfl = path.join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'bin', 'dfl.js');
   const script = path.join(meta, 'job.sbatch');
   const lines = [
