@@ -63,7 +63,7 @@ export function createDynamics(spec: ExperimentSpec, target: Target, references:
     : new MatrixDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize);
 }
 
-function stableStepHint(spec: ExperimentSpec, target: Target): string {
+export function stableStepHint(spec: ExperimentSpec, target: Target): string {
   const top = target.eigenvalues?.[0];
   if (top === undefined || !(top > 0)) return '';
   const N = spec.depth;

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { InputError } from '../errors';
 import type { TargetSources } from '../targets/target';
-import { setHostBlas, setHostSingularValues } from '../linalg/accelerator';
+import { setHostBatchKernel, setHostBlas, setHostSingularValues } from '../linalg/accelerator';
 import { loadNative, nativeAccelerators, nativeUnavailableReason } from '../../native/loader';
 
 // Node-only adapters shared by the CLI, the extension host and the tests. The webview never
@@ -33,6 +33,7 @@ let wasmReady = false;
 export async function useNodeBackend(backend: NodeBackend): Promise<void> {
   if (backend === 'native' && !accelerators) throw new InputError(`backend "native" is not available: ${nativeUnavailableReason()}`);
   setHostBlas(backend === 'native' ? accelerators!.blas : null);
+  setHostBatchKernel(backend === 'native' ? accelerators!.batch : null);
   const name = backend === 'native' ? 'wasm' : backend;
   tf.enableProdMode();
   if (name === 'wasm' && !wasmReady) {
