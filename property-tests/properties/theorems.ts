@@ -3,7 +3,7 @@ import { singularValues } from '../../core/linalg/decompositions';
 import { measurePlateaus } from '../../core/plateaus/measurePlateaus';
 import { entropyRank } from '../../core/rank/effectiveRank';
 import { buildTarget } from '../../core/targets/buildTarget';
-import { entropyRankRange } from '../../core/theory/erankBounds';
+import { entropyRankRange } from '../../core/theory/rankRanges';
 import { ipow } from '../../core/theory/flowTime';
 import { checkHypotheses } from '../../core/theory/hypotheses';
 import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
@@ -145,13 +145,13 @@ export const plateausHold: TheoryProperty = {
     const steps = Array.from({ length: run.lastStep + 1 }, (_, k) => k);
     const lambda = run.lambda;
     const references = predictions.map((p) => entropyRank(lambda.subarray(0, p.L)));
-    const measured = measurePlateaus(steps, run.erank, references, spec.epsilon);
+    const measured = measurePlateaus(steps, run.rank, references, spec.epsilon);
     predictions.forEach((p, index) => {
       if (!p.hypothesesMet) fail(`L = ${p.L}: hypotheses hold but the prediction says they do not`);
       if (p.epsilon > spec.epsilon) fail(`L = ${p.L}: certified ε ${p.epsilon} exceeds the spec's ε ${spec.epsilon}`);
       const end = Math.min(p.end, run.lastStep);
       for (let k = p.start; k <= end; k++) {
-        const gap = Math.abs(run.erank[k] - references[index]);
+        const gap = Math.abs(run.rank[k] - references[index]);
         if (gap > p.epsilon) fail(`L = ${p.L}, step ${k} in [${p.start}, ${p.end}]: |erank − erank(Ŵ_L)| = ${gap} > ε = ${p.epsilon}`);
       }
       const containing = measured.find((m) => m.L === index + 1 && m.start <= p.start && end <= m.end);
@@ -200,7 +200,7 @@ export const intervalsOrdered: TheoryProperty = {
     }
     if (top === 0) return 'passed';
     const range = entropyRankRange(lo, hi, top);
-    const final = run.erank[run.lastStep];
+    const final = run.rank[run.lastStep];
     if (range && !(range.lower - 1e-12 <= final && final <= range.upper + 1e-12)) fail(`final erank ${final} outside the certified range [${range.lower}, ${range.upper}]`);
     return 'passed';
   },
