@@ -22,8 +22,9 @@ export function simulateSpectral(spec: ExperimentSpec, visit?: (k: number, w: Fl
   const w = new Float64Array(lambda.length).fill(spec.init.alpha);
   const rank = new Float64Array(spec.steps + 1);
   const measure = effectiveRankOf[spec.effectiveRank];
-  // The entropy rank does not need the values sorted; the other measures read σ₁ first.
-  const sorted = spec.effectiveRank !== 'entropy';
+  // The entropy rank does not need σ₁ first; the other measures read it first and only sum or
+  // count the rest, so the largest is swapped to the front (O(n), no sort).
+  const largestFirst = spec.effectiveRank !== 'entropy';
   let lastStep = spec.steps;
   let diverged = false;
   for (let k = 0; k <= spec.steps; k++) {
@@ -35,7 +36,11 @@ export function simulateSpectral(spec: ExperimentSpec, visit?: (k: number, w: Fl
       diverged = true;
       break;
     }
-    if (sorted) sigma.sort().reverse();
+    if (largestFirst) {
+      let top = 0;
+      for (let i = 1; i < sigma.length; i++) if (sigma[i] > sigma[top]) top = i;
+      [sigma[0], sigma[top]] = [sigma[top], sigma[0]];
+    }
     rank[k] = measure(sigma);
     visit?.(k, w, x);
   }

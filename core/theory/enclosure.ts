@@ -46,10 +46,10 @@ function growingEnclosure(lambda: number, alpha: number, N: number, eta: number)
     changes,
     bounds(k) {
       const s = lastAtMost(table.upper, k);
-      const lo = s >= 0 ? xs[s] * (1 - ROUNDING) : x0;
+      const lo = s >= 0 ? xs[s] : x0;
       const t = lastAtMost(table.lower, k) + 1; // first boundary with K⁻ > k
-      const hi = t < xs.length ? xs[t] * (1 + ROUNDING) : lambda;
-      return [Math.max(lo, x0), Math.min(Math.max(hi, lo), lambda)];
+      const hi = t < xs.length ? xs[t] : lambda;
+      return [Math.max(lo, x0) * (1 - ROUNDING), Math.min(hi, lambda) * (1 + ROUNDING)];
     },
   };
 }

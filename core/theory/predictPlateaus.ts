@@ -42,14 +42,14 @@ export interface SpectrumEnclosure {
 }
 
 /** Groups equal eigenvalues (they follow the same recursion) and encloses each group. */
-export function spectrumEnclosure(spec: ExperimentSpec, eigenvalues: ArrayLike<number>): SpectrumEnclosure {
+export function spectrumEnclosure(spec: ExperimentSpec, eigenvalues: ArrayLike<number>, enclose: typeof componentEnclosure = componentEnclosure): SpectrumEnclosure {
   const lambda = Float64Array.from(eigenvalues).sort().reverse();
   const groups: ComponentEnclosure[] = [];
   const count: number[] = [];
   for (let i = 0; i < lambda.length; i++) {
     if (i > 0 && lambda[i] === lambda[i - 1]) count[count.length - 1]++;
     else {
-      groups.push(componentEnclosure(lambda[i], spec.init.alpha, spec.depth, spec.stepSize));
+      groups.push(enclose(lambda[i], spec.init.alpha, spec.depth, spec.stepSize));
       count.push(1);
     }
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseSpec } from '../../core/spec/parseSpec';
-import type { ExperimentSpec } from '../../core/spec/schema';
+import { effectiveRankMeasures, type ExperimentSpec } from '../../core/spec/schema';
 import { ipow } from '../../core/theory/flowTime';
 import { stepCountBounds } from '../../core/theory/stepBounds';
 import { stepSizeBound } from '../../core/theory/hypotheses';
@@ -21,8 +21,8 @@ export interface TheorySpecConstraints {
 /**
  * Identity-initialized specs with symmetric spectrum targets: distinct positive eigenvalues
  * with gaps or near-ties, zeros and negatives, depths 1…6, product initializations 1e-4…1e-1,
- * step sizes up to the bound (4.1) and, sometimes, beyond it. Steps cover the learning of the
- * smallest growing component.
+ * step sizes up to the bound (4.1) and, sometimes, beyond it, every effective-rank measure. Steps
+ * cover the learning of the smallest growing component.
  */
 export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrary<ExperimentSpec> {
   const { minN = 2, maxN = 200, maxDepth = 6, maxSteps = 150_000, breakProbability = 0.15 } = constraints;
@@ -39,6 +39,7 @@ export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrar
       breaks: breakProbability > 0 ? fc.oneof({ weight: Math.round(1000 * breakProbability), arbitrary: fc.constant(true) }, { weight: 1000 - Math.round(1000 * breakProbability), arbitrary: fc.constant(false) }) : fc.constant(false),
       breakRatio: fc.double({ min: 1.05, max: 2.5, noNaN: true }),
       epsilon: fc.constantFrom(0.05, 0.1, 0.2),
+      effectiveRank: fc.constantFrom(...effectiveRankMeasures),
       seed: fc.integer({ min: 0, max: 1000 }),
     })
     .map((c) => {
@@ -65,6 +66,7 @@ export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrar
         steps,
         log: { every: 1 },
         epsilon: c.epsilon,
+        effectiveRank: c.effectiveRank,
       });
     });
 }
