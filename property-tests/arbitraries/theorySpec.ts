@@ -10,7 +10,8 @@ export interface TheorySpecConstraints {
   /** Smallest and largest n (default 2 and 200). */
   minN?: number;
   maxN?: number;
-  /** Largest depth N (default 6). */
+  /** Smallest and largest depth N (default 1 and 6). */
+  minDepth?: number;
   maxDepth?: number;
   /** Largest number of simulated steps (default 150 000). */
   maxSteps?: number;
@@ -25,11 +26,11 @@ export interface TheorySpecConstraints {
  * cover the learning of the smallest growing component.
  */
 export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrary<ExperimentSpec> {
-  const { minN = 2, maxN = 200, maxDepth = 6, maxSteps = 150_000, breakProbability = 0.15 } = constraints;
+  const { minN = 2, maxN = 200, minDepth = 1, maxDepth = 6, maxSteps = 150_000, breakProbability = 0.15 } = constraints;
   return fc
     .record({
       n: fc.integer({ min: minN, max: maxN }),
-      depth: fc.integer({ min: 1, max: maxDepth }),
+      depth: fc.integer({ min: minDepth, max: maxDepth }),
       top: fc.double({ min: 1, max: 10, noNaN: true }),
       ratios: fc.array(fc.oneof({ weight: 4, arbitrary: fc.double({ min: 0.2, max: 0.9, noNaN: true }) }, { weight: 1, arbitrary: fc.double({ min: 0.97, max: 0.999, noNaN: true }) }), { minLength: 0, maxLength: 5 }),
       negatives: fc.array(fc.double({ min: -5, max: -0.1, noNaN: true }), { maxLength: 3 }),
