@@ -20,6 +20,12 @@ export interface PlateauPair {
 const length = (p: { start: number; end: number }) => p.end - p.start + 1;
 const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start) + 1);
 
+/** `[120, 340]`, with " crossing" for a run of that kind (Definition 5.11). */
+export function formatRun(run: Plateau | undefined, open = '[', separator = ', ', close = ']'): string {
+  if (!run) return '—';
+  return `${open}${run.start}${separator}${run.end}${close}${run.kind === 'crossing' ? ' crossing' : ''}`;
+}
+
 /** Whether the logged steps are 0, 1, 2, … without gaps. */
 export function logsEveryStep(steps: readonly number[]): boolean {
   return steps.every((s, i) => s === i);
@@ -32,8 +38,8 @@ export function logsEveryStep(steps: readonly number[]): boolean {
  * they overlap; it is against every step when the run logged every step, else against logged
  * steps (the run's ends are then known only to the logging resolution).
  */
-export function pairPlateaus(result: Pick<RunResult, 'predicted' | 'measured' | 'targetEffectiveRanks' | 'steps'>): PlateauPair[] {
-  const against = logsEveryStep(result.steps) ? 'every step' : 'logged steps';
+export function pairPlateaus(result: Pick<RunResult, 'predicted' | 'measured'> & Partial<Pick<RunResult, 'targetEffectiveRanks' | 'steps'>>): PlateauPair[] {
+  const against = result.steps && logsEveryStep(result.steps) ? 'every step' : 'logged steps';
   const Ls = new Set<number>([...result.predicted.plateaus, ...result.measured.plateaus].map((p) => p.L));
   return [...Ls]
     .sort((a, b) => a - b)
@@ -48,6 +54,6 @@ export function pairPlateaus(result: Pick<RunResult, 'predicted' | 'measured' | 
         measured = longest(runs.filter((r) => r.kind !== 'crossing')) ?? longest(runs);
       }
       const tightness = paired && predicted && measured ? length(predicted) / length(measured) : undefined;
-      return { L, reference: result.targetEffectiveRanks[L - 1] ?? NaN, predicted, measured, runs: runs.length, tightness, against };
+      return { L, reference: result.targetEffectiveRanks?.[L - 1] ?? NaN, predicted, measured, runs: runs.length, tightness, against };
     });
 }

@@ -116,6 +116,12 @@ export function stepCountTable(lambda: number, alpha: number, depth: number, ste
       const singular = (1 / ipow(previous, N - 2) - 1 / ipow(b, N - 2)) / (N - 2);
       dTau = (singular + nearSingularIntegral(previous, b, lambda, N)) / lambda;
     }
+    if (!Number.isFinite(dTau)) {
+      // Flow times beyond float64 (e.g. a subnormal α): nothing is certified from here on.
+      lower.fill(lower[s - 1] ?? 0, s);
+      upper.fill(Infinity, s);
+      break;
+    }
     while (pIndex + 1 < s && g(boundaries[pIndex + 1]) <= previous) pIndex++;
     const p = pIndex >= 0 ? boundaries[pIndex] : alpha;
     const q = Math.max(g(b), b);
