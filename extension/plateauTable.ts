@@ -1,7 +1,7 @@
 import { pairPlateaus } from '../core/plateaus/pairing';
 import type { RunResult } from '../core/result';
 
-// The plateau table of a run: for each L, the predicted interval (Theorem 5.4) against the
+// The plateau table of a run: for each L, the predicted interval (Theorem 5.10) against the
 // measured one. Pure: used by the side view, the comparison panel and the export.
 
 export interface PlateauRow {

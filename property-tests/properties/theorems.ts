@@ -102,7 +102,7 @@ const THETAS = [0.01, 0.1, 0.5, 0.9, 0.99];
 /** Claim 3: measured step counts inside the certified bounds. */
 export const stepCountsWithinBounds: TheoryProperty = {
   name: 'step-count-bounds',
-  claim: 'Measured step counts K_i(θ) lie inside the certified bounds (Proposition 4.3)',
+  claim: 'Measured step counts K_i(θ) lie inside the certified bounds (Proposition 4.4)',
   arbitrary: ({ maxN }) => theorySpec({ maxN }),
   check(spec, { theory, record }) {
     if (!hypothesesMet(spec)) return 'hypothesis-not-met';
