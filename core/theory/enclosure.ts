@@ -35,8 +35,8 @@ function lastAtMost(table: Float64Array, k: number): number {
  * (5.9) A growing component (λ > x(0)): x(k) ≥ b_s^N once k ≥ K⁺(b_s) and x(k) < b_s^N while
  * k < K⁻(b_s) (Proposition 4.4), and x increases monotonically from x(0) to λ (Theorem 4.1).
  */
-function growingEnclosure(lambda: number, alpha: number, N: number, eta: number): ComponentEnclosure {
-  const table: StepCountTable = stepCountTable(lambda, alpha, N, eta);
+function growingEnclosure(lambda: number, alpha: number, N: number, eta: number, horizon: number): ComponentEnclosure {
+  const table: StepCountTable = stepCountTable(lambda, alpha, N, eta, undefined, horizon);
   const x0 = N === 1 ? alpha : ipow(alpha, N);
   const xs = Float64Array.from(table.boundaries, (b) => ipow(b, N));
   const changes = [...table.lower, ...table.upper].filter(Number.isFinite);
@@ -109,10 +109,10 @@ function decayingEnclosure(lambda: number, alpha: number, N: number, eta: number
   };
 }
 
-/** The enclosure of the component with eigenvalue λ (identity init, under (4.1), (4.5), (4.6)). */
-export function componentEnclosure(lambda: number, alpha: number, depth: number, stepSize: number): ComponentEnclosure {
+/** The enclosure of the component with eigenvalue λ (identity init, under (4.1), (4.5), (4.6)), sharp up to step `horizon`. */
+export function componentEnclosure(lambda: number, alpha: number, depth: number, stepSize: number, horizon = Infinity): ComponentEnclosure {
   const x0 = depth === 1 ? alpha : ipow(alpha, depth);
-  return lambda > x0 ? growingEnclosure(lambda, alpha, depth, stepSize) : decayingEnclosure(lambda, alpha, depth, stepSize);
+  return lambda > x0 ? growingEnclosure(lambda, alpha, depth, stepSize, horizon) : decayingEnclosure(lambda, alpha, depth, stepSize);
 }
 
 /**

@@ -49,7 +49,7 @@ export function spectrumEnclosure(spec: ExperimentSpec, eigenvalues: ArrayLike<n
   for (let i = 0; i < lambda.length; i++) {
     if (i > 0 && lambda[i] === lambda[i - 1]) count[count.length - 1]++;
     else {
-      groups.push(enclose(lambda[i], spec.init.alpha, spec.depth, spec.stepSize));
+      groups.push(enclose(lambda[i], spec.init.alpha, spec.depth, spec.stepSize, spec.steps));
       count.push(1);
     }
   }

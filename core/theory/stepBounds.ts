@@ -92,7 +92,15 @@ export interface StepCountTable {
  * [φ(M_s), φ(m_s)] (4.8). With Ψ±(T) = ∫_0^T dt/ρ±(t), ρ₊ = φ(M_s), ρ₋ = φ(m_s) on segment s:
  * Ψ₋(τ(b)) ≤ K(b) ≤ ⌊Ψ₊(τ(b))⌋ + 1 (4.9). One pass over the segments gives all boundaries.
  */
-export function stepCountTable(lambda: number, alpha: number, depth: number, stepSize: number, boundaries: Float64Array = defaultBoundaries(lambda, alpha, depth)): StepCountTable {
+export function stepCountTable(
+  lambda: number,
+  alpha: number,
+  depth: number,
+  stepSize: number,
+  boundaries: Float64Array = defaultBoundaries(lambda, alpha, depth),
+  /** Steps that matter: past a boundary with K⁻ > horizon the rest is filled conservatively. */
+  horizon = Infinity,
+): StepCountTable {
   const N = depth;
   const eta = stepSize;
   const S = boundaries.length;
@@ -135,6 +143,12 @@ export function stepCountTable(lambda: number, alpha: number, depth: number, ste
     lower[s] = Math.max(0, Math.ceil(psiMinus * (1 - SLACK)));
     upper[s] = Number.isFinite(psiPlus) ? Math.floor(psiPlus * (1 + SLACK)) + 1 : Infinity;
     previous = b;
+    if (lower[s] > horizon) {
+      // K⁻ is nondecreasing in b, so lower[s] bounds every later K from below; K⁺ = ∞ is valid.
+      lower.fill(lower[s], s + 1);
+      upper.fill(Infinity, s + 1);
+      break;
+    }
   }
   return { boundaries, lower, upper };
 }
