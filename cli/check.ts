@@ -1,13 +1,32 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
 import { useNodeBackend } from '../core/platform/node';
+import { effectiveRankMeasures } from '../core/spec/schema';
 import { formatObservation, formatReport, observations, runObservation, runProperties, theorems } from '../property-tests';
+import type { PropertyReport } from '../property-tests/runner';
 
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InputError(`${flag}: expected a non-negative integer, got "${value}"`);
   return n;
+}
+
+/**
+ * Per measure, from the plateau-rank property: the mean tightness per predicted interval and the
+ * share of measured ε-runs of ≥ 20 steps that contain a prediction (docs/theory.md Theorem 5.10).
+ */
+export function predictionFigures(reports: PropertyReport[]): string[] {
+  const stats = reports.find((r) => r.name === 'plateau-rank')?.statistics;
+  if (!stats) return [];
+  const lines = ['predictions per measure (plateau-rank): tightness per interval; share of measured ε-runs ≥ 20 steps with a prediction'];
+  for (const measure of effectiveRankMeasures) {
+    const t = stats[`tightness/${measure}`];
+    const share = stats[`predictedShare/${measure}`];
+    if (!t && !share) continue;
+    lines.push(`  ${measure.padEnd(9)}  tightness ${t ? `${t.mean.toFixed(3)} (min ${t.min.toFixed(2)}, ${t.count} intervals)` : '—'}  predicted ${share ? `${(100 * share.mean).toFixed(1)} % of ${share.count} runs` : '—'}`);
+  }
+  return lines;
 }
 
 /**
@@ -38,6 +57,7 @@ export async function checkCommand(args: string[]): Promise<number> {
   const log = (line: string) => !values.json && process.stdout.write(`${line}\n`);
   log(`dfl check: ${selected.length} theorem properties × ${runs} runs, seed ${seed}, n ≤ ${maxN}`);
   const reports = await runProperties(selected, { runs, seed, maxN }, (r) => log(formatReport(r)));
+  for (const line of predictionFigures(reports)) log(line);
   const observed = [];
   for (const o of selectedObservations) {
     const r = await runObservation(o, cases, seed);

@@ -1,3 +1,5 @@
+import { formatRun, pairPlateaus } from '../core/plateaus/pairing';
+import { measureName, measureOf } from '../core/rank/labels';
 import type { RunResult } from '../core/result';
 
 /** Right-aligned plain-text table (no dependency: the CLI prints a handful of rows). */
@@ -13,34 +15,37 @@ const MAX_PLAIN_ROWS = 6;
 const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(4).replace(/\.?0+$/, '') : String(x));
 
 /**
- * The summary after a run: per L, erank(Ŵ_L), the predicted interval and the measured
- * plateau that contains it (or the longest one), with tightness = predicted / measured length.
+ * The summary after a run: per L, the measure of Ŵ_L, the predicted interval and the measured
+ * run paired with it by the one rule of core/plateaus/pairing.ts, with tightness = predicted /
+ * measured length (against every step, or against logged steps, as the footer says).
  */
 export function summarize(result: RunResult, label = ''): string {
-  const { stopped, engine, targetEffectiveRanks: references, measured, predicted } = result;
+  const { stopped, engine } = result;
+  const measure = result.spec.effectiveRank;
   const head =
     `${label ? `${label}: ` : ''}${result.spec.n}×${result.spec.n}, N = ${result.spec.depth}, ${engine.path} path (${engine.backend}, ${engine.precision}), ` +
-    `${stopped.kind} at step ${stopped.step}${stopped.kind === 'completed' ? '' : ` — ${stopped.reason}`}, final loss ${num(result.loss[result.loss.length - 1])}, erank ${num(result.effectiveRank[result.effectiveRank.length - 1])}`;
+    `${stopped.kind} at step ${stopped.step}${stopped.kind === 'completed' ? '' : ` — ${stopped.reason}`}, final loss ${num(result.loss[result.loss.length - 1])}, ${measureName(measure)} ${num(result.effectiveRank[result.effectiveRank.length - 1])}`;
+  const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
   const rows: string[][] = [];
-  references.forEach((reference, i) => {
+  let against: string | undefined;
+  result.targetEffectiveRanks.forEach((reference, i) => {
     const L = i + 1;
-    const pred = predicted.plateaus.find((p) => p.L === L);
-    const runs = measured.plateaus.filter((p) => p.L === L);
+    const pair = pairs.get(L);
     // Past the first few ranks, only rows that have something to show.
-    if (L > MAX_PLAIN_ROWS && !pred && runs.length === 0) return;
-    const containing = pred && runs.find((m) => m.start <= pred.start && pred.end <= m.end);
-    const best = containing ?? runs.reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
-    const tight = pred && best ? (pred.end - pred.start + 1) / (best.end - best.start + 1) : undefined;
+    if (L > MAX_PLAIN_ROWS && !pair) return;
+    const pred = pair?.predicted;
+    if (pair?.tightness !== undefined) against = pair.against;
     rows.push([
       String(L),
       num(reference),
       pred ? `[${pred.start}, ${pred.end}]${pred.hypothesesMet ? '' : ' (hyp. not met)'}` : '—',
       pred ? num(pred.epsilon) : '—',
-      best ? `[${best.start}, ${best.end}]` : '—',
-      String(runs.length),
-      tight !== undefined ? tight.toFixed(2) : '—',
+      formatRun(pair?.measured),
+      String(pair?.runs ?? 0),
+      pair?.tightness !== undefined ? pair.tightness.toFixed(2) : '—',
     ]);
   });
   if (rows.length === 0) return head;
-  return `${head}\n${table(['L', 'erank(Ŵ_L)', 'predicted', 'ε', 'measured', 'runs', 'tightness'], rows)}`;
+  const note = against ? `\ntightness against ${against}${against === 'logged steps' ? ' (log every step for exact run ends)' : ''}` : '';
+  return `${head}\n${table(['L', measureOf(measure), 'predicted', 'ε', 'measured', 'runs', 'tightness'], rows)}${note}`;
 }

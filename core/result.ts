@@ -1,7 +1,7 @@
 import type { Plateau } from './plateaus/measurePlateaus';
 import type { ExperimentSpec } from './spec/schema';
 
-/** A predicted plateau (docs/theory.md §5, Theorem 5.4): steps inclusive. */
+/** A predicted plateau (docs/theory.md §5, Theorem 5.10): steps inclusive; `epsilon` is the certified deviation. */
 export interface PredictedPlateau extends Plateau {
   /** Whether the hypotheses of the theorem hold for this spec (identity init, symmetric target, (4.1)). */
   hypothesesMet: boolean;

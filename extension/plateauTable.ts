@@ -1,28 +1,32 @@
+import { pairPlateaus } from '../core/plateaus/pairing';
 import type { RunResult } from '../core/result';
 
-// The plateau table of a run: for each L, the predicted interval (Theorem 5.4) against the
+// The plateau table of a run: for each L, the predicted interval (Theorem 5.10) against the
 // measured one. Pure: used by the side view, the comparison panel and the export.
 
 export interface PlateauRow {
   L: number;
   predicted?: { start: number; end: number; hypothesesMet: boolean };
-  measured?: { start: number; end: number };
+  measured?: { start: number; end: number; kind?: 'plateau' | 'crossing' };
   /** Both present: the measured interval overlaps the predicted one. */
   agrees?: boolean;
+  /** Predicted over measured length (core/plateaus/pairing.ts). */
+  tightness?: number;
 }
 
-/** One row per L that is predicted or measured, ascending L. */
-export function plateauRows(result: Pick<RunResult, 'predicted' | 'measured'>): PlateauRow[] {
-  const rows = new Map<number, PlateauRow>();
-  const row = (L: number) => rows.get(L) ?? rows.set(L, { L }).get(L)!;
-  for (const p of result.predicted.plateaus) row(p.L).predicted = { start: p.start, end: p.end, hypothesesMet: p.hypothesesMet };
-  for (const m of result.measured.plateaus) row(m.L).measured = { start: m.start, end: m.end };
-  for (const r of rows.values()) if (r.predicted && r.measured) r.agrees = r.measured.start <= r.predicted.end && r.predicted.start <= r.measured.end;
-  return [...rows.values()].sort((a, b) => a.L - b.L);
+/** One row per L that is predicted or measured, ascending L, paired by the rule of core/plateaus/pairing.ts. */
+export function plateauRows(result: Pick<RunResult, 'predicted' | 'measured'> & Partial<Pick<RunResult, 'targetEffectiveRanks' | 'steps'>>): PlateauRow[] {
+  return pairPlateaus(result).map(({ L, predicted: p, measured: m, tightness }) => ({
+    L,
+    predicted: p && { start: p.start, end: p.end, hypothesesMet: p.hypothesesMet },
+    measured: m && { start: m.start, end: m.end, kind: m.kind },
+    agrees: p && m ? m.start <= p.end && p.start <= m.end : undefined,
+    tightness,
+  }));
 }
 
-export function formatInterval(interval: { start: number; end: number } | undefined): string {
-  return interval ? `${interval.start}–${interval.end}` : '—';
+export function formatInterval(interval: { start: number; end: number; kind?: string } | undefined): string {
+  return interval ? `${interval.start}–${interval.end}${interval.kind === 'crossing' ? ' (crossing)' : ''}` : '—';
 }
 
 /** `L = 2: predicted 120–340, measured 131–322 ✓` */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { stepCountBounds } from '../core/theory/stepBounds';
 import { predictPlateaus } from '../core/theory/predictPlateaus';
-import { plateausHold, stepCountsWithinBounds } from './properties/theorems';
+import { componentEnclosure } from '../core/theory/enclosure';
+import { enclosuresHold, plateausHold, stepCountsWithinBounds } from './properties/theorems';
 import { coreTheory, PropertyFailure, type Theory } from './properties/types';
 import { runProperty } from './runner';
 
@@ -18,10 +19,24 @@ const tooLongIntervals: Theory = {
   predictPlateaus: (...args) => predictPlateaus(...args).map((p) => ({ ...p, start: Math.max(0, p.start - Math.ceil(0.3 * (p.end - p.start + 1))) })),
 };
 
+// Enclosures 2 % too narrow at the top: the lower bound of growing components raised towards hi.
+const tooNarrowEnclosures: Theory = {
+  ...coreTheory,
+  componentEnclosure: (...args) => {
+    const e = componentEnclosure(...args);
+    const bounds = (k: number): [number, number] => {
+      const [lo, hi] = e.bounds(k);
+      return [Math.max(lo, hi * 0.98), hi];
+    };
+    return { ...e, bounds };
+  },
+};
+
 describe('seeded failures are caught and shrunk', () => {
   it.each([
     ['step-count upper bounds 10% too small', stepCountsWithinBounds, tooEagerBounds],
     ['predicted intervals started 30% early', plateausHold, tooLongIntervals],
+    ['per-step enclosures 2% too narrow', enclosuresHold, tooNarrowEnclosures],
   ])('%s', async (_, property, theory) => {
     const report = await runProperty(property, { runs: 60, seed: 11, maxN: 60, theory });
     expect(report.failed).toBe(1);

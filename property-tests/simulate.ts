@@ -1,13 +1,13 @@
 import { advanceSpectral, productEigenvalues } from '../core/engine/spectralPath';
-import { entropyRank } from '../core/rank/effectiveRank';
+import { effectiveRankOf } from '../core/rank/effectiveRank';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { specEigenvalues } from '../core/theory/predictPlateaus';
 
 /** Every step of the exact spectral recursion of a spectrum spec, float64. */
 export interface SpectralTrajectory {
   lambda: Float64Array;
-  /** Entropy effective rank of W(k), k = 0…steps (until divergence). */
-  erank: Float64Array;
+  /** The spec's effective-rank measure of W(k), k = 0…steps (until divergence). */
+  rank: Float64Array;
   /** Last simulated step (< spec.steps when the run diverged). */
   lastStep: number;
   diverged: boolean;
@@ -20,7 +20,11 @@ export interface SpectralTrajectory {
 export function simulateSpectral(spec: ExperimentSpec, visit?: (k: number, w: Float64Array, x: Float64Array) => void): SpectralTrajectory {
   const lambda = specEigenvalues(spec)!;
   const w = new Float64Array(lambda.length).fill(spec.init.alpha);
-  const erank = new Float64Array(spec.steps + 1);
+  const rank = new Float64Array(spec.steps + 1);
+  const measure = effectiveRankOf[spec.effectiveRank];
+  // The entropy rank does not need σ₁ first; the other measures read it first and only sum or
+  // count the rest, so the largest is swapped to the front (O(n), no sort).
+  const largestFirst = spec.effectiveRank !== 'entropy';
   let lastStep = spec.steps;
   let diverged = false;
   for (let k = 0; k <= spec.steps; k++) {
@@ -32,8 +36,13 @@ export function simulateSpectral(spec: ExperimentSpec, visit?: (k: number, w: Fl
       diverged = true;
       break;
     }
-    erank[k] = entropyRank(sigma);
+    if (largestFirst) {
+      let top = 0;
+      for (let i = 1; i < sigma.length; i++) if (sigma[i] > sigma[top]) top = i;
+      [sigma[0], sigma[top]] = [sigma[top], sigma[0]];
+    }
+    rank[k] = measure(sigma);
     visit?.(k, w, x);
   }
-  return { lambda, erank: erank.subarray(0, lastStep + 1), lastStep, diverged };
+  return { lambda, rank: rank.subarray(0, lastStep + 1), lastStep, diverged };
 }

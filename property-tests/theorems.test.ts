@@ -5,7 +5,7 @@ import { formatReport, runProperty } from './runner';
 
 /** CI settings: a fixed seed and run counts that keep the whole suite within a few minutes. */
 const SEED = 20261123;
-const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'matrix-path-float32': 12, 'plateau-erank': 100 };
+const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'matrix-path-float32': 12, 'plateau-rank': 100 };
 
 beforeAll(() => useNodeBackend('wasm'));
 
@@ -17,7 +17,7 @@ describe('THEORY.md §6 theorems (fast-check, fixed seed)', () => {
     expect(report.failed).toBe(0);
     // Generated cases must mostly meet the hypotheses, or the property checked little.
     expect(report.passed).toBeGreaterThan(report.hypothesisNotMet);
-    if (property.name === 'plateau-erank') {
+    if (property.name === 'plateau-rank') {
       // Issue 4: predicted intervals cover at least half of the measured plateaus' length.
       const predicted = report.statistics.predictedSteps;
       const measured = report.statistics.measuredSteps;

@@ -1,3 +1,5 @@
+import { formatRun, pairPlateaus } from '../core/plateaus/pairing';
+import { measureOf } from '../core/rank/labels';
 import type { RankReferences } from '../core/engine/reference';
 import { rankReferences } from '../core/engine/reference';
 import { InputError } from '../core/errors';
@@ -419,9 +421,10 @@ export class Lab {
       if (cls) td.className = cls;
       return td;
     };
-    const span = (ps: readonly { start: number; end: number }[]) => (ps.length === 0 ? '–' : ps.map((p) => `[${p.start}, ${p.end}]`).join(' '));
+    // One pairing rule for every view (core/plateaus/pairing.ts).
+    const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
     const head = document.createElement('tr');
-    for (const h of ['L', `measured (ε = ${result.spec.epsilon})`, 'predicted', 'erank(Ŵ_L)']) {
+    for (const h of ['L', `measured (ε = ${result.spec.epsilon})`, 'predicted', measureOf(result.spec.effectiveRank), 'tightness']) {
       const th = document.createElement('th');
       th.textContent = h;
       head.append(th);
@@ -434,15 +437,15 @@ export class Lab {
       chip.className = 'chip';
       chip.style.setProperty('--key-color', this.charts.colorOfRank(L));
       first.append(chip, document.createTextNode(String(L)));
-      const measured = result.measured.plateaus.filter((p) => p.L === L);
-      const predicted = result.predicted.plateaus.filter((p) => p.L === L);
-      tr.append(first, cell(span(measured), measured.length ? undefined : 'none'), cell(span(predicted), predicted.length ? undefined : 'none'), cell(formatNumber(result.targetEffectiveRanks[L - 1] ?? NaN, 4)));
+      const pair = pairs.get(L);
+      const tight = pair?.tightness === undefined ? '–' : `${pair.tightness.toFixed(2)}${pair.against === 'logged steps' ? ' (logged steps)' : ''}`;
+      tr.append(first, cell(formatRun(pair?.measured), pair?.measured ? undefined : 'none'), cell(formatRun(pair?.predicted), pair?.predicted ? undefined : 'none'), cell(formatNumber(result.targetEffectiveRanks[L - 1] ?? NaN, 4)), cell(tight));
       return tr;
     });
     if (Ls.length > MAX_ROWS) {
       const more = document.createElement('tr');
       const td = cell(`+ ${Ls.length - MAX_ROWS} more (L = ${Ls[MAX_ROWS]}…${Ls[Ls.length - 1]}) in the JSON export`, 'none');
-      td.colSpan = 4;
+      td.colSpan = 5;
       more.append(td);
       rows.push(more);
     }

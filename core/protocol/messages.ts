@@ -48,7 +48,7 @@ const trajectoryPointSchema = z.object({
   balancedness: finiteArray.optional(),
 });
 
-const plateauSchema = z.object({ L: z.int().min(1), start: z.int().min(0), end: z.int().min(0), epsilon: z.number() });
+const plateauSchema = z.object({ L: z.int().min(1), start: z.int().min(0), end: z.int().min(0), epsilon: z.number(), kind: z.enum(['plateau', 'crossing']).optional() });
 const predictedPlateauSchema = plateauSchema.extend({ hypothesesMet: z.boolean() });
 
 /**

@@ -1,3 +1,5 @@
+import { formatRun, pairPlateaus } from '../plateaus/pairing';
+import { measureOf } from '../rank/labels';
 import type { RunResult } from '../result';
 import { flowTimeLaw } from './flowTimeLaw';
 
@@ -30,14 +32,20 @@ function minimum(series: readonly number[], steps: readonly number[]): { step: n
  */
 export function assessRun(result: RunResult): Finding[] {
   const findings: Finding[] = [];
-  const { measured, predicted, steps } = result;
+  const { predicted, steps } = result;
   const Lmax = Math.min(result.targetEffectiveRanks.length, 4);
+  // The same pairing as every other view (core/plateaus/pairing.ts).
+  const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
   for (let L = 1; L <= Lmax; L++) {
-    const runs = measured.plateaus.filter((p) => p.L === L);
-    const longest = runs.reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
-    const pred = predicted.plateaus.find((p) => p.L === L);
-    let text = longest ? `longest ε-plateau (ε = ${result.spec.epsilon}) at erank(Ŵ_${L}) = ${fmt(result.targetEffectiveRanks[L - 1])}: steps ${longest.start}–${longest.end} (${longest.end - longest.start} steps)` : `no ε-plateau at erank(Ŵ_${L}) = ${fmt(result.targetEffectiveRanks[L - 1])}`;
+    const pair = pairs.get(L);
+    const run = pair?.measured;
+    const pred = pair?.predicted;
+    const level = `${measureOf(result.spec.effectiveRank, `Ŵ_${L}`)} = ${fmt(result.targetEffectiveRanks[L - 1])}`;
+    let text = run
+      ? `measured ε-run (ε = ${result.spec.epsilon}) at ${level}: steps ${formatRun(run, '', '–', '')} (${run.end - run.start + 1} steps)`
+      : `no ε-run at ${level}`;
     if (pred) text += `; predicted ${pred.start}–${pred.end}${pred.hypothesesMet ? ` (certified ε ${fmt(pred.epsilon, 2)})` : ' (hypotheses not met)'}`;
+    if (pair?.tightness !== undefined) text += `; tightness ${pair.tightness.toFixed(2)} against ${pair.against}`;
     findings.push({ label: `rank ${L}`, text });
   }
   for (const L of [1, 2]) {

@@ -1,20 +1,14 @@
 import { MAX_TRACKED_RANK } from '../engine/reference';
-import { entropyRank } from '../rank/effectiveRank';
+import { effectiveRankOf } from '../rank/effectiveRank';
 import type { PredictedPlateau } from '../result';
-import type { ExperimentSpec } from '../spec/schema';
+import type { EffectiveRankMeasure, ExperimentSpec } from '../spec/schema';
+import { componentEnclosure, singularValueBoundsOver, type ComponentEnclosure } from './enclosure';
 import { ipow } from './flowTime';
 import { checkHypotheses } from './hypotheses';
-import { entropyRankRange } from './erankBounds';
-import { stepCountBounds } from './stepBounds';
+import { certifiedRankRange, type RankRange } from './rankRanges';
 
-/** A predicted plateau with the δ it was certified for (docs/theory.md Theorem 5.4). */
-export interface PlateauPrediction extends PredictedPlateau {
-  /** Top L components are within (1 − δ) of their targets, the others below δ of theirs. */
-  delta: number;
-}
-
-/** δ candidates, log-spaced: ε(δ) and the interval both grow with δ, so the search keeps the longest valid one. */
-const DELTAS = Array.from({ length: 48 }, (_, i) => 1e-5 * Math.pow(0.45 / 1e-5, i / 47));
+/** A predicted plateau (docs/theory.md Theorem 5.10). */
+export type PlateauPrediction = PredictedPlateau;
 
 /** Descending eigenvalues of a spectrum spec, padded with zeros to n. */
 export function specEigenvalues(spec: ExperimentSpec): Float64Array | undefined {
@@ -24,74 +18,112 @@ export function specEigenvalues(spec: ExperimentSpec): Float64Array | undefined 
   return values.sort().reverse();
 }
 
+/** Steps of a geometric grid (ratio 1.01) on [1, steps]: cells for the decaying bounds. */
+function geometricSteps(steps: number): number[] {
+  const out = [0];
+  for (let k = 1; k <= steps; k = Math.max(k + 1, Math.floor(k * 1.01))) out.push(k);
+  return out;
+}
+
+/** At most this many cells: a coarser partition is still certified (5.14), only looser. */
+const MAX_CELLS = 8000;
+
+/** The certified range of the measure over consecutive cells of steps [start, end]. */
+export interface CertifiedCell {
+  start: number;
+  end: number;
+  range: RankRange | undefined;
+}
+
+/** One enclosure per distinct eigenvalue, with its multiplicity. */
+export interface SpectrumEnclosure {
+  groups: ComponentEnclosure[];
+  count: Float64Array;
+}
+
+/** Groups equal eigenvalues (they follow the same recursion) and encloses each group. */
+export function spectrumEnclosure(spec: ExperimentSpec, eigenvalues: ArrayLike<number>, enclose: typeof componentEnclosure = componentEnclosure): SpectrumEnclosure {
+  const lambda = Float64Array.from(eigenvalues).sort().reverse();
+  const groups: ComponentEnclosure[] = [];
+  const count: number[] = [];
+  for (let i = 0; i < lambda.length; i++) {
+    if (i > 0 && lambda[i] === lambda[i - 1]) count[count.length - 1]++;
+    else {
+      groups.push(enclose(lambda[i], spec.init.alpha, spec.depth, spec.stepSize, spec.steps));
+      count.push(1);
+    }
+  }
+  return { groups, count: Float64Array.from(count) };
+}
+
 /**
- * The theory's predicted ε-plateaus (docs/theory.md Theorem 5.4): for each L with a gap
- * λ_L > λ_{L+1} among the components that grow (λ > α^N), the interval
- * [max_{i≤L} K_i⁺(1−δ), min_{i>L} K_i⁻(δ) − 1] of steps, from the certified step-count bounds of
- * Proposition 4.3, with δ the largest for which the certified erank range of Lemma 5.3 stays
- * within the spec's ε of erank(Ŵ_L). Computed from formulas and bounds only; no simulation.
+ * The certified range of the measure on a partition of [0, steps] into cells (docs/theory.md
+ * Theorem 5.9 and (5.14)): cell boundaries at the steps where a growing component's bound changes
+ * and on a geometric grid for the decaying ones.
+ */
+export function certifiedCells(spec: ExperimentSpec, enclosure: SpectrumEnclosure, measure: EffectiveRankMeasure = spec.effectiveRank): CertifiedCell[] {
+  const steps = spec.steps;
+  const points = new Set<number>(geometricSteps(steps));
+  for (const g of enclosure.groups) for (const k of g.changes) if (k >= 0 && k <= steps) points.add(k);
+  let starts = [...points].sort((a, b) => a - b);
+  if (starts.length > MAX_CELLS) {
+    const every = starts.length / MAX_CELLS;
+    starts = Array.from({ length: MAX_CELLS }, (_, i) => starts[Math.floor(i * every)]);
+  }
+  const G = enclosure.groups.length;
+  const box = { lo: new Float64Array(G), hi: new Float64Array(G), count: enclosure.count };
+  return starts.map((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] - 1 : steps;
+    enclosure.groups.forEach((g, j) => ([box.lo[j], box.hi[j]] = singularValueBoundsOver(g, start, end)));
+    return { start, end, range: certifiedRankRange(measure, box) };
+  });
+}
+
+/**
+ * The theory's predicted ε-plateaus (docs/theory.md Theorem 5.10): for each L with a gap
+ * λ_L > λ_{L+1} among the growing components, the longest run of consecutive steps whose
+ * certified range of the spec's measure lies within ε of the measure of Ŵ_L, from the per-step
+ * enclosure of Theorem 5.9. Computed from formulas and certified bounds only; no simulation.
  *
- * Only for the entropy effective rank, identity init, a symmetric target and estimation; other
- * specs get no predictions. `hypothesesMet` is false when the step size breaks (4.1)–(4.6).
+ * For identity init, a symmetric target and estimation; other specs get no predictions.
+ * `hypothesesMet` is false when the step size breaks (4.1), (4.5) or (4.6).
  */
 export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<number> | undefined = specEigenvalues(spec)): PlateauPrediction[] {
-  if (!eigenvalues || spec.init.kind !== 'identity' || spec.problem.kind !== 'estimation' || spec.effectiveRank !== 'entropy') return [];
+  if (!eigenvalues || spec.init.kind !== 'identity' || spec.problem.kind !== 'estimation') return [];
   const hypotheses = checkHypotheses(spec, eigenvalues);
   const lambda = Float64Array.from(eigenvalues).sort().reverse();
   const n = lambda.length;
   const N = spec.depth;
-  const alpha = spec.init.alpha;
-  const eta = spec.stepSize;
-  const aN = ipow(alpha, N);
-  const start = N === 1 ? alpha : aN; // x(0)
+  const x0 = N === 1 ? spec.init.alpha : ipow(spec.init.alpha, N);
   let growing = 0;
-  while (growing < n && lambda[growing] > start) growing++;
-
-  // |x_i| stays in a known interval whatever the step; see Theorem 4.1 and (4.5)–(4.6).
-  const staticBox = (i: number): [number, number] => {
-    const l = lambda[i];
-    if (l > 0) return [Math.min(l, start), Math.max(l, start)];
-    if (N >= 2) return [0, aN];
-    return [0, Math.max(alpha, -l)];
-  };
-
-  // Step-count bounds per δ, once for all L: start(L) = max_{i≤L} K_i⁺(1−δ) is a prefix maximum
-  // and end(L) = min_{i>L} K_i⁻(δ) − 1 a suffix minimum over the growing components.
+  while (growing < n && lambda[growing] > x0) growing++;
   const maxL = Math.min(growing, MAX_TRACKED_RANK);
-  const starts = DELTAS.map((delta) => {
-    const out = new Float64Array(maxL + 1);
-    for (let i = 0; i < maxL; i++) out[i + 1] = Math.max(out[i], stepCountBounds(lambda[i], alpha, N, eta, 1 - delta).upper);
-    return out;
-  });
-  const ends = DELTAS.map((delta) => {
-    const out = new Float64Array(growing + 1).fill(spec.steps);
-    for (let i = growing - 1; i >= 0; i--) out[i] = Math.min(out[i + 1], stepCountBounds(lambda[i], alpha, N, eta, delta).lower - 1);
-    return out;
-  });
-
+  if (maxL === 0) return [];
+  const cells = certifiedCells(spec, spectrumEnclosure(spec, lambda));
+  const measure = effectiveRankOf[spec.effectiveRank];
   const predictions: PlateauPrediction[] = [];
-  const lo = new Float64Array(n);
-  const hi = new Float64Array(n);
   for (let L = 1; L <= maxL; L++) {
     if (L < n && !(lambda[L - 1] > lambda[L])) continue; // no gap: Ŵ_L is not unique
-    const reference = entropyRank(lambda.subarray(0, L));
+    const reference = measure(lambda.subarray(0, L));
     let best: PlateauPrediction | undefined;
-    DELTAS.forEach((delta, d) => {
-      const from = starts[d][L];
-      const to = ends[d][L];
-      if (!(from <= to) || !Number.isFinite(from)) return;
-      if (best && to - from <= best.end - best.start) return;
-      for (let i = 0; i < n; i++) {
-        if (i < L) [lo[i], hi[i]] = [(1 - delta) * lambda[i], lambda[i]];
-        else if (i < growing) [lo[i], hi[i]] = [start, delta * lambda[i]];
-        else [lo[i], hi[i]] = staticBox(i);
+    let run: PlateauPrediction | undefined;
+    const close = () => {
+      if (run && (!best || run.end - run.start > best.end - best.start)) best = run;
+      run = undefined;
+    };
+    for (const cell of cells) {
+      const r = cell.range;
+      const deviation = r ? Math.max(r.upper - reference, reference - r.lower, 0) : Infinity;
+      if (!(deviation <= spec.epsilon)) {
+        close();
+        continue;
       }
-      const range = entropyRankRange(lo, hi, L);
-      if (!range) return;
-      const epsilon = Math.max(range.upper - reference, reference - range.lower);
-      if (!(epsilon <= spec.epsilon)) return;
-      best = { L, start: from, end: to, epsilon, hypothesesMet: hypotheses.met, delta };
-    });
+      if (run) {
+        run.end = cell.end;
+        run.epsilon = Math.max(run.epsilon, deviation);
+      } else run = { L, start: cell.start, end: cell.end, epsilon: deviation, hypothesesMet: hypotheses.met };
+    }
+    close();
     if (best) predictions.push(best);
   }
   return predictions;

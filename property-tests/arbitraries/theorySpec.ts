@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseSpec } from '../../core/spec/parseSpec';
-import type { ExperimentSpec } from '../../core/spec/schema';
+import { effectiveRankMeasures, type ExperimentSpec } from '../../core/spec/schema';
 import { ipow } from '../../core/theory/flowTime';
 import { stepCountBounds } from '../../core/theory/stepBounds';
 import { stepSizeBound } from '../../core/theory/hypotheses';
@@ -10,7 +10,8 @@ export interface TheorySpecConstraints {
   /** Smallest and largest n (default 2 and 200). */
   minN?: number;
   maxN?: number;
-  /** Largest depth N (default 6). */
+  /** Smallest and largest depth N (default 1 and 6). */
+  minDepth?: number;
   maxDepth?: number;
   /** Largest number of simulated steps (default 150 000). */
   maxSteps?: number;
@@ -21,15 +22,15 @@ export interface TheorySpecConstraints {
 /**
  * Identity-initialized specs with symmetric spectrum targets: distinct positive eigenvalues
  * with gaps or near-ties, zeros and negatives, depths 1…6, product initializations 1e-4…1e-1,
- * step sizes up to the bound (4.1) and, sometimes, beyond it. Steps cover the learning of the
- * smallest growing component.
+ * step sizes up to the bound (4.1) and, sometimes, beyond it, every effective-rank measure. Steps
+ * cover the learning of the smallest growing component.
  */
 export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrary<ExperimentSpec> {
-  const { minN = 2, maxN = 200, maxDepth = 6, maxSteps = 150_000, breakProbability = 0.15 } = constraints;
+  const { minN = 2, maxN = 200, minDepth = 1, maxDepth = 6, maxSteps = 150_000, breakProbability = 0.15 } = constraints;
   return fc
     .record({
       n: fc.integer({ min: minN, max: maxN }),
-      depth: fc.integer({ min: 1, max: maxDepth }),
+      depth: fc.integer({ min: minDepth, max: maxDepth }),
       top: fc.double({ min: 1, max: 10, noNaN: true }),
       ratios: fc.array(fc.oneof({ weight: 4, arbitrary: fc.double({ min: 0.2, max: 0.9, noNaN: true }) }, { weight: 1, arbitrary: fc.double({ min: 0.97, max: 0.999, noNaN: true }) }), { minLength: 0, maxLength: 5 }),
       negatives: fc.array(fc.double({ min: -5, max: -0.1, noNaN: true }), { maxLength: 3 }),
@@ -39,6 +40,7 @@ export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrar
       breaks: breakProbability > 0 ? fc.oneof({ weight: Math.round(1000 * breakProbability), arbitrary: fc.constant(true) }, { weight: 1000 - Math.round(1000 * breakProbability), arbitrary: fc.constant(false) }) : fc.constant(false),
       breakRatio: fc.double({ min: 1.05, max: 2.5, noNaN: true }),
       epsilon: fc.constantFrom(0.05, 0.1, 0.2),
+      effectiveRank: fc.constantFrom(...effectiveRankMeasures),
       seed: fc.integer({ min: 0, max: 1000 }),
     })
     .map((c) => {
@@ -65,6 +67,7 @@ export function theorySpec(constraints: TheorySpecConstraints = {}): fc.Arbitrar
         steps,
         log: { every: 1 },
         epsilon: c.epsilon,
+        effectiveRank: c.effectiveRank,
       });
     });
 }

@@ -1,13 +1,13 @@
 import { runExperiment } from '../../core/engine/runExperiment';
 import { singularValues } from '../../core/linalg/decompositions';
 import { measurePlateaus } from '../../core/plateaus/measurePlateaus';
-import { entropyRank } from '../../core/rank/effectiveRank';
 import { buildTarget } from '../../core/targets/buildTarget';
-import { entropyRankRange } from '../../core/theory/erankBounds';
+import { certifiedRankRange } from '../../core/theory/rankRanges';
 import { ipow } from '../../core/theory/flowTime';
 import { checkHypotheses } from '../../core/theory/hypotheses';
 import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
-import { specEigenvalues } from '../../core/theory/predictPlateaus';
+import { certifiedCells, specEigenvalues, spectrumEnclosure } from '../../core/theory/predictPlateaus';
+import { references as referencesOf } from '../evaluation';
 import { theorySpec } from '../arbitraries/theorySpec';
 import { simulateSpectral } from '../simulate';
 import { fullMatrixGradientDescent } from '../../test/helpers/specs';
@@ -102,7 +102,7 @@ const THETAS = [0.01, 0.1, 0.5, 0.9, 0.99];
 /** Claim 3: measured step counts inside the certified bounds. */
 export const stepCountsWithinBounds: TheoryProperty = {
   name: 'step-count-bounds',
-  claim: 'Measured step counts K_i(θ) lie inside the certified bounds (Proposition 4.3)',
+  claim: 'Measured step counts K_i(θ) lie inside the certified bounds (Proposition 4.4)',
   arbitrary: ({ maxN }) => theorySpec({ maxN }),
   check(spec, { theory, record }) {
     if (!hypothesesMet(spec)) return 'hypothesis-not-met';
@@ -130,10 +130,20 @@ export const stepCountsWithinBounds: TheoryProperty = {
   },
 };
 
-/** Claim 4: the erank is within ε on each predicted interval, which lies inside one measured plateau. */
+/** The maximal run of steps around `k` with |rank − reference| ≤ ε (undefined if k is outside). */
+function maximalRun(rank: ArrayLike<number>, reference: number, epsilon: number, k: number): { start: number; end: number } | undefined {
+  const inside = (i: number) => Math.abs(rank[i] - reference) <= epsilon;
+  if (!(k < rank.length && inside(k))) return undefined;
+  let [start, end] = [k, k];
+  while (start > 0 && inside(start - 1)) start--;
+  while (end + 1 < rank.length && inside(end + 1)) end++;
+  return { start, end };
+}
+
+/** Claim 4: the measure is within its certified ε on each predicted interval, which lies inside one measured ε-run. */
 export const plateausHold: TheoryProperty = {
-  name: 'plateau-erank',
-  claim: 'On each predicted interval the erank stays within its certified ε of erank(Ŵ_L), and the interval lies inside one measured ε-plateau (Theorem 5.4)',
+  name: 'plateau-rank',
+  claim: 'On each predicted interval the effective rank (every measure) stays within its certified ε of that of Ŵ_L, and the interval lies inside one maximal ε-run (Theorem 5.10)',
   arbitrary: ({ maxN }) => theorySpec({ maxN }),
   check(spec, { theory, record }) {
     const predictions = theory.predictPlateaus(spec);
@@ -143,40 +153,94 @@ export const plateausHold: TheoryProperty = {
     }
     const run = simulateSpectral(spec);
     const steps = Array.from({ length: run.lastStep + 1 }, (_, k) => k);
-    const lambda = run.lambda;
-    const references = predictions.map((p) => entropyRank(lambda.subarray(0, p.L)));
-    const measured = measurePlateaus(steps, run.erank, references, spec.epsilon);
-    predictions.forEach((p, index) => {
+    const references = referencesOf(spec, run.lambda);
+    const measured = measurePlateaus(steps, run.rank, references, spec.epsilon);
+    const measure = spec.effectiveRank;
+    predictions.forEach((p) => {
       if (!p.hypothesesMet) fail(`L = ${p.L}: hypotheses hold but the prediction says they do not`);
       if (p.epsilon > spec.epsilon) fail(`L = ${p.L}: certified ε ${p.epsilon} exceeds the spec's ε ${spec.epsilon}`);
       const end = Math.min(p.end, run.lastStep);
       for (let k = p.start; k <= end; k++) {
-        const gap = Math.abs(run.erank[k] - references[index]);
-        if (gap > p.epsilon) fail(`L = ${p.L}, step ${k} in [${p.start}, ${p.end}]: |erank − erank(Ŵ_L)| = ${gap} > ε = ${p.epsilon}`);
+        const gap = Math.abs(run.rank[k] - references[p.L - 1]);
+        if (gap > p.epsilon) fail(`L = ${p.L}, step ${k} in [${p.start}, ${p.end}]: |${measure} rank − that of Ŵ_L| = ${gap} > ε = ${p.epsilon}`);
       }
-      const containing = measured.find((m) => m.L === index + 1 && m.start <= p.start && end <= m.end);
-      if (!containing) fail(`L = ${p.L}: predicted [${p.start}, ${p.end}] is not inside one measured ε-plateau`);
-      // Coverage: the predicted length over the measured plateau's (both clipped to the run).
+      // Theorem 5.10 puts the interval inside one maximal run of steps within ε; that run is a
+      // measured run of Definition 5.2 unless it ends inside the initial drop (a crossing there).
+      const containing = measured.find((m) => m.L === p.L && m.start <= p.start && end <= m.end) ?? maximalRun(run.rank, references[p.L - 1], spec.epsilon, p.start);
+      if (!containing || !(end <= containing.end)) fail(`L = ${p.L}: predicted [${p.start}, ${p.end}] is not inside one maximal ε-run`);
+      // Coverage: the predicted length over the measured run's (both clipped to the run).
       record('coverage', (end - p.start + 1) / (containing.end - containing.start + 1));
+      record(`tightness/${measure}`, (end - p.start + 1) / (containing.end - containing.start + 1));
       record('predictedSteps', end - p.start + 1);
       record('measuredSteps', containing.end - containing.start + 1);
     });
+    // Share of the measured ε-runs of 20 steps or more that contain a prediction, per measure.
+    for (const m of measured) {
+      if (m.end - m.start + 1 < 20) continue;
+      const inside = predictions.some((p) => p.L === m.L && m.start <= p.start && Math.min(p.end, run.lastStep) <= m.end);
+      record(`predictedShare/${measure}`, inside ? 1 : 0);
+    }
     record('predictions', predictions.length);
     return 'passed';
   },
 };
 
-/** Claim 5: intervals ordered and disjoint; the final erank in the certified range around erank(Ŵ₊). */
+/** Claim 4′: the per-step enclosure holds at every step, and so does the certified range of each cell. */
+export const enclosuresHold: TheoryProperty = {
+  name: 'enclosure-every-step',
+  claim: 'At every step each product eigenvalue lies in its certified enclosure (Theorem 5.9) and the effective rank (every measure) in the certified range of its cell ((5.14), Lemmas 5.3–5.8)',
+  arbitrary: ({ maxN }) => theorySpec({ maxN }),
+  check(spec, { theory, record }) {
+    if (!hypothesesMet(spec)) return 'hypothesis-not-met';
+    const lambda = specEigenvalues(spec)!;
+    const enclosure = spectrumEnclosure(spec, lambda, theory.componentEnclosure);
+    const cells = certifiedCells(spec, enclosure);
+    // Equal eigenvalues follow the same recursion: one check per group, at its first index.
+    const firstIndex: number[] = [];
+    for (let i = 0; i < lambda.length; i++) if (i === 0 || lambda[i] !== lambda[i - 1]) firstIndex.push(i);
+    let cell = 0;
+    let certifiedSteps = 0;
+    let widthSum = 0;
+    const run = simulateSpectral(spec, (k, _w, x) => {
+      enclosure.groups.forEach((g, j) => {
+        const v = x[firstIndex[j]];
+        const [lo, hi] = g.bounds(k);
+        if (!(lo <= v && v <= hi)) fail(`step ${k}, λ = ${g.lambda}: x = ${v} outside the enclosure [${lo}, ${hi}]`);
+        if (g.growing && lo > 0) widthSum += (hi - lo) / g.lambda;
+      });
+    });
+    for (let k = 0; k <= run.lastStep; k++) {
+      while (cells[cell].end < k) cell++;
+      const range = cells[cell].range;
+      if (!range) continue;
+      certifiedSteps++;
+      const r = run.rank[k];
+      if (!(range.lower <= r && r <= range.upper)) fail(`step ${k}: ${spec.effectiveRank} rank ${r} outside the certified range [${range.lower}, ${range.upper}] of cell [${cells[cell].start}, ${cells[cell].end}]`);
+    }
+    record(`certifiedSteps/${spec.effectiveRank}`, certifiedSteps / (run.lastStep + 1));
+    record('meanRelativeWidth', widthSum / Math.max(1, (run.lastStep + 1) * enclosure.groups.length));
+    return 'passed';
+  },
+};
+
+/** Claim 5: intervals of disjoint ε-bands disjoint; the final rank in the certified range of the learned spectrum. */
 export const intervalsOrdered: TheoryProperty = {
   name: 'intervals-ordered',
-  claim: 'Predicted intervals are disjoint and ordered in L, and the final erank lies in the certified range of the learned spectrum (Corollary 5.5)',
+  claim: 'Predicted intervals whose ε-bands are disjoint are disjoint, and the final effective rank lies in the certified range of the learned spectrum (Corollary 5.5)',
   arbitrary: ({ maxN }) => theorySpec({ maxN }),
-  check(spec, { theory }) {
+  check(spec, { theory, record }) {
     if (!hypothesesMet(spec)) return 'hypothesis-not-met';
     const predictions = theory.predictPlateaus(spec);
-    for (let i = 1; i < predictions.length; i++)
-      if (!(predictions[i].start > predictions[i - 1].end && predictions[i].L > predictions[i - 1].L))
-        fail(`intervals L = ${predictions[i - 1].L} [${predictions[i - 1].start}, ${predictions[i - 1].end}] and L = ${predictions[i].L} [${predictions[i].start}, ${predictions[i].end}] overlap or are out of order`);
+    const references = referencesOf(spec, specEigenvalues(spec)!);
+    for (let i = 0; i < predictions.length; i++)
+      for (let j = i + 1; j < predictions.length; j++) {
+        const [a, b] = [predictions[i], predictions[j]];
+        if (!(a.L < b.L)) fail(`predictions out of order in L: ${a.L} before ${b.L}`);
+        const bandsApart = Math.abs(references[a.L - 1] - references[b.L - 1]) > a.epsilon + b.epsilon;
+        const overlap = a.start <= b.end && b.start <= a.end;
+        if (bandsApart && overlap) fail(`intervals L = ${a.L} [${a.start}, ${a.end}] and L = ${b.L} [${b.start}, ${b.end}] overlap although their ε-bands are disjoint`);
+        if (j === i + 1) record('orderedInSteps', a.end < b.start ? 1 : 0);
+      }
     // Final step: every growing component whose certified K⁺(1 − δ) has passed is in [(1−δ)λ, λ].
     const run = simulateSpectral(spec);
     const lambda = run.lambda;
@@ -199,9 +263,9 @@ export const intervalsOrdered: TheoryProperty = {
       else [lo[i], hi[i]] = [0, N >= 2 ? x0 : Math.max(alpha, -l)];
     }
     if (top === 0) return 'passed';
-    const range = entropyRankRange(lo, hi, top);
-    const final = run.erank[run.lastStep];
-    if (range && !(range.lower - 1e-12 <= final && final <= range.upper + 1e-12)) fail(`final erank ${final} outside the certified range [${range.lower}, ${range.upper}]`);
+    const range = certifiedRankRange(spec.effectiveRank, { lo, hi, count: new Float64Array(lambda.length).fill(1) });
+    const final = run.rank[run.lastStep];
+    if (range && !(range.lower - 1e-12 <= final && final <= range.upper + 1e-12)) fail(`final ${spec.effectiveRank} rank ${final} outside the certified range [${range.lower}, ${range.upper}]`);
     return 'passed';
   },
 };
@@ -239,6 +303,7 @@ export const theorems: TheoryProperty[] = [
   matrixPathWithinTolerance,
   monotoneComponents,
   stepCountsWithinBounds,
+  enclosuresHold,
   plateausHold,
   intervalsOrdered,
   largerStayAhead,

@@ -1,15 +1,17 @@
 import type fc from 'fast-check';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import { predictPlateaus } from '../../core/theory/predictPlateaus';
+import { componentEnclosure } from '../../core/theory/enclosure';
 import { stepCountBounds } from '../../core/theory/stepBounds';
 
 /** The parts of core/theory a property relies on; tests swap in wrong ones to see them caught. */
 export interface Theory {
   stepCountBounds: typeof stepCountBounds;
   predictPlateaus: typeof predictPlateaus;
+  componentEnclosure: typeof componentEnclosure;
 }
 
-export const coreTheory: Theory = { stepCountBounds, predictPlateaus };
+export const coreTheory: Theory = { stepCountBounds, predictPlateaus, componentEnclosure };
 
 export type Verdict = 'passed' | 'hypothesis-not-met';
 

@@ -38,9 +38,29 @@ describe('measurePlateaus', () => {
     // Falls from 5 through 2 (a crossing at step 1), bottoms at 1, then plateaus at 1 and 2.
     const erank = [5, 2.05, 1, 1.02, 1.05, 1.5, 1.98, 2.01, 2.0];
     expect(measurePlateaus(steps, erank, [1, 2], 0.1)).toEqual([
-      { L: 1, start: 2, end: 4, epsilon: 0.1 },
-      { L: 2, start: 6, end: 8, epsilon: 0.1 },
+      { L: 1, start: 2, end: 4, epsilon: 0.1, kind: 'plateau' },
+      { L: 2, start: 6, end: 8, epsilon: 0.1, kind: 'plateau' },
     ]);
+  });
+
+  it('starts the initial drop at the peak that precedes the global minimum (random init rises first)', () => {
+    // Rises for two steps, then falls through 2 (a crossing on the way down) to its minimum.
+    expect(initialMinimumIndex([3, 4, 5, 2.0, 1, 1.05, 2])).toBe(4);
+    const plateaus = measurePlateaus([0, 1, 2, 3, 4, 5, 6], [3, 4, 5, 2.0, 1, 1.05, 2], [1, 2], 0.1);
+    expect(plateaus.map((p) => [p.L, p.start, p.end])).toEqual([
+      [1, 4, 5],
+      [2, 6, 6],
+    ]);
+  });
+
+  it('tells a crossing from a plateau by the speed inside the run against the way in (Definition 5.11)', () => {
+    const steps = Array.from({ length: 80 }, (_, k) => k);
+    // Falls to 1, rises at a steady 0.05 per step through 2 (a crossing), then dwells at 3.
+    const rank = steps.map((k) => (k < 5 ? 5 - k : k < 45 ? Math.min(1 + 0.05 * (k - 5), 3) : 3));
+    const plateaus = measurePlateaus(steps, rank, [1, 2, 3], 0.1);
+    const kindOf = (L: number) => plateaus.find((p) => p.L === L)?.kind;
+    expect(kindOf(2)).toBe('crossing');
+    expect(kindOf(3)).toBe('plateau');
   });
 
   it('splits a run that leaves and re-enters the band', () => {

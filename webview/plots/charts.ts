@@ -200,7 +200,9 @@ export class LabCharts {
         });
         for (const p of ctx.measured) {
           const color = theme.categorical[(p.L - 1) % theme.categorical.length];
-          out.push({ type: 'hline', y: ctx.targetEffectiveRanks[p.L - 1], x0: p.start, x1: p.end, color, width: 4 });
+          // A crossing (docs/theory.md Definition 5.11) is drawn thin and dashed, a plateau as a bar.
+          if (p.kind === 'crossing') out.push({ type: 'hline', y: ctx.targetEffectiveRanks[p.L - 1], x0: p.start, x1: p.end, color, width: 2, dash: [2, 3] });
+          else out.push({ type: 'hline', y: ctx.targetEffectiveRanks[p.L - 1], x0: p.start, x1: p.end, color, width: 4 });
         }
       }
       if (id === 'sigma') {
@@ -357,7 +359,7 @@ export class LabCharts {
     };
     const keys: Record<ChartId, HTMLElement[]> = {
       sigma: [swatch(singularValueColor(theme, 0, store.sigmaCount), 'σ₁'), swatch(singularValueColor(theme, store.sigmaCount - 1, store.sigmaCount), `σ${subscript(store.sigmaCount)}`), swatch(theme.muted, 'target', 'dash')],
-      erank: [swatch(theme.foreground, this.context!.measureLabel), swatch(withAlpha(theme.categorical[0], 0.35), 'predicted', 'band'), swatch(theme.categorical[0], 'measured', 'bar'), swatch(theme.muted, 'erank(Ŵ_L)', 'dash')],
+      erank: [swatch(theme.foreground, this.context!.measureLabel), swatch(withAlpha(theme.categorical[0], 0.35), 'predicted', 'band'), swatch(theme.categorical[0], 'measured', 'bar'), swatch(theme.muted, `${this.context!.measureLabel} of Ŵ_L`, 'dash')],
       loss: [],
       distance: [
         ...Array.from({ length: store.distanceCount }, (_, l) => swatch(theme.categorical[l % theme.categorical.length], `L=${l + 1}`)),

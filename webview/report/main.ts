@@ -1,3 +1,5 @@
+import { formatRun, pairPlateaus } from '../../core/plateaus/pairing';
+import { measureName, measureOf } from '../../core/rank/labels';
 import 'uplot/dist/uPlot.min.css';
 import '../lab.css';
 import './report.css';
@@ -23,7 +25,6 @@ declare global {
   }
 }
 
-const MEASURES: Record<string, string> = { entropy: 'entropy rank', stable: 'stable rank', nuclear: '‖W‖*/‖W‖₂', numerical: 'numerical rank' };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -36,25 +37,25 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
 function plateauTable(result: RunResult): HTMLTableElement {
   const table = el('table', { className: 'plateaus' });
   const head = el('tr');
-  for (const h of ['L', 'erank(Ŵ_L)', 'predicted', 'certified ε', 'measured', 'tightness']) head.append(el('th', { text: h }));
+  const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
+  for (const h of ['L', measureOf(result.spec.effectiveRank), 'predicted', 'certified ε', 'measured', 'tightness']) head.append(el('th', { text: h }));
   table.append(el('thead', {}, head));
   const body = el('tbody');
   result.targetEffectiveRanks.slice(0, 8).forEach((reference, i) => {
     const L = i + 1;
-    const pred = result.predicted.plateaus.find((p) => p.L === L);
-    const runs = result.measured.plateaus.filter((p) => p.L === L);
-    const containing = pred && runs.find((m) => m.start <= pred.start && pred.end <= m.end);
-    const best = containing ?? runs.reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
+    const pair = pairs.get(L);
+    const pred = pair?.predicted;
     const row = el('tr');
     const cells = [
       String(L),
       reference.toFixed(3),
       pred ? `${pred.start}–${pred.end}${pred.hypothesesMet ? '' : ' (hyp. not met)'}` : '—',
       pred ? pred.epsilon.toFixed(3) : '—',
-      best ? `${best.start}–${best.end}` : '—',
-      pred && best ? ((pred.end - pred.start + 1) / (best.end - best.start + 1)).toFixed(2) : '—',
+      formatRun(pair?.measured, '', '–', ''),
+      pair?.tightness !== undefined ? `${pair.tightness.toFixed(2)}${pair.against === 'logged steps' ? ' (logged steps)' : ''}` : '—',
     ];
     cells.forEach((c) => row.append(el('td', { text: c })));
+    if (pair?.measured?.kind === 'crossing') row.classList.add('crossing');
     body.append(row);
   });
   table.append(body);
@@ -98,7 +99,7 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
         targetEffectiveRanks: result.targetEffectiveRanks,
         predicted: result.predicted.plateaus,
         measured: result.measured.plateaus,
-        measureLabel: MEASURES[result.spec.effectiveRank] ?? result.spec.effectiveRank,
+        measureLabel: measureName(result.spec.effectiveRank),
       });
       charts.redrawNow(true);
       drawn.push({ name: `${section.id}-${label}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''), charts, label: `${section.id} — ${label}` });

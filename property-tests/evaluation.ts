@@ -1,0 +1,57 @@
+import { measurePlateaus, type Plateau } from '../core/plateaus/measurePlateaus';
+import { effectiveRankOf } from '../core/rank/effectiveRank';
+import type { PredictedPlateau } from '../core/result';
+import type { ExperimentSpec } from '../core/spec/schema';
+import { predictPlateaus } from '../core/theory/predictPlateaus';
+import { simulateSpectral } from './simulate';
+
+/** One exact ε-run of the every-step recursion and the prediction inside it, if any. */
+export interface EvaluatedRun extends Plateau {
+  predicted?: PredictedPlateau;
+  tightness?: number;
+}
+
+export interface Evaluation {
+  spec: ExperimentSpec;
+  runs: EvaluatedRun[];
+  predictions: PredictedPlateau[];
+  /** Steps of predictions with hypothesesMet where the exact measure leaves the certified ε. */
+  violations: string[];
+}
+
+/** The measure of Ŵ_L for L = 1…(positive eigenvalues, at most 32), as the engine computes it. */
+export function references(spec: ExperimentSpec, lambda: Float64Array): number[] {
+  const measure = effectiveRankOf[spec.effectiveRank];
+  const out: number[] = [];
+  for (let L = 1; L <= Math.min(32, lambda.length) && lambda[L - 1] > 1e-12 * lambda[0] && lambda[L - 1] > 0; L++) out.push(measure(lambda.subarray(0, L)));
+  return out;
+}
+
+/**
+ * Runs the exact recursion at every step and compares: every step of every prediction with
+ * hypothesesMet must lie within its certified ε (a violation otherwise); each exact ε-run
+ * (Definition 5.2) gets the prediction for its L that lies inside it and its tightness.
+ */
+export function evaluatePredictions(spec: ExperimentSpec): Evaluation {
+  const run = simulateSpectral(spec);
+  const steps = Array.from({ length: run.lastStep + 1 }, (_, k) => k);
+  const refs = references(spec, run.lambda);
+  const predictions = predictPlateaus(spec);
+  const violations: string[] = [];
+  for (const p of predictions) {
+    if (!p.hypothesesMet) continue;
+    if (p.epsilon > spec.epsilon) violations.push(`L = ${p.L}: certified ε ${p.epsilon} > ε ${spec.epsilon}`);
+    for (let k = p.start; k <= Math.min(p.end, run.lastStep); k++) {
+      const gap = Math.abs(run.rank[k] - refs[p.L - 1]);
+      if (!(gap <= p.epsilon)) {
+        violations.push(`L = ${p.L}, step ${k} of [${p.start}, ${p.end}]: |r − r(Ŵ_L)| = ${gap} > ${p.epsilon}`);
+        break;
+      }
+    }
+  }
+  const runs: EvaluatedRun[] = measurePlateaus(steps, run.rank, refs, spec.epsilon).map((m) => {
+    const predicted = predictions.find((p) => p.L === m.L && m.start <= p.start && Math.min(p.end, run.lastStep) <= m.end);
+    return predicted ? { ...m, predicted, tightness: (Math.min(predicted.end, run.lastStep) - predicted.start + 1) / (m.end - m.start + 1) } : { ...m };
+  });
+  return { spec, runs, predictions, violations };
+}
