@@ -37,28 +37,36 @@ static get_threads_fn p_get_threads;
 static get_config_fn p_get_config;
 static char lib_name[256] = "builtin";
 
+// OpenBLAS, else the builtin kernel: Debian's reference libblas.so.3 (pulled in by other
+// packages) runs the matrix path 4-5x slower than the builtin kernel and has no LAPACK worth
+// calling, so it (or any other library) is used only when DFL_BLAS_LIB names it explicitly.
+static const char *const openblas_names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
+enum { OPENBLAS_NAMES = 3 };
+
+static int try_blas(const char *name) {
+  void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  if (!h) return 0;
+  sgemm_fn g = (sgemm_fn)dlsym(h, "cblas_sgemm");
+  sgemv_fn v = (sgemv_fn)dlsym(h, "cblas_sgemv");
+  if (!g || !v) { dlclose(h); return 0; }
+  p_sgemm = g;
+  p_sgemv = v;
+  p_dgesdd = (dgesdd_fn)dlsym(h, "dgesdd_");
+  p_dsyrk = (dsyrk_fn)dlsym(h, "cblas_dsyrk");
+  p_dsyevd = (dsyevd_fn)dlsym(h, "dsyevd_");
+  p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
+  p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
+  p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
+  snprintf(lib_name, sizeof lib_name, "%s", name);
+  return 1;
+}
+
 static void load_blas(void) {
   const char *env = getenv("DFL_BLAS_LIB");
   if (env && strcmp(env, "builtin") == 0) return; // force the plain C kernel (tests)
-  const char *names[] = {env, "libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libcblas.so.3", "libblas.so.3", NULL};
-  for (int i = 0; i < 6; i++) {
-    if (!names[i] || !names[i][0]) continue;
-    void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!h) continue;
-    sgemm_fn g = (sgemm_fn)dlsym(h, "cblas_sgemm");
-    sgemv_fn v = (sgemv_fn)dlsym(h, "cblas_sgemv");
-    if (!g || !v) { dlclose(h); continue; }
-    p_sgemm = g;
-    p_sgemv = v;
-    p_dgesdd = (dgesdd_fn)dlsym(h, "dgesdd_");
-    p_dsyrk = (dsyrk_fn)dlsym(h, "cblas_dsyrk");
-    p_dsyevd = (dsyevd_fn)dlsym(h, "dsyevd_");
-    p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
-    p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
-    p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
-    snprintf(lib_name, sizeof lib_name, "%s", names[i]);
-    return;
-  }
+  if (env && env[0]) { try_blas(env); return; }   // exactly what was asked for, or the builtin kernel
+  for (int i = 0; i < OPENBLAS_NAMES; i++)
+    if (try_blas(openblas_names[i])) return;
 }
 
 // ---- builtin fallback kernels (row-major; inner loops vectorize with -O3) ----
