@@ -14,6 +14,7 @@ import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
 import { printableLine } from './terminal';
+import { loadNative } from '../native/loader';
 
 const USAGE = `usage:
   dfl run SPEC.json [--out RESULT.json] [--backend cpu|wasm]   run one experiment
@@ -29,8 +30,7 @@ function slug(text: string): string {
 
 /**
  * Ctrl-C: the first one cancels the run (it stops at the next piece of work and keeps the
- * trajectory); the listener then removes itself, so the next Ctrl-C gets the default action and
- * ends the process at once, even inside a long synchronous stage.
+ * trajectory); the second ends the process at once.
  */
 function cancelOnFirstSigint(controller: AbortController): () => void {
   const onSigint = () => {
@@ -38,6 +38,9 @@ function cancelOnFirstSigint(controller: AbortController): () => void {
     process.stderr.write('\ndfl: cancelling (Ctrl-C again quits at once)\n');
   };
   process.once('SIGINT', onSigint);
+  // Where the native module is built, a second Ctrl-C ends the process even while the main thread
+  // is busy (Node's own listener would wait for it); without it, once this listener is gone.
+  loadNative()?.exitOnSecondInterrupt?.();
   return () => process.off('SIGINT', onSigint);
 }
 

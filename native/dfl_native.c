@@ -9,6 +9,8 @@
 #include <node_api.h>
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -398,6 +400,37 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- Ctrl-C ----
+// Node runs a SIGINT listener only when the main thread returns to its event loop, which a long
+// synchronous stage (a float64 decomposition of a 1024x1024 target) does not do for seconds. This
+// handler, installed over Node's, counts the interrupts: the first goes on to Node's handler (the
+// listener cancels the run), the second ends the process at once with the shell's code 130.
+static struct sigaction previous_sigint;
+static volatile sig_atomic_t sigint_count = 0;
+
+static void on_sigint(int sig, siginfo_t *si, void *context) {
+  if (++sigint_count >= 2) _exit(130);
+  if (previous_sigint.sa_flags & SA_SIGINFO) {
+    if (previous_sigint.sa_sigaction) previous_sigint.sa_sigaction(sig, si, context);
+  } else if (previous_sigint.sa_handler == SIG_DFL) {
+    _exit(130);
+  } else if (previous_sigint.sa_handler != SIG_IGN) {
+    previous_sigint.sa_handler(sig);
+  }
+}
+
+static napi_value js_exit_on_second_interrupt(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigint;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigint_count = 0;
+  if (sigaction(SIGINT, &sa, &previous_sigint) != 0) { napi_throw_error(env, NULL, "exitOnSecondInterrupt: sigaction failed"); return NULL; }
+  return NULL;
+}
+
 static napi_value js_info(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value o, v;
@@ -426,6 +459,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"gramEigenvalues", NULL, js_gram_eigenvalues, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
+    {"exitOnSecondInterrupt", NULL, js_exit_on_second_interrupt, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

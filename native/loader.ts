@@ -31,6 +31,12 @@ export interface NativeModule {
   gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
   setThreads(threads: number): void;
   info(): NativeInfo;
+  /**
+   * Installs a SIGINT handler over Node's: the first Ctrl-C goes on to Node (its listener runs when
+   * the main thread is free), the second ends the process at once (exit 130), even while the main
+   * thread is inside a long synchronous stage. Install after adding the `SIGINT` listener.
+   */
+  exitOnSecondInterrupt?(): void;
 }
 
 const FILE = path.join('native', 'build', 'dfl_native.node');
