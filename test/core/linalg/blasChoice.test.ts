@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../../core/engine/runExperiment';
 import { useNodeBackend } from '../../../core/platform/node';
@@ -19,16 +22,23 @@ const info = (env: NodeJS.ProcessEnv, wrap: (script: string[]) => string[] = (s)
 };
 
 describe.skipIf(!native)('the BLAS the native module chooses', () => {
-  it('without OpenBLAS it takes the builtin kernel, not another libblas', () => {
-    // Hide OpenBLAS in a private mount namespace (root); libblas.so.3 and liblapack.so.3 stay.
+  it('without OpenBLAS it takes the builtin kernel, not another libblas.so.3 on the path', () => {
+    // OpenBLAS hidden in a private mount namespace (root), and a stand-in for Debian's reference
+    // libblas.so.3 (it exports cblas_sgemm and cblas_sgemv) first on the library path.
+    const folder = mkdtempSync(path.join(tmpdir(), 'dfl-blas-'));
+    const source = path.join(folder, 'refblas.c');
+    writeFileSync(source, 'void cblas_sgemm(void) {}\nvoid cblas_sgemv(void) {}\n');
+    const built = spawnSync('cc', ['-shared', '-fPIC', source, '-o', path.join(folder, 'libblas.so.3')], { encoding: 'utf8' });
     const library = spawnSync('sh', ['-c', 'readlink -f "$(ldconfig -p | awk \'/libopenblas\\.so\\.0 .*x86-64/ {print $NF; exit}\')"'], { encoding: 'utf8' }).stdout.trim();
     const hide = (script: string[]) => ['unshare', '--mount', 'sh', '-c', `mount --bind /dev/null "${library}" && exec "$@"`, 'sh', ...script];
-    const hidden = library ? info({}, hide) : { info: undefined, stderr: 'no OpenBLAS in ldconfig' };
+    const hidden = built.status === 0 && library ? info({ LD_LIBRARY_PATH: folder }, hide) : { info: undefined, stderr: built.stderr || 'no OpenBLAS in ldconfig' };
     if (!hidden.info) {
       console.warn(`OpenBLAS-absent case skipped: ${hidden.stderr.trim().split('\n')[0]}`);
       return;
     }
     expect(hidden.info).toMatchObject({ library: 'builtin', blas: false });
+    // The stand-in is what a plain dlopen finds: only DFL_BLAS_LIB may choose it.
+    expect(info({ LD_LIBRARY_PATH: folder, DFL_BLAS_LIB: 'libblas.so.3' }, hide).info).toMatchObject({ library: 'libblas.so.3', blas: true });
   });
 
   it('a library named in DFL_BLAS_LIB is used as asked, and named', () => {
