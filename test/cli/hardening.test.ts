@@ -151,9 +151,11 @@ describe('4. a cancelled or failed run never replaces the user\'s file', () => {
   it('Ctrl-C with --out on an existing result: the old one stays, the partial one goes beside it', async () => {
     const spec = file('long.dfl.json', long);
     const previous = file('prev.json', '{"previous": true}');
-    const running = main(['run', spec, '--out', previous, '--quiet']);
-    setTimeout(() => process.emit('SIGINT'), 400);
-    expect(await running).toBe(130);
+    // Ctrl-C as Node delivers it, repeated until the run's listener has taken it (it is added
+    // once the backend is up); only the first one reaches it.
+    const ctrlC = setInterval(() => process.emit('SIGINT'), 250);
+    const code = await main(['run', spec, '--out', previous, '--quiet']).finally(() => clearInterval(ctrlC));
+    expect(code).toBe(130);
     expect(readFileSync(previous, 'utf8')).toBe('{"previous": true}');
     const partial = JSON.parse(readFileSync(path.join(dir, 'prev.partial.json'), 'utf8'));
     expect(partial.stopped.kind).toBe('cancelled');
