@@ -151,9 +151,17 @@ describe('4. a cancelled or failed run never replaces the user\'s file', () => {
   it('Ctrl-C with --out on an existing result: the old one stays, the partial one goes beside it', async () => {
     const spec = file('long.dfl.json', long);
     const previous = file('prev.json', '{"previous": true}');
-    // Ctrl-C as Node delivers it, repeated until the run's listener has taken it (it is added
-    // once the backend is up); only the first one reaches it.
-    const ctrlC = setInterval(() => process.emit('SIGINT'), 250);
+    // Ctrl-C as Node delivers it, half a second after the run's listener is added (the setup of
+    // this small run takes milliseconds, so the steps are under way by then).
+    const before = process.listenerCount('SIGINT');
+    let listening: number | undefined;
+    const ctrlC = setInterval(() => {
+      if (process.listenerCount('SIGINT') <= before) return;
+      listening ??= Date.now();
+      if (Date.now() - listening < 500) return;
+      clearInterval(ctrlC);
+      process.emit('SIGINT');
+    }, 50);
     const code = await main(['run', spec, '--out', previous, '--quiet']).finally(() => clearInterval(ctrlC));
     expect(code).toBe(130);
     expect(readFileSync(previous, 'utf8')).toBe('{"previous": true}');

@@ -13,7 +13,7 @@ describe.each(nodeBackends)('matrix path on %s', (backend) => {
       const spec = spectrumSpec({ n: 12, depth: 3, eigenvalues: [4, 2, 1, 0.5], stepSize: 0.01, steps: 800, log: { points: 40 } });
       const exact = await runExperiment(spec);
       const float32 = await runExperiment({ ...spec, engine: 'matrix' });
-      expect(float32.engine).toEqual({ path: 'matrix', backend, precision: 'float32' });
+      expect(float32.engine).toEqual({ path: 'matrix', backend, precision: 'float32', blas: backend === 'native' ? expect.stringMatching(/^(OpenBLAS|builtin C kernel)/) : `none (tfjs ${backend})`, lapack: expect.stringMatching(/^(LAPACK dgesdd|none \(TypeScript)/) });
       expect(float32.steps).toEqual(exact.steps);
       const { tolerance, validThrough } = matrixPathTolerance(spec, buildTarget(spec).eigenvalues!, exact.steps);
       expect(validThrough).toBe(spec.steps);
