@@ -1,16 +1,12 @@
-import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
 import { useNodeBackend } from '../core/platform/node';
-import { effectiveRankMeasures } from '../core/spec/schema';
+import { effectiveRankMeasures, MAX_MATRIX_N } from '../core/spec/schema';
 import { formatObservation, formatReport, observations, runObservation, runProperties, theorems } from '../property-tests';
 import type { PropertyReport } from '../property-tests/runner';
+import { integerFlag, noPositionals, parseFlags } from './flags';
 
-function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`${flag}: expected a non-negative integer, got "${value}"`);
-  return n;
-}
+/** fast-check seeds are 32-bit: a larger one would silently repeat another seed's runs. */
+const MAX_SEED = 2 ** 31 - 1;
 
 /**
  * Per measure, from the plateau-rank property: the mean tightness per predicted interval and the
@@ -34,9 +30,9 @@ export function predictionFigures(reports: PropertyReport[]): string[] {
  * empirical observations with their frequencies. Exit 1 on a failed property.
  */
 export async function checkCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseFlags(
     args,
-    options: {
+    {
       runs: { type: 'string' },
       seed: { type: 'string' },
       property: { type: 'string' },
@@ -44,11 +40,15 @@ export async function checkCommand(args: string[]): Promise<number> {
       observations: { type: 'string' },
       json: { type: 'boolean' },
     },
-  });
-  const runs = positiveInteger('--runs', values.runs, 100);
-  const seed = positiveInteger('--seed', values.seed, Math.floor(Math.random() * 2 ** 31));
-  const maxN = positiveInteger('--max-n', values['max-n'], 200);
-  const cases = positiveInteger('--observations', values.observations, 5);
+    true,
+  );
+  noPositionals('check', positionals);
+  // Zero runs would check nothing and still report "all hold": a gate that cannot fail.
+  const runs = integerFlag('--runs', values.runs, { min: 1, max: 100_000, fallback: 100 });
+  const seed = integerFlag('--seed', values.seed, { min: 0, max: MAX_SEED, fallback: Math.floor(Math.random() * MAX_SEED) });
+  // Generated specs have n ≥ 2 (theorySpec's minN).
+  const maxN = integerFlag('--max-n', values['max-n'], { min: 2, max: MAX_MATRIX_N, fallback: 200 });
+  const cases = integerFlag('--observations', values.observations, { min: 0, max: 1000, fallback: 5 });
   const selected = values.property === undefined ? theorems : theorems.filter((p) => p.name === values.property);
   const selectedObservations = cases === 0 ? [] : values.property === undefined ? observations : observations.filter((o) => o.name === values.property);
   if (selected.length + selectedObservations.length === 0)

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { InputError } from '../core/errors';
+import { InputError, RunCancelledError } from '../core/errors';
 import { runExperiment } from '../core/engine/runExperiment';
 import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../core/platform/node';
 import { findPreset, listPresets } from '../core/presets';
@@ -10,11 +9,14 @@ import { parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
 import { exportCommand, writeReplayFiles } from './export';
-import { writeFileAtomic } from './files';
+import { checkOutputFile, checkOutputFolder, partialResultPath, readRegularTextFile, writeFileAtomic } from './files';
+import { noPositionals, parseFlags } from './flags';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
 import { sweepCommand } from './sweep';
+import { printableLine } from './terminal';
+import { loadNative } from '../native/loader';
 
 const USAGE = `usage:
   dfl run SPEC.json [--out RESULT.json] [--npy DIR] [--backend cpu|wasm]   run one experiment (--npy: replay files)
@@ -30,38 +32,56 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
 }
 
+/**
+ * Ctrl-C: the first one cancels the run (it stops at the next piece of work and keeps the
+ * trajectory); the second ends the process at once.
+ */
+function cancelOnFirstSigint(controller: AbortController): () => void {
+  const onSigint = () => {
+    controller.abort();
+    process.stderr.write('\ndfl: cancelling (Ctrl-C again quits at once)\n');
+  };
+  process.once('SIGINT', onSigint);
+  // Where the native module is built, a second Ctrl-C ends the process even while the main thread
+  // is busy (Node's own listener would wait for it); without it, once this listener is gone.
+  loadNative()?.exitOnSecondInterrupt?.();
+  return () => process.off('SIGINT', onSigint);
+}
+
 async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags(
     args,
-    allowPositionals: true,
-    options: { out: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' }, npy: { type: 'string' } },
-  });
+    { out: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' }, npy: { type: 'string' } },
+    true,
+  );
   const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
-  if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(' or ')})`);
+  if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend ${JSON.stringify(values.backend)} (expected ${NODE_BACKENDS.join(' or ')})`);
   let specs: { label: string; spec: ExperimentSpec; source?: string }[];
   let baseDir = process.cwd();
+  const inputs: string[] = [];
   if (values.preset !== undefined) {
     if (positionals.length > 0) throw new InputError('dfl run: give a spec file or --preset, not both');
     specs = findPreset(values.preset).specs.map((spec, i) => ({ label: spec.name ?? `${values.preset} #${i + 1}`, spec }));
   } else {
     if (positionals.length !== 1) throw new InputError(`dfl run: expected one spec file (got ${positionals.length})\n${USAGE}`.split('\n')[0]);
     const file = positionals[0];
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new InputError(`${file}: no such file`);
-    }
-    const spec = parseSpecText(text, file);
+    const spec = parseSpecText(readRegularTextFile(file), file);
     specs = [{ label: spec.name ?? path.basename(file), spec, source: file }];
     baseDir = path.dirname(path.resolve(file));
+    inputs.push(file);
+    if (spec.target.kind === 'file') inputs.push(path.resolve(baseDir, spec.target.path));
+  }
+  // Every output path is checked before any work: a run of hours must not fail at its end.
+  const outputs = values.out === undefined ? [] : values.preset !== undefined ? specs.map((s) => path.join(values.out!, `${values.preset}-${slug(s.label)}.json`)) : [values.out];
+  if (values.out !== undefined) {
+    if (values.preset !== undefined) checkOutputFolder(values.out, '--out');
+    for (const file of outputs) checkOutputFile(file, { inputs, flag: '--out' });
   }
   if (values.npy !== undefined && existsSync(values.npy)) throw new InputError(`--npy: ${values.npy} already exists (give a new directory)`);
   await useNodeBackend(backend);
 
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stopListening = cancelOnFirstSigint(controller);
   const results: RunResult[] = [];
   try {
     for (const { label, spec, source } of specs) {
@@ -69,31 +89,31 @@ async function runCommand(args: string[]): Promise<number> {
       const result = await runExperiment(spec, {
         sources: nodeTargetSources(baseDir),
         signal: controller.signal,
+        abortSetup: true,
         onProgress: ({ step, steps, loss }) => bar?.update(step, steps, loss),
       }).catch((error: unknown) => {
         bar?.done();
         // Name the spec file in problems found while building the run (engine choice, matrix files).
         if (error instanceof InputError && source) throw new InputError(`${source}: ${error.message}`);
+        if (error instanceof RunCancelledError && results.length === 0) throw error;
+        if (error instanceof RunCancelledError) return undefined;
         throw error;
       });
       bar?.done();
+      if (!result) break;
       if (values.preset !== undefined) result.preset = values.preset;
       results.push(result);
       process.stdout.write(`${summarize(result, label)}\n\n`);
       if (controller.signal.aborted) break;
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
 
   if (values.out !== undefined) {
-    if (values.preset !== undefined) {
-      results.forEach((result, i) => writeFileAtomic(path.join(values.out!, `${values.preset}-${slug(specs[i].label)}.json`), JSON.stringify(result)));
-      process.stderr.write(`wrote ${results.length} result${results.length > 1 ? 's' : ''} to ${values.out}\n`);
-    } else {
-      writeFileAtomic(values.out, JSON.stringify(results[0]));
-      process.stderr.write(`wrote ${values.out}\n`);
-    }
+    results.forEach((result, i) => writeResult(outputs[i], result));
+    const written = results.filter((r) => r.stopped.kind !== 'cancelled').length;
+    if (values.preset !== undefined && written > 0) process.stderr.write(`wrote ${written} result${written > 1 ? 's' : ''} to ${values.out}\n`);
   }
   if (values.npy !== undefined) {
     const npy = values.npy;
@@ -101,16 +121,37 @@ async function runCommand(args: string[]): Promise<number> {
     process.stderr.write(`wrote the replay files to ${npy}\n`);
   }
   const stopped = results.map((r) => r.stopped.kind);
-  return stopped.includes('diverged') ? 3 : stopped.includes('cancelled') ? 130 : 0;
+  return stopped.includes('diverged') ? 3 : stopped.includes('cancelled') || results.length < specs.length ? 130 : 0;
 }
 
-function presetsCommand(): number {
+/**
+ * A finished (completed or diverged) result replaces `file`; a cancelled one never does: it goes
+ * beside it, as `NAME.partial.json`, so the user's earlier result stays as it was.
+ */
+function writeResult(file: string, result: RunResult): void {
+  if (result.stopped.kind !== 'cancelled') {
+    writeFileAtomic(file, JSON.stringify(result));
+    process.stderr.write(`wrote ${file}\n`);
+    return;
+  }
+  const partial = partialResultPath(file);
+  checkOutputFile(partial, { flag: '--out' });
+  writeFileAtomic(partial, JSON.stringify(result));
+  const kept = existsSync(file) ? `${file} is unchanged` : `nothing written to ${file}`;
+  process.stderr.write(`cancelled at step ${result.stopped.step}: the partial result is in ${partial}; ${kept}\n`);
+}
+
+function presetsCommand(args: string[]): number {
+  const { positionals } = parseFlags(args, {}, true);
+  noPositionals('presets', positionals);
   const rows = listPresets().map((p) => [p.name, String(p.specs.length), p.description]);
   process.stdout.write(`${table(['preset', 'runs', 'description'], rows)}\n`);
   return 0;
 }
 
-async function schemaCommand(): Promise<number> {
+async function schemaCommand(args: string[]): Promise<number> {
+  const { positionals } = parseFlags(args, {}, true);
+  noPositionals('schema', positionals);
   const { experimentJsonSchema } = await import('../core/spec/jsonSchema');
   process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
   return 0;
@@ -123,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
         return await runCommand(rest);
       case 'presets':
-        return presetsCommand();
+        return presetsCommand(rest);
       case 'sweep':
         return await sweepCommand(rest);
       case 'check':
@@ -133,7 +174,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'export':
         return exportCommand(rest);
       case 'schema':
-        return await schemaCommand();
+        return await schemaCommand(rest);
       case undefined:
       case '--help':
       case '-h':
@@ -141,16 +182,21 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new InputError(`unknown command "${command}" (expected run, presets, sweep, check, report, export or schema)`);
+        throw new InputError(`unknown command ${JSON.stringify(command)} (expected run, presets, sweep, check, report, export or schema)`);
     }
   } catch (error) {
     // parseArgs reports unknown flags with a TypeError whose code starts with ERR_PARSE_ARGS.
     const code = (error as { code?: string }).code;
+    if (error instanceof RunCancelledError) {
+      process.stderr.write(`dfl: ${error.message}; nothing written\n`);
+      return 130;
+    }
+    // Messages quote users' text (names, keys, paths): shown with control characters escaped.
     if (error instanceof InputError || code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`dfl: ${(error as Error).message.split('\n')[0]}\n`);
+      process.stderr.write(`dfl: ${printableLine((error as Error).message.split('\n')[0])}\n`);
       return 2;
     }
-    process.stderr.write(`dfl: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(`dfl: internal error: ${printableLine(String((error as Error)?.message ?? error).split('\n')[0])}\n`);
     return 70;
   }
 }

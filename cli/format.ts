@@ -1,6 +1,7 @@
 import { formatRun, pairPlateaus } from '../core/plateaus/pairing';
 import { measureName, measureOf } from '../core/rank/labels';
 import type { RunResult } from '../core/result';
+import { printable } from './terminal';
 
 /** Right-aligned plain-text table (no dependency: the CLI prints a handful of rows). */
 export function table(header: string[], rows: string[][]): string {
@@ -22,9 +23,13 @@ const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(4).replace(/\.?0+
 export function summarize(result: RunResult, label = ''): string {
   const { stopped, engine } = result;
   const measure = result.spec.effectiveRank;
+  const last = result.loss.length - 1;
+  // The matrix path names the libraries that ran it (an unnoticed slow BLAS costs 5-30×).
+  const libraries = engine.path === 'matrix' && engine.blas ? `; BLAS ${engine.blas}; SVD ${engine.lapack ?? 'unknown'}` : '';
   const head =
-    `${label ? `${label}: ` : ''}${result.spec.n}×${result.spec.n}, N = ${result.spec.depth}, ${engine.path} path (${engine.backend}, ${engine.precision}), ` +
-    `${stopped.kind} at step ${stopped.step}${stopped.kind === 'completed' ? '' : ` — ${stopped.reason}`}, final loss ${num(result.loss[result.loss.length - 1])}, ${measureName(measure)} ${num(result.effectiveRank[result.effectiveRank.length - 1])}`;
+    `${label ? `${printable(label)}: ` : ''}${result.spec.n}×${result.spec.n}, N = ${result.spec.depth}, ${engine.path} path (${engine.backend}, ${engine.precision}${libraries}), ` +
+    `${stopped.kind} at step ${stopped.step}${stopped.kind === 'completed' ? '' : ` — ${stopped.reason}`}, ` +
+    (last < 0 ? 'no step kept (the first loss was not finite)' : `final loss ${num(result.loss[last])}, ${measureName(measure)} ${num(result.effectiveRank[last])}`);
   const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
   const rows: string[][] = [];
   let against: string | undefined;

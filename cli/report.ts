@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseRunResult } from '../core/protocol/messages';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
 import { listPresets } from '../core/presets';
 import { assessRun } from '../core/report/assess';
 import type { RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
 import type { ReportData } from '../webview/report/main';
-import { writeFileAtomic } from './files';
+import { checkOutputFile, checkOutputFolder, readRegularTextFile, writeFileAtomic } from './files';
+import { parseFlags } from './flags';
 
 /** dist/webview/report.{js,css}, next to the CLI bundle or under the repository when run from sources. */
 function reportAssets(): { script: string; style: string } {
@@ -19,17 +20,10 @@ function reportAssets(): { script: string; style: string } {
   throw new InputError('the report page is not built (run npm run build)');
 }
 
+/** A result file, read as a regular file with a cap and validated with the one result schema. */
 function readResult(file: string): RunResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: no such file`);
-  }
-  const value = parseJson(text, file) as Partial<RunResult>;
-  for (const field of ['spec', 'steps', 'singularValues', 'effectiveRank', 'loss', 'targetEffectiveRanks', 'predicted', 'measured', 'stopped'] as const)
-    if (!value || typeof value !== 'object' || !(field in value)) throw new InputError(`${file}: not a dfl result (no "${field}" field)`);
-  return value as RunResult;
+  const value = parseJson(readRegularTextFile(file), file);
+  return parseRunResult(value, file) as RunResult;
 }
 
 /** Groups results by preset (in the order given) and describes each group: claim and findings. */
@@ -106,9 +100,11 @@ async function writeFigures(htmlFile: string, dir: string): Promise<string[]> {
 
 /** `dfl report RESULT.json… --html OUT.html [--figures DIR]`. */
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { html: { type: 'string' }, figures: { type: 'string' } } });
+  const { values, positionals } = parseFlags(args, { html: { type: 'string' }, figures: { type: 'string' } }, true);
   if (positionals.length === 0) throw new InputError('dfl report: give one or more result JSON files');
   if (values.html === undefined) throw new InputError('dfl report: --html OUT.html is required');
+  checkOutputFile(values.html, { inputs: positionals, flag: '--html' });
+  if (values.figures !== undefined) checkOutputFolder(values.figures, '--figures');
   const results = positionals.map((file) => ({ file, result: readResult(file) }));
   const data = reportData(results);
   writeFileAtomic(values.html, reportHtml(data));

@@ -13,3 +13,11 @@ export class InputError extends Error {
 export function check(condition: boolean, message: () => string): asserts condition {
   if (!condition) throw new InputError(message());
 }
+
+/** A run cancelled before its first step (while its target or factors were being built): no result. */
+export class RunCancelledError extends Error {
+  override readonly name = 'RunCancelledError';
+  constructor(message = 'cancelled before the first step') {
+    super(message);
+  }
+}

@@ -42,7 +42,15 @@ export interface RunResult {
   spec: ExperimentSpec;
   /** The shipped preset this run belongs to, when run with `dfl run --preset`. */
   preset?: string;
-  engine: { path: 'spectral' | 'matrix'; backend: string; precision: 'float64' | 'float32' };
+  engine: {
+    path: 'spectral' | 'matrix';
+    backend: string;
+    precision: 'float64' | 'float32';
+    /** The BLAS of the matrix path's products (library and threads), or "none (…)" and why. */
+    blas?: string;
+    /** What computed the logged singular values (LAPACK and its library, or the TypeScript routine). */
+    lapack?: string;
+  };
   target: { description: string; singularValues: number[] };
   steps: number[];
   /** Descending, per logged step (the largest `singularValuesKept` of them). */

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { listPresets, type Preset } from '../core/presets';
 import type { HostMessageInput } from '../core/protocol/messages';
@@ -22,7 +21,8 @@ import { RunsTreeProvider, runDescription } from './runsView';
 import { presetWithSettings, readSettings, specWithSettings, type Settings } from './settings';
 import { TheoryTests, type TheoryRunResult } from './theoryTests';
 import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL, trustRefusal, UntrustedWorkspaceError, type RunInput } from './trust';
-import { resolveWorkspaceFile } from './workspaceFiles';
+import { readRegularFile } from '../node/safeFiles';
+import { readWorkspaceFile } from './workspaceFiles';
 
 // The extension host: commands, panels, the side view, the Test Explorer, settings and the run
 // store, wired together. Host logic that can be pure lives in the modules it imports.
@@ -183,7 +183,7 @@ export class DflController implements vscode.Disposable, LabHost {
       // The one place runs read workspace files: refused when untrusted, whatever started the run.
       readFile: (file) => {
         this.requireTrust('workspace', `A run that reads ${file}`);
-        return new Uint8Array(readFileSync(resolveWorkspaceFile(file, baseDir, roots)));
+        return readWorkspaceFile(file, baseDir, roots);
       },
       mnistDigit: mnistDigitFrom(path.join(this.distFolder, 'mnist-subset.json')),
     };
@@ -484,7 +484,8 @@ export class DflController implements vscode.Disposable, LabHost {
             })
           )?.[0];
     if (!file) return;
-    const bytes = await vscode.workspace.fs.readFile(file);
+    // Local files through the one safe reader (regular files only, capped); remote ones through VS Code.
+    const bytes = file.scheme === 'file' ? readRegularFile(file.fsPath, { label: path.basename(file.fsPath) }) : await vscode.workspace.fs.readFile(file);
     const { n, sigmaMax } = this.engine().inspectMatrix(path.basename(file.fsPath), bytes);
     const depth = 3;
     // Half the stable step size of docs/theory.md (4.1): η < 1 / (N σ₁^(2 − 2/N)).

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { MAX_INPUT_BYTES, readRegularFile } from '../node/safeFiles';
 
 // Paths named by experiment files or by the Lab page are resolved here and must stay inside a
 // workspace folder (after following symbolic links). No `vscode`.
@@ -29,4 +30,12 @@ export function resolveWorkspaceFile(file: string, baseDir: string, roots: reado
   if (!roots.some((root) => inside(real(root, realpath), target)))
     throw new Error(`${file}: outside the workspace (matrix files are read from the workspace folders only)`);
   return target;
+}
+
+/**
+ * The bytes of a workspace file named by a run: resolved as above, then read as a regular file
+ * with the input cap (a FIFO would block the extension host; a link to /dev/zero would fill it).
+ */
+export function readWorkspaceFile(file: string, baseDir: string, roots: readonly string[]): Uint8Array {
+  return readRegularFile(resolveWorkspaceFile(file, baseDir, roots), { label: file, maxBytes: MAX_INPUT_BYTES });
 }

@@ -9,6 +9,8 @@
 #include <node_api.h>
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -38,28 +40,36 @@ static get_threads_fn p_get_threads;
 static get_config_fn p_get_config;
 static char lib_name[256] = "builtin";
 
+// OpenBLAS, else the builtin kernel: Debian's reference libblas.so.3 (pulled in by other
+// packages) runs the matrix path 4-5x slower than the builtin kernel and has no LAPACK worth
+// calling, so it (or any other library) is used only when DFL_BLAS_LIB names it explicitly.
+static const char *const openblas_names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
+enum { OPENBLAS_NAMES = 3 };
+
+static int try_blas(const char *name) {
+  void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  if (!h) return 0;
+  sgemm_fn g = (sgemm_fn)dlsym(h, "cblas_sgemm");
+  sgemv_fn v = (sgemv_fn)dlsym(h, "cblas_sgemv");
+  if (!g || !v) { dlclose(h); return 0; }
+  p_sgemm = g;
+  p_sgemv = v;
+  p_dgesdd = (dgesdd_fn)dlsym(h, "dgesdd_");
+  p_dsyrk = (dsyrk_fn)dlsym(h, "cblas_dsyrk");
+  p_dsyevd = (dsyevd_fn)dlsym(h, "dsyevd_");
+  p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
+  p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
+  p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
+  snprintf(lib_name, sizeof lib_name, "%s", name);
+  return 1;
+}
+
 static void load_blas(void) {
   const char *env = getenv("DFL_BLAS_LIB");
   if (env && strcmp(env, "builtin") == 0) return; // force the plain C kernel (tests)
-  const char *names[] = {env, "libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libcblas.so.3", "libblas.so.3", NULL};
-  for (int i = 0; i < 6; i++) {
-    if (!names[i] || !names[i][0]) continue;
-    void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    if (!h) continue;
-    sgemm_fn g = (sgemm_fn)dlsym(h, "cblas_sgemm");
-    sgemv_fn v = (sgemv_fn)dlsym(h, "cblas_sgemv");
-    if (!g || !v) { dlclose(h); continue; }
-    p_sgemm = g;
-    p_sgemv = v;
-    p_dgesdd = (dgesdd_fn)dlsym(h, "dgesdd_");
-    p_dsyrk = (dsyrk_fn)dlsym(h, "cblas_dsyrk");
-    p_dsyevd = (dsyevd_fn)dlsym(h, "dsyevd_");
-    p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
-    p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
-    p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
-    snprintf(lib_name, sizeof lib_name, "%s", names[i]);
-    return;
-  }
+  if (env && env[0]) { try_blas(env); return; }   // exactly what was asked for, or the builtin kernel
+  for (int i = 0; i < OPENBLAS_NAMES; i++)
+    if (try_blas(openblas_names[i])) return;
 }
 
 // ---- builtin fallback kernels (row-major; inner loops vectorize with -O3) ----
@@ -598,6 +608,37 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- Ctrl-C ----
+// Node runs a SIGINT listener only when the main thread returns to its event loop, which a long
+// synchronous stage (a float64 decomposition of a 1024x1024 target) does not do for seconds. This
+// handler, installed over Node's, counts the interrupts: the first goes on to Node's handler (the
+// listener cancels the run), the second ends the process at once with the shell's code 130.
+static struct sigaction previous_sigint;
+static volatile sig_atomic_t sigint_count = 0;
+
+static void on_sigint(int sig, siginfo_t *si, void *context) {
+  if (++sigint_count >= 2) _exit(130);
+  if (previous_sigint.sa_flags & SA_SIGINFO) {
+    if (previous_sigint.sa_sigaction) previous_sigint.sa_sigaction(sig, si, context);
+  } else if (previous_sigint.sa_handler == SIG_DFL) {
+    _exit(130);
+  } else if (previous_sigint.sa_handler != SIG_IGN) {
+    previous_sigint.sa_handler(sig);
+  }
+}
+
+static napi_value js_exit_on_second_interrupt(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigint;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigint_count = 0;
+  if (sigaction(SIGINT, &sa, &previous_sigint) != 0) { napi_throw_error(env, NULL, "exitOnSecondInterrupt: sigaction failed"); return NULL; }
+  return NULL;
+}
+
 static napi_value js_info(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value o, v;
@@ -628,6 +669,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"batchObserve", NULL, js_batch_observe, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
+    {"exitOnSecondInterrupt", NULL, js_exit_on_second_interrupt, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -34,6 +34,12 @@ export interface NativeModule {
   batchObserve?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, products: Float64Array, singular: Float64Array): number;
   setThreads(threads: number): void;
   info(): NativeInfo;
+  /**
+   * Installs a SIGINT handler over Node's: the first Ctrl-C goes on to Node (its listener runs when
+   * the main thread is free), the second ends the process at once (exit 130), even while the main
+   * thread is inside a long synchronous stage. Install after adding the `SIGINT` listener.
+   */
+  exitOnSecondInterrupt?(): void;
 }
 
 const FILE = path.join('native', 'build', 'dfl_native.node');
@@ -93,7 +99,10 @@ export function nativeUnavailableReason(): string {
 /** The native module as core's accelerators (core/linalg/accelerator.ts). */
 export function nativeAccelerators(mod: NativeModule): { blas: HostBlas; singularValues: HostSingularValues | null; batch: HostBatchKernel | null } {
   const info = mod.info();
-  const description = info.blas ? `${info.config || info.library}, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : 'builtin C kernel';
+  // "OpenBLAS 0.3.21 (libopenblas.so.0), 2 threads": the name and version of the config string
+  // (the rest lists build options), and the file, since a DFL_BLAS_LIB may name any library.
+  const name = /^OpenBLAS [\d.]+/.exec(info.config)?.[0] ?? info.config;
+  const description = info.blas ? `${name && name !== 'unknown BLAS' ? `${name} (${info.library})` : info.library}, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : 'builtin C kernel (no BLAS library found; OpenBLAS is 5-8× faster)';
   const blas: HostBlas = {
     description,
     sgemm: (ta, tb, m, n, k, alpha, a, b, beta, c) => mod.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c),

@@ -33,6 +33,9 @@ export class HostBridge {
   /** Valid host messages go to `listener`; invalid ones to `onInvalid` with a one-line reason. */
   listen(listener: (message: HostMessage) => void, onInvalid: (reason: string) => void): () => void {
     const handler = (event: MessageEvent) => {
+      // Only the host posts to the page: VS Code from the parent frame, the stand-in host from the
+      // page itself, both from this origin. A page of another origin that frames the Lab is ignored.
+      if (event.origin !== window.location.origin || (event.source !== window && event.source !== window.parent)) return;
       // Other window messages (libraries' own) carry no protocol `type`: not ours.
       const data = event.data as { type?: unknown } | null;
       if (data === null || typeof data !== 'object' || typeof data.type !== 'string') return;

@@ -11,8 +11,9 @@ import type { Dynamics, Observation, PendingObservation } from './dynamics';
 import { distancesToBestRank, type RankReferences } from './reference';
 import { balancedness } from './balancedness';
 
-/** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
-export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
+/** Largest sensing operator (checked when the spec is parsed). */
+export { MAX_SENSING_ENTRIES } from '../spec/schema';
+import { MAX_SENSING_ENTRIES } from '../spec/schema';
 
 /** Initial factors W_1(0) … W_N(0) in float64, from the init spec (docs/theory.md §1). */
 export function initialFactors(init: InitSpec, n: number, depth: number): DenseMatrix[] {

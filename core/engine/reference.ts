@@ -5,7 +5,8 @@ import type { EffectiveRankMeasure } from '../spec/schema';
 import type { Target } from '../targets/target';
 
 /** At most this many best rank-L approximations are tracked (distances, plateaus). */
-export const MAX_TRACKED_RANK = 32;
+export { MAX_TRACKED_RANK } from '../spec/schema';
+import { MAX_TRACKED_RANK } from '../spec/schema';
 
 /**
  * The best rank-L approximations Ŵ_L = Σ_{l≤L} s_l u_l v_lᵀ, L = 1…Lmax (docs/theory.md §5):

@@ -1,11 +1,12 @@
-import { InputError } from '../errors';
+import { InputError, RunCancelledError } from '../errors';
+import { getHostBlas, getHostSingularValues } from '../linalg/accelerator';
 import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import type { RunResult, Snapshots, StopReason, TrajectoryPoint } from '../result';
 import { predictPlateaus } from '../theory/predictPlateaus';
-import { MAX_MATRIX_N, type ExperimentSpec } from '../spec/schema';
-import { buildTarget } from '../targets/buildTarget';
+import { MAX_MATRIX_N, MAX_STORED_SINGULAR_VALUES, type ExperimentSpec } from '../spec/schema';
+import { buildTargetInPieces } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
 import type { Dynamics, Observation } from './dynamics';
 import { singularValues } from '../linalg/decompositions';
@@ -15,7 +16,7 @@ import { rankReferences, type RankReferences } from './reference';
 import { SpectralDynamics } from './spectralPath';
 
 /** At most this many singular values are stored per logged step (all of them for n ≤ 256). */
-export const MAX_STORED_SINGULAR_VALUES = 256;
+export { MAX_STORED_SINGULAR_VALUES } from '../spec/schema';
 /** Memory for logged steps waiting for their singular values (float64 snapshots of W(k)). */
 export const MAX_QUEUED_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 /** A loss this many times above max(L(0), 1) counts as divergence. */
@@ -41,6 +42,23 @@ export interface RunOptions {
   chunkMilliseconds?: number;
   /** Memory for logged steps waiting for their singular values (default MAX_QUEUED_SNAPSHOT_BYTES). */
   queuedSnapshotBytes?: number;
+  /**
+   * A result always begins with step 0, so by default a cancel that comes while the target and
+   * the factors are built (seconds at n = 1024) is honoured after step 0. With `abortSetup`, it
+   * stops the setup at its next piece instead and the run rejects with `RunCancelledError`.
+   */
+  abortSetup?: boolean;
+}
+
+/** What ran the products and the logged singular values of a run (`result.engine.blas`, `.lapack`). */
+export function engineLibraries(path: 'spectral' | 'matrix', backend: string): { blas: string; lapack: string } {
+  if (path === 'spectral') return { blas: 'none (spectral path: O(n) per step)', lapack: 'none (spectral path: closed form)' };
+  const host = getHostBlas();
+  const svd = getHostSingularValues();
+  return {
+    blas: backend === 'native' && host ? host.description : `none (tfjs ${backend})`,
+    lapack: svd ? svd.description : 'none (TypeScript Householder bidiagonalization)',
+  };
 }
 
 /** Which engine runs a spec; `engine: "auto"` takes the exact spectral path whenever it applies. */
@@ -120,8 +138,24 @@ function collectSnapshots(result: RunResult, kept: Map<number, Float64Array>, ta
  */
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
-  const target = options.target ?? buildTarget(spec, options.sources);
+  const yieldToHost = options.yieldToHost ?? defaultYield;
+  // Between the long synchronous stages of the setup: let the host deliver a cancel (Ctrl-C, the
+  // Lab's Cancel) and, with `abortSetup`, stop there.
+  const between = async () => {
+    await yieldToHost();
+    if (options.abortSetup && options.signal?.aborted) throw new RunCancelledError();
+  };
+  const target = options.target ?? (await buildTargetInPieces(spec, options.sources ?? {}, between));
+  await between();
+  if (selectPath(spec, target) === 'matrix') {
+    // The lazy parts of a spectrum target (a random orthogonal V, then V diag Vᵀ), one at a time.
+    if (target.eigenvalues) target.eigenvectors();
+    await between();
+    target.matrix();
+    await between();
+  }
   const references = rankReferences(target, spec.effectiveRank);
+  await between();
   const dynamics = createDynamics(spec, target, references);
   const requested = Array.isArray(spec.record?.snapshots) ? spec.record.snapshots : [];
   const schedule = requested.length > 0 ? [...new Set([...logSchedule(spec.steps, spec.log), ...requested])].sort((a, b) => a - b) : logSchedule(spec.steps, spec.log);
@@ -129,13 +163,12 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const kept = new Map<number, Float64Array>();
   const wantBalancedness = spec.record?.balancedness === true;
   const rank = effectiveRankOf[spec.effectiveRank];
-  const yieldToHost = options.yieldToHost ?? defaultYield;
   const chunkMs = options.chunkMilliseconds ?? 30;
   const keep = Math.min(spec.n, MAX_STORED_SINGULAR_VALUES);
 
   const result: RunResult = {
     spec,
-    engine: { path: dynamics.path, backend: dynamics.backend, precision: dynamics.precision },
+    engine: { path: dynamics.path, backend: dynamics.backend, precision: dynamics.precision, ...engineLibraries(dynamics.path, dynamics.backend) },
     target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, keep)) },
     steps: [],
     singularValues: [],

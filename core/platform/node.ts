@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -8,6 +7,7 @@ import { InputError } from '../errors';
 import type { TargetSources } from '../targets/target';
 import { setHostBatchKernel, setHostBlas, setHostSingularValues } from '../linalg/accelerator';
 import { loadNative, nativeAccelerators, nativeUnavailableReason } from '../../native/loader';
+import { MAX_INPUT_BYTES, readRegularFile } from '../../node/safeFiles';
 
 // Node-only adapters shared by the CLI, the extension host and the tests. The webview never
 // imports this file.
@@ -49,22 +49,13 @@ export async function useNodeBackend(backend: NodeBackend): Promise<void> {
 }
 
 /** Largest matrix file read (bytes): a 1024×1024 float64 .npy plus headroom. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = MAX_INPUT_BYTES;
 
 /** Targets from the file system (relative to `baseDir`) and from the `mnist` package. */
 export function nodeTargetSources(baseDir: string): TargetSources {
   return {
-    readFile(file) {
-      const full = path.resolve(baseDir, file);
-      let size: number;
-      try {
-        size = statSync(full).size;
-      } catch {
-        throw new InputError(`${file}: no such file`);
-      }
-      if (size > MAX_FILE_BYTES) throw new InputError(`${file}: ${size} bytes is larger than the limit of ${MAX_FILE_BYTES}`);
-      return new Uint8Array(readFileSync(full));
-    },
+    // Regular files only, read with a cap (a link to /dev/zero or a FIFO is refused, not read).
+    readFile: (file) => readRegularFile(path.resolve(baseDir, file), { label: file, maxBytes: MAX_FILE_BYTES }),
     mnistDigit(digit, index) {
       // One digit's file (~4 MB), not the whole package's 41 MB.
       const data: number[] = require_(`mnist/src/digits/${digit}.json`).data;

@@ -58,7 +58,14 @@ const predictedPlateauSchema = plateauSchema.extend({ hypothesesMet: z.boolean()
  */
 export const runResultSchema = z.object({
   spec: experimentSpecSchema,
-  engine: z.object({ path: z.enum(['spectral', 'matrix']), backend: z.string(), precision: z.enum(['float64', 'float32']) }),
+  preset: z.string().optional(),
+  engine: z.object({
+    path: z.enum(['spectral', 'matrix']),
+    backend: z.string(),
+    precision: z.enum(['float64', 'float32']),
+    blas: z.string().optional(),
+    lapack: z.string().optional(),
+  }),
   target: z.object({ description: z.string(), singularValues: finiteArray }),
   steps: stepArray,
   singularValues: numberRows,
@@ -82,7 +89,30 @@ export const runResultSchema = z.object({
   measured: z.object({ plateaus: z.array(plateauSchema) }),
   stopped: z.object({ kind: z.enum(['completed', 'cancelled', 'diverged']), reason: z.string(), step: z.int().min(0) }),
   elapsedSeconds: z.number(),
+}).superRefine((r, ctx) => {
+  // One entry per logged step in every series, rows of the stored widths: a ragged result would
+  // parse and then draw nothing.
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const points = r.steps.length;
+  for (const key of ['singularValues', 'effectiveRank', 'loss', 'distanceToBestRank'] as const)
+    if (r[key].length !== points) issue([key], `has ${r[key].length} entries but steps has ${points}`);
+  if (r.groundTruthError && r.groundTruthError.length !== points) issue(['groundTruthError'], `has ${r.groundTruthError.length} entries but steps has ${points}`);
+  const ragged = r.singularValues.findIndex((row) => row.length !== r.singularValuesKept);
+  if (ragged >= 0) issue(['singularValues', ragged], `has ${r.singularValues[ragged].length} values but singularValuesKept is ${r.singularValuesKept}`);
+  const width = r.distanceToBestRank[0]?.length ?? 0;
+  const short = r.distanceToBestRank.findIndex((row) => row.length !== width);
+  if (short >= 0) issue(['distanceToBestRank', short], `has ${r.distanceToBestRank[short].length} distances but the first step has ${width}`);
+  const unordered = r.steps.findIndex((step, i) => i > 0 && step <= r.steps[i - 1]);
+  if (unordered >= 0) issue(['steps', unordered], 'steps must increase');
 });
+
+/** Validates a saved result (a `dfl run` or Lab JSON file); throws one InputError naming `source` and the field. */
+export function parseRunResult(input: unknown, source: string): z.output<typeof runResultSchema> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InputError(`${source}: not a dfl result (expected an object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input})`);
+  const result = runResultSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InputError(`${source}: not a valid dfl result: ${formatIssue(result.error.issues[0], input, 'result')}`);
+}
 
 /** Messages from the extension host (or the stand-in host) to the webview. */
 export const hostMessageSchema = z.discriminatedUnion('type', [

@@ -9,6 +9,10 @@ export function formatPath(path: readonly PropertyKey[], root = 'spec'): string 
   return out;
 }
 
+function quoteKey(key: string): string {
+  return JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+}
+
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return 'an array';
@@ -31,7 +35,13 @@ export function formatIssue(issue: z.core.$ZodIssue, input: unknown, root = 'spe
   const where = formatPath(issue.path, root);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      // Keys quoted as JSON: a key's control characters are shown escaped, never sent to a terminal.
+      return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => quoteKey(k)).join(', ')}`;
+    case 'invalid_value': {
+      const got = valueAt(input, issue.path);
+      const expected = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return `${where}: ${got === undefined ? 'missing' : `unknown value ${describeValue(got)}`} (expected ${issue.values.length === 1 ? expected : `one of ${expected}`})`;
+    }
     case 'invalid_type': {
       const got = valueAt(input, issue.path);
       if (got === undefined) return `${where}: missing (expected ${issue.expected === 'int' ? 'an integer' : issue.expected})`;
@@ -119,7 +129,7 @@ function rejectHostileKeys(value: unknown, root: string): void {
       continue;
     }
     for (const key of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(key)) throw new InputError(`${formatPath(path, root)}: forbidden field "${key}"`);
+      if (FORBIDDEN_KEYS.has(key)) throw new InputError(`${formatPath(path, root)}: forbidden field ${quoteKey(key)}`);
       stack.push({ value: (v as Record<string, unknown>)[key], path: [...path, key] });
     }
   }

@@ -11,6 +11,16 @@ export const MAX_DEPTH = 32;
 export const MAX_STEPS = 10_000_000;
 /** Largest n whose snapshots W(k) a run keeps (plateau midpoints keep every logged product until the end). */
 export const MAX_SNAPSHOT_N = 128;
+/** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
+export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
+/** Most logged steps of a run (`log.every` included; `log.points` has its own, lower, bound). */
+export const MAX_LOGGED_STEPS = 1_000_000;
+/** Largest trajectory a run may keep in memory: 8 bytes per stored number. */
+export const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
+/** Singular values stored per logged step (all of them for n ≤ 256). */
+export const MAX_STORED_SINGULAR_VALUES = 256;
+/** Ranks L whose distance ‖W − Ŵ_L‖ is tracked. */
+export const MAX_TRACKED_RANK = 32;
 
 const finite = () => z.number();
 const positive = () => z.number().positive();
@@ -93,6 +103,23 @@ export const experimentSpecSchema = z
   .superRefine((spec, ctx) => {
     const { n, target, problem } = spec;
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    // Every limit that the spec alone decides is checked here, before a target is built or any
+    // memory is allocated (docs/reliability.md).
+    const dense = denseTargetReason(spec);
+    if (dense && n > MAX_MATRIX_N) issue(['n'], `${n} is too large for ${dense} (at most ${MAX_MATRIX_N}; only a spectrum target on the spectral path goes up to ${MAX_N})`);
+    else {
+      const matrixPath = matrixPathReason(spec);
+      if (matrixPath && n > MAX_MATRIX_N) issue(['n'], `${n} is too large for the matrix path, which ${matrixPath} needs (at most ${MAX_MATRIX_N}; the spectral path has no such limit)`);
+    }
+    if (problem.kind === 'sensing' && problem.measurements * n * n > MAX_SENSING_ENTRIES)
+      issue(['problem', 'measurements'], `${problem.measurements} measurements of a ${n}×${n} matrix need ${problem.measurements * n * n} operator entries (limit ${MAX_SENSING_ENTRIES})`);
+    const logged = loggedStepCount(spec.steps, spec.log);
+    const bytes = estimateTrajectoryBytes(spec);
+    if (logged > MAX_LOGGED_STEPS || bytes > MAX_RESULT_BYTES)
+      issue(
+        ['log', 'every' in spec.log ? 'every' : 'points'],
+        `${'every' in spec.log ? spec.log.every : spec.log.points} logs ${logged} steps, a result of about ${formatBytes(bytes)} (at most ${MAX_LOGGED_STEPS} steps and ${formatBytes(MAX_RESULT_BYTES)}; log fewer points)`,
+      );
     if (target.kind === 'spectrum' && target.eigenvalues.length > n)
       issue(['target', 'eigenvalues'], `has ${target.eigenvalues.length} eigenvalues but n is ${n}`);
     if (target.kind === 'lowRankPlusNoise' && target.rank > n) issue(['target', 'rank'], `rank ${target.rank} exceeds n = ${n}`);
@@ -113,6 +140,61 @@ export const experimentSpecSchema = z
     if (problem.kind === 'sensing' && problem.measurements > n * n)
       issue(['problem', 'measurements'], `${problem.measurements} measurements exceed n² = ${n * n}`);
   });
+
+type SpecShape = {
+  n: number;
+  target: z.output<typeof targetSchema>;
+  init: z.output<typeof initSchema>;
+  problem: z.output<typeof problemSchema>;
+  engine: 'auto' | 'spectral' | 'matrix';
+};
+
+/** Why the target is a dense n×n matrix with O(n³) decompositions, or undefined for a spectrum. */
+function denseTargetReason(spec: SpecShape): string | undefined {
+  switch (spec.target.kind) {
+    case 'lowRankPlusNoise':
+      return 'a lowRankPlusNoise target (a dense n×n matrix)';
+    case 'matrix':
+      return 'an inline matrix target';
+    case 'file':
+      return 'a matrix file target';
+    default:
+      return undefined;
+  }
+}
+
+/** What makes a run take the matrix path whatever its target, or undefined. */
+function matrixPathReason(spec: SpecShape): string | undefined {
+  if (spec.engine === 'matrix') return 'engine: "matrix"';
+  if (spec.init.kind !== 'identity') return `init ${spec.init.kind}`;
+  if (spec.problem.kind !== 'estimation') return `the ${spec.problem.kind} problem`;
+  return undefined;
+}
+
+/** How many steps a run logs (the length of its log schedule: 0, the last step and those between). */
+export function loggedStepCount(steps: number, log: z.output<typeof logSchema>): number {
+  if (steps === 0) return 1;
+  if ('every' in log) return Math.floor((steps - 1) / log.every) + 2;
+  return Math.min(log.points, steps + 1);
+}
+
+/** The memory a run's trajectory takes (8 bytes per stored number), known from the spec alone. */
+export function estimateTrajectoryBytes(spec: { n: number; steps: number; log: z.output<typeof logSchema> }): number {
+  const perPoint = Math.min(spec.n, MAX_STORED_SINGULAR_VALUES) + Math.min(spec.n, MAX_TRACKED_RANK) + 4;
+  return 8 * perPoint * loggedStepCount(spec.steps, spec.log);
+}
+
+/** `1.5 GB`, `300 MB`: sizes in messages. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toPrecision(3)} ${units[unit]}`;
+}
 
 /** A validated experiment spec with every default filled in. */
 export type ExperimentSpec = z.output<typeof experimentSpecSchema>;

@@ -18,8 +18,29 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
+/**
+ * A target built in pieces: each `yield` is a point between two long synchronous stages where a
+ * caller may hand control to the host and stop a cancelled build (a 1024×1024 target takes
+ * seconds per stage in float64 TypeScript).
+ */
+export type TargetPieces = Generator<void, Target, void>;
+
+function runToEnd(pieces: TargetPieces): Target {
+  for (;;) {
+    const r = pieces.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Rows handled between two pieces by the O(n²) loops here (n = 1024: a few milliseconds). */
+const ROWS_PER_PIECE = 128;
+
 /** A target given by its entries: symmetric ones get a float64 eigendecomposition. */
 export function denseTarget(matrix: DenseMatrix, description: string, groundTruth?: () => DenseMatrix): Target {
+  return runToEnd(denseTargetPieces(matrix, description, groundTruth));
+}
+
+function* denseTargetPieces(matrix: DenseMatrix, description: string, groundTruth?: () => DenseMatrix): TargetPieces {
   if (matrix.rows !== matrix.cols) throw new InputError(`${description}: the target must be square, got ${matrix.rows}×${matrix.cols}`);
   for (let i = 0; i < matrix.data.length; i++)
     if (!Number.isFinite(matrix.data[i]))
@@ -36,6 +57,7 @@ export function denseTarget(matrix: DenseMatrix, description: string, groundTrut
   if (!Number.isFinite(sumOfSquares))
     throw new InputError(`${description}: entries too large (largest |entry| ${largest.toPrecision(3)}; the sum of their squares overflows float64)`);
   const symmetric = isSymmetric(matrix);
+  yield;
   const eigen = symmetric ? symmetricEigen(matrix) : undefined;
   return {
     n: matrix.rows,
@@ -52,6 +74,15 @@ export function denseTarget(matrix: DenseMatrix, description: string, groundTrut
 
 /** `V diag(λ) Vᵀ` with a Haar-random V from the seed; λ padded with zeros to n. */
 export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: number): Target {
+  // Refused as an inline matrix with these entries is (the loss ½‖W − Ŵ‖² overflows at step 0).
+  let sumOfSquares = 0;
+  let largest = 0;
+  for (const x of eigenvalues) {
+    sumOfSquares += x * x;
+    largest = Math.max(largest, Math.abs(x));
+  }
+  if (!Number.isFinite(sumOfSquares))
+    throw new InputError(`spec.target.eigenvalues: entries too large (largest |eigenvalue| ${largest.toPrecision(3)}; the sum of their squares overflows float64)`);
   const values = new Float64Array(n);
   values.set(eigenvalues);
   values.sort().reverse();
@@ -71,43 +102,73 @@ export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: 
  * the diagonal) so that the theory's predictions apply to the denoising experiment.
  */
 export function lowRankPlusNoiseTarget(n: number, rank: number, noise: number, seed: number, symmetric: boolean): Target {
+  return runToEnd(lowRankPlusNoisePieces(n, rank, noise, seed, symmetric));
+}
+
+function* lowRankPlusNoisePieces(n: number, rank: number, noise: number, seed: number, symmetric: boolean): TargetPieces {
   const rng = createRng(seed);
   const s = Array.from({ length: rank }, (_, i) => rank - i);
   let clean: DenseMatrix;
   if (symmetric) {
-    clean = fromEigen(randomOrthogonal(n, rng), [...s, ...new Array(n - rank).fill(0)]);
+    const v = randomOrthogonal(n, rng);
+    yield;
+    clean = fromEigen(v, [...s, ...new Array(n - rank).fill(0)]);
   } else {
     const u = randomOrthogonal(n, rng);
+    yield;
     const v = randomOrthogonal(n, rng);
+    yield;
     const us = zeros(n, n);
     for (let i = 0; i < n; i++) for (let j = 0; j < rank; j++) us.data[i * n + j] = u.data[i * n + j] * s[j];
     clean = multiply(us, transpose(v));
   }
+  yield;
   const noisy = zeros(n, n);
-  for (let i = 0; i < n; i++)
+  for (let i = 0; i < n; i++) {
     for (let j = symmetric ? i : 0; j < n; j++) {
       const e = noise * rng.gaussian();
       noisy.data[i * n + j] = clean.data[i * n + j] + e;
       if (symmetric) noisy.data[j * n + i] = clean.data[j * n + i] + e;
     }
-  return denseTarget(noisy, `rank ${rank} + noise ${noise}${symmetric ? ' (symmetric)' : ''}, n = ${n}`, () => clean);
+    if ((i + 1) % ROWS_PER_PIECE === 0) yield;
+  }
+  return yield* denseTargetPieces(noisy, `rank ${rank} + noise ${noise}${symmetric ? ' (symmetric)' : ''}, n = ${n}`, () => clean);
 }
 
 /** Builds the target of a spec; files and MNIST digits come through `sources`. */
 export function buildTarget(spec: { n: number; target: TargetSpec }, sources: TargetSources = {}): Target {
+  return runToEnd(targetPieces(spec, sources));
+}
+
+/**
+ * `buildTarget` with `between()` awaited between its long stages: it may yield to the host and
+ * throw to stop the build (a cancelled run).
+ */
+export async function buildTargetInPieces(spec: { n: number; target: TargetSpec }, sources: TargetSources, between: () => Promise<void>): Promise<Target> {
+  const pieces = targetPieces(spec, sources);
+  for (;;) {
+    const r = pieces.next();
+    if (r.done) return r.value;
+    await between();
+  }
+}
+
+/** The build of `buildTarget`, as pieces. */
+export function* targetPieces(spec: { n: number; target: TargetSpec }, sources: TargetSources = {}): TargetPieces {
   const { n, target } = spec;
   switch (target.kind) {
     case 'spectrum':
       return spectrumTarget(n, target.eigenvalues, target.seed);
     case 'lowRankPlusNoise':
-      return lowRankPlusNoiseTarget(n, target.rank, target.noise, target.seed, target.symmetric);
+      return yield* lowRankPlusNoisePieces(n, target.rank, target.noise, target.seed, target.symmetric);
     case 'matrix':
-      return denseTarget(fromRows(target.data), 'spec.target.data');
+      return yield* denseTargetPieces(fromRows(target.data), 'spec.target.data');
     case 'file': {
       if (!sources.readFile) throw new InputError(`spec.target.path: files cannot be read here (${target.path})`);
       const matrix = parseMatrixFile(target.path, sources.readFile(target.path));
       if (matrix.rows !== n) throw new InputError(`${target.path}: the matrix is ${matrix.rows}×${matrix.cols} but spec.n is ${n}`);
-      return denseTarget(matrix, target.path);
+      yield;
+      return yield* denseTargetPieces(matrix, target.path);
     }
     case 'mnist': {
       if (!sources.mnistDigit) throw new InputError('spec.target: MNIST digits are not available here');

@@ -38,7 +38,7 @@ describe('the Lab without WebGL', () => {
     await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', undefined, { timeout: 90_000 });
     expect(await page.evaluate(() => document.body.dataset.state), (await page.locator('#message').textContent()) ?? '').toBe('done');
     const done = await page.evaluate(() => (window as unknown as { labHost: { received: WebviewMessage[] } }).labHost.received.find((m) => m.type === 'done') as Extract<WebviewMessage, { type: 'done' }>);
-    expect(done.result.engine).toEqual({ path: 'matrix', backend: 'cpu', precision: 'float32' });
+    expect(done.result.engine).toEqual({ path: 'matrix', backend: 'cpu', precision: 'float32', blas: 'none (tfjs cpu)', lapack: 'none (TypeScript Householder bidiagonalization)' });
     expect(done.result.groundTruthError?.length).toBe(done.result.steps.length);
     for (const c of await canvasInk(page)) expect(c.ink, `${c.id} has ink`).toBeGreaterThan(0.002 * c.width * c.height);
     expect(await page.evaluate(() => document.body.dataset.backend)).toBe('cpu');

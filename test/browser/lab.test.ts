@@ -252,8 +252,8 @@ describe('the Lab in headless Chromium with software WebGL', () => {
     };
     const webgl = await runThroughHost(page, input, 'webgl');
     const cpu = await runThroughHost(page, input, 'cpu');
-    expect(webgl.engine).toEqual({ path: 'matrix', backend: 'webgl', precision: 'float32' });
-    expect(cpu.engine).toEqual({ path: 'matrix', backend: 'cpu', precision: 'float32' });
+    expect(webgl.engine).toEqual({ path: 'matrix', backend: 'webgl', precision: 'float32', blas: 'none (tfjs webgl)', lapack: 'none (TypeScript Householder bidiagonalization)' });
+    expect(cpu.engine).toEqual({ path: 'matrix', backend: 'cpu', precision: 'float32', blas: 'none (tfjs cpu)', lapack: 'none (TypeScript Householder bidiagonalization)' });
     const spec = parseSpec({ ...input, engine: 'spectral' });
     const exact = await runExperiment(spec);
     expect(exact.engine.path).toBe('spectral');
@@ -337,7 +337,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
     const { types } = await received(page);
     expect(types).toContain('needTarget');
     const done = await page.evaluate(() => (window as unknown as LabWindow).labHost.received.find((m) => m.type === 'done') as Extract<WebviewMessage, { type: 'done' }>);
-    expect(done.result.engine).toEqual({ path: 'matrix', backend: 'webgl', precision: 'float32' });
+    expect(done.result.engine).toEqual({ path: 'matrix', backend: 'webgl', precision: 'float32', blas: 'none (tfjs webgl)', lapack: 'none (TypeScript Householder bidiagonalization)' });
     expect(done.result.spec.target).toEqual({ kind: 'mnist', index: 0, digit: 3 });
     expect(done.result.target.description).toBe('MNIST digit 3 #0');
     expect(done.result.measured.plateaus.some((p) => p.L === 1)).toBe(true);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../core/result';
 import { interpretWebviewMessage, safeExportName } from '../../extension/labMessages';
 import { DEFAULT_SETTINGS, isSafeRelativeFolder, presetWithSettings, readSettings, specWithSettings } from '../../extension/settings';
-import { resolveWorkspaceFile } from '../../extension/workspaceFiles';
+import { readWorkspaceFile, resolveWorkspaceFile } from '../../extension/workspaceFiles';
 import { smallResult } from './fixtures';
 
 let result: RunResult;
@@ -82,5 +83,18 @@ describe('settings', () => {
     expect(spec.epsilon).toBe(0.3);
     expect(() => specWithSettings({ ...raw, depht: 3 }, s, 'exp.dfl.json')).toThrow(/exp\.dfl\.json: unknown field "depht"/);
     expect(presetWithSettings(spec, { ...s, logPoints: 7 }).log).toEqual({ points: 7, scale: 'log' });
+  });
+});
+
+describe('workspace file reads (size cap, regular files only)', () => {
+  it('refuses a FIFO and a link to a device inside the workspace, reads a regular file', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'dfl-ws-'));
+    spawnSync('mkfifo', [path.join(root, 'pipe.csv')]);
+    symlinkSync('/dev/zero', path.join(root, 'zero.csv'));
+    writeFileSync(path.join(root, 'A.csv'), '1,0\n0,1\n');
+    expect(() => readWorkspaceFile('pipe.csv', root, [root])).toThrow('pipe.csv: a named pipe, not a regular file');
+    expect(Buffer.from(readWorkspaceFile('A.csv', root, [root])).toString()).toBe('1,0\n0,1\n');
+    // /dev/zero lies outside the workspace once the link is followed.
+    expect(() => readWorkspaceFile('zero.csv', root, [root])).toThrow(/outside the workspace|not a regular file/);
   });
 });

@@ -60,7 +60,9 @@ export async function startLabServer(options: LabServerOptions = {}): Promise<La
   let origin = '';
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+    // No page of another origin may frame the Lab (it could post it messages): the header form of
+    // CSP (a meta tag cannot carry frame-ancestors) and X-Frame-Options for older browsers.
+    res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', ...headers });
     res.end(body);
   };
 
@@ -80,7 +82,7 @@ export async function startLabServer(options: LabServerOptions = {}): Promise<La
         themeClass: THEMES[url.searchParams.get('theme') ?? 'dark'] ?? 'vscode-dark',
         title: 'Deep Factorization Lab (standalone)',
       } satisfies LabHtmlOptions;
-      return send(res, 200, 'text/html; charset=utf-8', renderLabHtml(html), { 'Content-Security-Policy': labContentSecurityPolicy(html) });
+      return send(res, 200, 'text/html; charset=utf-8', renderLabHtml(html), { 'Content-Security-Policy': `${labContentSecurityPolicy(html)}; frame-ancestors 'none'` });
     }
     if (url.pathname.startsWith('/static/')) {
       const name = url.pathname.slice('/static/'.length);

@@ -175,13 +175,14 @@ function spectralApplies(spec: ExperimentSpec, target: Target): boolean {
 
 /**
  * Whether `error` is the documented refusal of a target whose entries overflow float64 arithmetic
- * (core/targets/buildTarget.ts), and the spec's target really is one: an inline matrix whose
+ * (core/targets/buildTarget.ts), and the spec's target really is one: a spectrum or an inline matrix whose
  * squares sum past float64, or noise so large (≥ 1e300 here) that the entries do.
  */
 function targetTooLarge(spec: ExperimentSpec, error: unknown): boolean {
   if (!(error instanceof InputError) || !/: (entries too large \(|entry \(\d+, \d+\) is -?Infinity$)/.test(error.message)) return false;
   const t = spec.target;
   if (t.kind === 'matrix') return !Number.isFinite(t.data.flat().reduce((s, x) => s + x * x, 0));
+  if (t.kind === 'spectrum') return !Number.isFinite(t.eigenvalues.reduce((s, x) => s + x * x, 0));
   return t.kind === 'lowRankPlusNoise' && t.noise >= 1e300;
 }
 
