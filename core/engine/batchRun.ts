@@ -1,4 +1,4 @@
-import { getHostBatchKernel } from '../linalg/accelerator';
+import { getHostBatchKernel, getHostSingularValues } from '../linalg/accelerator';
 import { singularValues } from '../linalg/decompositions';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import { effectiveRankOf } from '../rank/effectiveRank';
@@ -12,7 +12,7 @@ import { logSchedule } from '../trajectory/logSchedule';
 import type { Observation } from './dynamics';
 import { hostProblem, initialFactors } from './matrixPath';
 import { distancesToBestRank, rankReferences, type RankReferences } from './reference';
-import { LOSS_BLOW_UP, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
+import { engineLibraries, LOSS_BLOW_UP, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
 import { SpectralDynamics } from './spectralPath';
 
 /** Largest n stepped by the batched kernel (beyond it one run saturates the BLAS on its own). */
@@ -121,13 +121,13 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     if (!references) referenceCache.set(`${spec.effectiveRank} ${key}`, (references = rankReferences(target, spec.effectiveRank)));
     if (selectPath(spec, target) === 'spectral') {
       const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
-      return { spec, target, references, spectral, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64' }) };
+      return { spec, target, references, spectral, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) }) };
     }
     if (!kernel) throw new Error('runBatch: matrix-path members need the native batched kernel');
     const gkey = `${spec.n} ${spec.depth}`;
     let group = groups.get(gkey);
     if (!group) groups.set(gkey, (group = { n: spec.n, depth: spec.depth, members: [] } as unknown as MatrixGroup));
-    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: 'native-batched', precision: 'float32' }) };
+    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: 'native-batched', precision: 'float32', blas: 'dfl native batched kernel (builtin C, one call per batch)', lapack: getHostSingularValues()?.description ?? 'none (TypeScript Householder bidiagonalization)' }) };
     member.slot = { group, index: group.members.length };
     group.members.push(member);
     return member;

@@ -51,7 +51,9 @@ describe.runIf(NODE_BACKENDS.includes('native'))('runBatch, matrix members on th
     const batch = await runBatch(specs);
     for (let m = 0; m < specs.length; m++) {
       const exact = await runExperiment({ ...specs[m], engine: 'auto' });
-      expect(batch[m].engine).toEqual({ path: 'matrix', backend: 'native-batched', precision: 'float32' });
+      expect(batch[m].engine).toMatchObject({ path: 'matrix', backend: 'native-batched', precision: 'float32' });
+      expect(batch[m].engine.blas).toMatch(/batched kernel/);
+      expect(batch[m].engine.lapack).toMatch(/./);
       expect(batch[m].steps).toEqual(exact.steps);
       const { tolerance, validThrough } = matrixPathTolerance(specs[m], buildTarget(specs[m]).eigenvalues!, exact.steps);
       // Checked where the first-order model behind the tolerance holds (all steps but for n = 16,
