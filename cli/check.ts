@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
-import { useNodeBackend } from '../core/platform/node';
+import { useNodeBackend } from '../node/platform';
 import { formatObservation, formatReport, observations, runObservation, runProperties, theorems } from '../property-tests';
 
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {

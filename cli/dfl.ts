@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
 import { runExperiment } from '../core/engine/runExperiment';
-import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../core/platform/node';
+import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
 import { findPreset, listPresets } from '../core/presets';
 import type { RunResult } from '../core/result';
 import { parseSpecText } from '../core/spec/parseSpec';
@@ -52,7 +52,7 @@ async function runCommand(args: string[]): Promise<number> {
     specs = [{ label: spec.name ?? path.basename(file), spec, source: file }];
     baseDir = path.dirname(path.resolve(file));
   }
-  await useNodeBackend(backend);
+  const accelerators = await useNodeBackend(backend);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -63,6 +63,7 @@ async function runCommand(args: string[]): Promise<number> {
       const bar = values.quiet ? undefined : progressBar(label);
       const result = await runExperiment(spec, {
         sources: nodeTargetSources(baseDir),
+        accelerators,
         signal: controller.signal,
         onProgress: ({ step, steps, loss }) => bar?.update(step, steps, loss),
       }).catch((error: unknown) => {

@@ -1,9 +1,9 @@
 // Loads the optional native accelerator (native/build/dfl_native.node, built by native/build.mjs
 // at install time where a C compiler and Node's headers exist). Node-only: imported by
-// core/platform/node.ts and the benchmarks, never by the webview.
+// node/platform.ts and the benchmarks, never by core or the webview.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { HostBlas, HostSingularValues } from '../core/linalg/accelerator';
+import type { Blas, SingularValueRoutine } from '../core/linalg/accelerators';
 
 export interface NativeInfo {
   /** The shared library found by dlopen, or "builtin" (the plain C kernel). */
@@ -87,18 +87,18 @@ export function nativeUnavailableReason(): string {
   return failure;
 }
 
-/** The native module as core's accelerators (core/linalg/accelerator.ts). */
-export function nativeAccelerators(mod: NativeModule): { blas: HostBlas; singularValues: HostSingularValues | null } {
+/** The native module as core's accelerated routines (core/linalg/accelerators.ts). */
+export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularValues: SingularValueRoutine | null } {
   const info = mod.info();
   const description = info.blas ? `${info.config || info.library}, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : 'builtin C kernel';
-  const blas: HostBlas = {
+  const blas: Blas = {
     description,
     sgemm: (ta, tb, m, n, k, alpha, a, b, beta, c) => mod.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c),
     sgemv: (t, m, n, alpha, a, x, beta, y) => mod.sgemv(t, m, n, alpha, a, x, beta, y),
   };
   // DFL_ASYNC_SVD=0 keeps the logged steps' SVD on the main thread (the benchmark's baseline).
   const later = mod.singularValuesAsync && process.env.DFL_ASYNC_SVD !== '0' ? mod.singularValuesAsync.bind(mod) : undefined;
-  const singularValues: HostSingularValues | null = info.lapack
+  const singularValues: SingularValueRoutine | null = info.lapack
     ? {
         description: `LAPACK dgesdd (${info.library})${later ? ', overlapping the steps' : ''}`,
         singularValues: (a, m, n, out) => mod.singularValues(a, m, n, out) === 0,

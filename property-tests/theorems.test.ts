@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../core/platform/node';
+import { useNodeBackend } from '../node/platform';
 import { theorems } from './properties/theorems';
 import { formatReport, runProperty } from './runner';
 

@@ -1,8 +1,10 @@
 import { InputError } from '../errors';
+import type { Accelerators } from '../linalg/accelerators';
 import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import type { RunResult, StopReason, TrajectoryPoint } from '../result';
+import { stepSizeBound } from '../theory/hypotheses';
 import { predictPlateaus } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, type ExperimentSpec } from '../spec/schema';
 import { buildTarget } from '../targets/buildTarget';
@@ -10,7 +12,8 @@ import type { Target, TargetSources } from '../targets/target';
 import type { Dynamics, Observation } from './dynamics';
 import { singularValues } from '../linalg/decompositions';
 import { logSchedule } from '../trajectory/logSchedule';
-import { MatrixDynamics } from './matrixPath';
+import { BlasDynamics } from './blasPath';
+import { TfjsDynamics } from './matrixPath';
 import { rankReferences, type RankReferences } from './reference';
 import { SpectralDynamics } from './spectralPath';
 
@@ -35,12 +38,18 @@ export interface RunOptions {
    * callers that keep snapshots (the Lab's heatmaps).
    */
   onPoint?(point: TrajectoryPoint, view: { product(): DenseMatrix }): void;
-  /** Lets the host render or handle messages between chunks; default: a macrotask. */
+  /** Lets the caller's event loop render or handle messages between chunks; default: a macrotask. */
   yieldToHost?(): Promise<void>;
   /** Wall-clock budget of one chunk of steps between yields (default 30 ms). */
   chunkMilliseconds?: number;
   /** Memory for logged steps waiting for their singular values (default MAX_QUEUED_SNAPSHOT_BYTES). */
   queuedSnapshotBytes?: number;
+  /**
+   * Accelerated routines built by the platform (node/ builds them from native/): a BLAS runs the
+   * matrix path instead of tfjs, a singular value routine computes the logged spectra. None: tfjs
+   * and the TypeScript routines.
+   */
+  accelerators?: Accelerators;
 }
 
 /** Which engine runs a spec; `engine: "auto"` takes the exact spectral path whenever it applies. */
@@ -57,17 +66,19 @@ export function selectPath(spec: ExperimentSpec, target: Target): 'spectral' | '
   return path;
 }
 
-export function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences): Dynamics {
-  return selectPath(spec, target) === 'spectral'
-    ? new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize)
-    : new MatrixDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize);
+/** The engine of a spec: the spectral path, or the matrix path on the BLAS passed in, else on tfjs. */
+export function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences, accelerators: Accelerators = {}): Dynamics {
+  if (selectPath(spec, target) === 'spectral') return new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
+  const { blas, singularValues: svd } = accelerators;
+  return blas
+    ? new BlasDynamics(blas, target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd)
+    : new TfjsDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd);
 }
 
 function stableStepHint(spec: ExperimentSpec, target: Target): string {
   const top = target.eigenvalues?.[0];
   if (top === undefined || !(top > 0)) return '';
-  const N = spec.depth;
-  const bound = N === 1 ? 1 : 1 / (N * top ** (2 - 2 / N));
+  const bound = stepSizeBound(top, spec.depth);
   return spec.stepSize > bound ? ` (step size ${spec.stepSize} is above the bound ${bound.toPrecision(3)} of docs/theory.md (4.1))` : '';
 }
 
@@ -84,7 +95,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const started = Date.now();
   const target = options.target ?? buildTarget(spec, options.sources);
   const references = rankReferences(target, spec.effectiveRank);
-  const dynamics = createDynamics(spec, target, references);
+  const dynamics = createDynamics(spec, target, references, options.accelerators);
   const schedule = logSchedule(spec.steps, spec.log);
   const rank = effectiveRankOf[spec.effectiveRank];
   const yieldToHost = options.yieldToHost ?? defaultYield;
@@ -139,9 +150,9 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   };
 
   // Logged steps whose singular values are still being computed (off the main thread where the
-  // platform can: the host takes them one after another, overlapping the next steps). A dense
+  // routine passed in can: it takes them one after another, overlapping the next steps). A dense
   // stretch of logged steps (log spacing puts ~3/4 of the points in the first tenth of the run)
-  // queues up to `maxQueued` snapshots instead of stalling the steps; once the host is
+  // queues up to `maxQueued` snapshots instead of stalling the steps; once the routine is
   // `maxInFlight` behind, a logged step's values are computed here instead, on a core that would
   // otherwise only wait. Points are accepted in step order, and a stop found by one drops the
   // points queued after it.
@@ -180,13 +191,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     if (!later) return accept(step, o as Observation, () => dynamics.product());
     if (diverged(o.loss)) return divergedAt(step, o.loss);
     queued++;
-    // Started now: the host computes them one at a time in call order, back to back, while the
+    // Started now: the routine computes them one at a time in call order, back to back, while the
     // steps go on; the chain below only accepts the points in step order.
     let computing: Promise<Float64Array>;
     if (inFlight < maxInFlight) {
       inFlight++;
       computing = later.singularValues().finally(() => inFlight--);
-    } else computing = new Promise((resolve) => resolve(singularValues(later.product)));
+    } else computing = new Promise((resolve) => resolve(singularValues(later.product, options.accelerators?.singularValues)));
     computing.catch(() => undefined); // awaited (and rethrown) in the chain
     chain = chain
       .then(async () => {

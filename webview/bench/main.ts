@@ -3,7 +3,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../lab.css';
 import './bench.css';
 import * as tf from '@tensorflow/tfjs-core';
-import { MatrixDynamics } from '../../core/engine/matrixPath';
+import { TfjsDynamics } from '../../core/engine/matrixPath';
 import { rankReferences } from '../../core/engine/reference';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { buildTarget } from '../../core/targets/buildTarget';
@@ -14,7 +14,7 @@ import { TrajectoryStore } from '../plots/store';
 
 // The browser benchmark page (issue 8, item 3), dist/webview/bench.js, opened by
 // bench/browser.mjs in headless Chromium: (a) selects the Lab's backend (webgl, CPU fallback)
-// with the Lab's own selectBackend, (b) times the matrix path (MatrixDynamics, N = 3) on it and on
+// with the Lab's own selectBackend, (b) times the matrix path (TfjsDynamics, N = 3) on it and on
 // tfjs's cpu backend, (c) times LabCharts redraws of a 100-series × 10,000-point trajectory.
 // Results go to window.dflBench and a table; <body data-state> becomes 'done' (or 'error').
 // `?smoke=1`: tiny sizes, for the test of the output contract.
@@ -107,9 +107,9 @@ async function timeMatrix(n: number): Promise<MatrixRow> {
   const target = buildTarget(spec);
   const references = rankReferences(target, spec.effectiveRank);
   const tensorsBefore = tf.memory().numTensors;
-  const dynamics = new MatrixDynamics(target, references, spec.init, spec.problem, DEPTH, spec.stepSize);
+  const dynamics = new TfjsDynamics(target, references, spec.init, spec.problem, DEPTH, spec.stepSize);
   // advance(k) only queues work on WebGL; the loss read-back (one scalar) waits for all of it.
-  // The prefix products it computes are reused by the next step (MatrixDynamics' cache).
+  // The prefix products it computes are reused by the next step (TfjsDynamics' cache).
   const timeWindow = (k: number) => {
     const t0 = performance.now();
     dynamics.advance(k);

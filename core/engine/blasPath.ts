@@ -1,25 +1,21 @@
-import type { HostBlas } from '../../linalg/accelerator';
+import type { DenseMatrix } from '../linalg/dense';
+import type { Blas, SingularValueRoutine } from '../linalg/accelerators';
+import type { InitSpec, ProblemSpec } from '../spec/schema';
+import type { Target } from '../targets/target';
+import { initialFactors, MatrixPathDynamics, problemData, type ProblemData } from './matrixPath';
+import type { RankReferences } from './reference';
 
 /**
- * The problem's data on the host, float32 (the same numbers the tfjs path puts in tensors).
- * estimation: Ŵ; completion: Ŵ and the 0/1 mask; sensing: Ŵ and the operator (rows vec(A_i)/√m).
- */
-export type HostProblem =
-  | { kind: 'estimation'; hat: Float32Array }
-  | { kind: 'completion'; hat: Float32Array; mask: Float32Array }
-  | { kind: 'sensing'; hat: Float32Array; operator: Float32Array; measurements: number };
-
-/**
- * Gradient descent on W = W_N ⋯ W_1 in float32 host memory with a native BLAS (the command
- * line's `native` backend): the same step as the tfjs path (docs/theory.md (1.2)), with every
- * buffer allocated once, no tensor and no copy per step.
+ * Gradient descent on W = W_N ⋯ W_1 in float32 arrays with a BLAS passed in (the command line's
+ * `native` backend): the same step as the tfjs path (docs/theory.md (1.2)), with every buffer
+ * allocated once, no tensor and no copy per step.
  *
  * One step: prefix products P_j = W_j ⋯ W_1 (N − 1 GEMMs, reused from the last `loss`/`product`
  * call when the factors have not changed since), G = ∂L/∂W, then for j = N … 2
  * B ← W_jᵀ B (one GEMM, before W_j changes) and W_j ← W_j − η B P_{j−1}ᵀ (one GEMM with β = 1,
  * the update fused into it), and W_1 ← W_1 − η B: 3N − 2 GEMMs per step.
  */
-export class HostFactorization {
+export class BlasFactorization {
   readonly factors: Float32Array[];
   /** prefix[j] = W_j ⋯ W_0 (0-based); prefix[0] is factors[0] itself. */
   private readonly prefix: Float32Array[];
@@ -31,10 +27,10 @@ export class HostFactorization {
   private readonly y?: Float32Array;
 
   constructor(
-    private readonly blas: HostBlas,
+    private readonly blas: Blas,
     factors: Float32Array[],
     private readonly n: number,
-    private readonly problem: HostProblem,
+    private readonly problem: ProblemData,
     private readonly stepSize: number,
   ) {
     this.factors = factors;
@@ -126,5 +122,36 @@ export class HostFactorization {
       for (let i = 0; i < w0.length; i++) w0[i] -= eta * b[i];
       this.prefixValid = false;
     }
+  }
+}
+
+/** The matrix path on a BLAS passed in by the caller (`RunOptions.accelerators.blas`). */
+export class BlasDynamics extends MatrixPathDynamics {
+  readonly backend = 'native';
+  private readonly factorization: BlasFactorization;
+
+  constructor(blas: Blas, target: Target, references: RankReferences, init: InitSpec, problem: ProblemSpec, depth: number, stepSize: number, svd?: SingularValueRoutine) {
+    super(target, references, svd);
+    const n = target.n;
+    const data = problemData(problem, target);
+    const factors = initialFactors(init, n, depth).map((f) => Float32Array.from(f.data));
+    this.factorization = new BlasFactorization(blas, factors, n, data, stepSize);
+  }
+
+  advance(count: number): void {
+    this.factorization.advance(count);
+  }
+
+  loss(): number {
+    return this.factorization.loss();
+  }
+
+  product(): DenseMatrix {
+    const n = this.target.n;
+    return { rows: n, cols: n, data: Float64Array.from(this.factorization.product()) };
+  }
+
+  dispose(): void {
+    // Plain arrays: nothing to release.
   }
 }

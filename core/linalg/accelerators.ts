@@ -1,9 +1,10 @@
-// Optional host accelerators, registered by Node code (core/platform/node.ts loads the native
-// module of native/); the webview registers none. Core never imports a native module itself, so
-// every bundle stays pure TypeScript and falls back to tfjs and the TypeScript routines.
+// Optional accelerated routines, built by platform code outside core (node/ builds them from the
+// native module of native/) and handed to `runExperiment` through its options. The webview hands
+// none. Core holds no accelerator of its own: without them it runs tfjs and the TypeScript
+// routines, so every bundle stays pure TypeScript.
 
-/** Row-major float32 BLAS on host memory, for the matrix path on the command line. */
-export interface HostBlas {
+/** Row-major float32 BLAS on plain arrays (main memory, not tfjs tensors). */
+export interface Blas {
   /** Human-readable description (library and threads), for reports. */
   readonly description: string;
   /** C = alpha·op(A)·op(B) + beta·C; A is m×k after op, B is k×n after op, C is m×n. */
@@ -13,7 +14,7 @@ export interface HostBlas {
 }
 
 /** A float64 singular value routine (LAPACK): overwrites `a` (row-major m×n), writes min(m, n) values. */
-export interface HostSingularValues {
+export interface SingularValueRoutine {
   readonly description: string;
   /** Returns false when it could not run (then the TypeScript routine is used). */
   singularValues(a: Float64Array, m: number, n: number, out: Float64Array): boolean;
@@ -27,20 +28,10 @@ export interface HostSingularValues {
   singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<boolean>;
 }
 
-let blas: HostBlas | null = null;
-let svd: HostSingularValues | null = null;
-
-/** The BLAS the matrix path uses instead of tfjs; null: tfjs on the active backend. */
-export function setHostBlas(b: HostBlas | null): void {
-  blas = b;
-}
-export function getHostBlas(): HostBlas | null {
-  return blas;
-}
-
-export function setHostSingularValues(s: HostSingularValues | null): void {
-  svd = s;
-}
-export function getHostSingularValues(): HostSingularValues | null {
-  return svd;
+/** What a caller may pass to a run (`RunOptions.accelerators`); each routine is optional. */
+export interface Accelerators {
+  /** Runs the matrix path on this BLAS instead of tfjs (the command line's `native` backend). */
+  readonly blas?: Blas;
+  /** Computes the logged singular values (LAPACK), whichever engine runs. */
+  readonly singularValues?: SingularValueRoutine;
 }
