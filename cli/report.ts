@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
-import { listPresets } from '../core/presets';
-import { assessRun } from '../core/report/assess';
-import type { RunResult } from '../core/result';
+import { parseRunResult, type RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
-import type { ReportData } from '../webview/report/main';
+import { reportData, type ReportData } from '../core/report/reportData';
 import { writeFileAtomic } from './files';
+
+export { reportData };
 
 /** dist/webview/report.{js,css}, next to the CLI bundle or under the repository when run from sources. */
 function reportAssets(): { script: string; style: string } {
@@ -26,34 +26,11 @@ function readResult(file: string): RunResult {
   } catch {
     throw new InputError(`${file}: no such file`);
   }
-  const value = parseJson(text, file) as Partial<RunResult>;
-  for (const field of ['spec', 'steps', 'singularValues', 'effectiveRank', 'loss', 'targetEffectiveRanks', 'predicted', 'measured', 'stopped'] as const)
-    if (!value || typeof value !== 'object' || !(field in value)) throw new InputError(`${file}: not a dfl result (no "${field}" field)`);
-  return value as RunResult;
-}
-
-/** Groups results by preset (in the order given) and describes each group: claim and findings. */
-export function reportData(results: { file: string; result: RunResult }[]): ReportData {
-  const presets = new Map(listPresets().map((p) => [p.name, p]));
-  const groups = new Map<string, { file: string; result: RunResult }[]>();
-  for (const r of results) {
-    const key = r.result.preset ?? r.file;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+  try {
+    return parseRunResult(parseJson(text, file), file);
+  } catch (error) {
+    throw error instanceof InputError ? error : new InputError((error as Error).message);
   }
-  return {
-    title: 'Deep Factorization Lab — reproduction report',
-    sections: [...groups].map(([key, members]) => {
-      const preset = presets.get(key);
-      const label = (r: { file: string; result: RunResult }) => r.result.spec.name ?? path.basename(r.file, '.json');
-      return {
-        id: preset?.name ?? path.basename(key, '.json'),
-        heading: preset ? `${preset.name}: ${preset.description}` : path.basename(key),
-        claim: preset?.claim,
-        findings: members.flatMap((r) => assessRun(r.result).map((f) => ({ label: `${label(r)}, ${f.label}`, text: f.text }))),
-        results: members.map((r) => ({ label: label(r), result: r.result })),
-      };
-    }),
-  };
 }
 
 /** One HTML file with the data, the script and the styles inlined: it opens offline anywhere. */

@@ -1,50 +1,82 @@
-import type { Plateau } from './plateaus/measurePlateaus';
-import type { ExperimentSpec } from './spec/schema';
+import { z } from 'zod';
+import { experimentSpecSchema } from './spec/schema';
 
-/** A predicted plateau (docs/theory.md §5, Theorem 5.4): steps inclusive. */
-export interface PredictedPlateau extends Plateau {
-  /** Whether the hypotheses of the theorem hold for this spec (identity init, symmetric target, (4.1)). */
-  hypothesesMet: boolean;
-}
+// The result of a run, as one zod schema from which the TypeScript types are derived: what
+// `runExperiment` returns, `dfl run --out` and the extension's run store write, `dfl report`,
+// the Runs view and the message protocol read back, and the Lab shows. Field names are a
+// contract with saved files (docs/architecture.md). Unknown fields (at any level) are dropped
+// on reading, not refused.
 
-export interface StopReason {
-  kind: 'completed' | 'cancelled' | 'diverged';
-  reason: string;
-  /** The last step that was simulated. */
-  step: number;
-}
+// Results carry up to 256 singular values per logged step for up to 10⁵ steps: the numeric
+// arrays are checked by plain loops (zod's per-element parsing is ~100× slower on them).
+const isNumber = (x: unknown): x is number => typeof x === 'number';
+export const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
+const numberArray = z.custom<number[]>(isNumbers, 'expected an array of numbers');
+const numberRows = z.custom<number[][]>((v) => Array.isArray(v) && v.every(isNumbers), 'expected an array of arrays of numbers');
+const stepArray = z.custom<number[]>((v) => Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= 0), 'expected an array of step numbers');
 
 /** One logged step, as streamed while a run goes on. */
-export interface TrajectoryPoint {
-  step: number;
-  singularValues: number[];
-  effectiveRank: number;
-  loss: number;
-  distanceToBestRank: number[];
-  groundTruthError?: number;
-}
+export const trajectoryPointSchema = z.object({
+  step: z.int().min(0),
+  singularValues: numberArray,
+  effectiveRank: z.number(),
+  loss: z.number(),
+  distanceToBestRank: numberArray,
+  groundTruthError: z.number().optional(),
+});
 
-/** The result JSON of DESIGN.md; field names are a contract with the CLI, the Lab and reports. */
-export interface RunResult {
-  spec: ExperimentSpec;
-  /** The shipped preset this run belongs to, when run with `dfl run --preset`. */
-  preset?: string;
-  engine: { path: 'spectral' | 'matrix'; backend: string; precision: 'float64' | 'float32' };
-  target: { description: string; singularValues: number[] };
-  steps: number[];
+/** A measured ε-plateau of the effective rank at erank(Ŵ_L): steps inclusive. */
+export const plateauSchema = z.object({ L: z.int().min(1), start: z.int().min(0), end: z.int().min(0), epsilon: z.number() });
+
+/** A predicted plateau (docs/theory.md §5, Theorem 5.4): steps inclusive. */
+export const predictedPlateauSchema = plateauSchema.extend({
+  /** Whether the hypotheses of the theorem hold for this spec (identity init, symmetric target, (4.1)). */
+  hypothesesMet: z.boolean(),
+});
+
+export const stopReasonSchema = z.object({
+  kind: z.enum(['completed', 'cancelled', 'diverged']),
+  reason: z.string(),
+  /** The last step that was simulated. */
+  step: z.int().min(0),
+});
+
+export const runResultSchema = z.object({
+  spec: experimentSpecSchema,
+  /** The shipped preset this run belongs to, when run with `dfl run --preset` (`dfl report` groups by it). */
+  preset: z.string().optional(),
+  engine: z.object({ path: z.enum(['spectral', 'matrix']), backend: z.string(), precision: z.enum(['float64', 'float32']) }),
+  target: z.object({ description: z.string(), singularValues: numberArray }),
+  steps: stepArray,
   /** Descending, per logged step (the largest `singularValuesKept` of them). */
-  singularValues: number[][];
-  singularValuesKept: number;
-  effectiveRank: number[];
-  loss: number[];
+  singularValues: numberRows,
+  singularValuesKept: z.int().min(0),
+  effectiveRank: numberArray,
+  loss: numberArray,
   /** ‖W(k) − Ŵ_L‖_F per logged step, L = 1…targetEffectiveRanks.length. */
-  distanceToBestRank: number[][];
+  distanceToBestRank: numberRows,
   /** ‖W(k) − W*‖_F per logged step, for targets with a clean ground truth. */
-  groundTruthError?: number[];
-  targetEffectiveRanks: number[];
-  predicted: { plateaus: PredictedPlateau[] };
-  measured: { plateaus: Plateau[] };
-  stopped: StopReason;
+  groundTruthError: numberArray.optional(),
+  targetEffectiveRanks: numberArray,
+  predicted: z.object({ plateaus: z.array(predictedPlateauSchema) }),
+  measured: z.object({ plateaus: z.array(plateauSchema) }),
+  stopped: stopReasonSchema,
   /** Seconds of wall-clock time (information only; never compared in tests). */
-  elapsedSeconds: number;
+  elapsedSeconds: z.number(),
+});
+
+export type TrajectoryPoint = z.output<typeof trajectoryPointSchema>;
+export type PredictedPlateau = z.output<typeof predictedPlateauSchema>;
+export type StopReason = z.output<typeof stopReasonSchema>;
+export type RunResult = z.output<typeof runResultSchema>;
+
+/**
+ * Reads a result file's JSON (already parsed); throws an Error naming the file and the first
+ * field that does not fit. `dfl report`, the run store and the Lab's `loadResult` read results so.
+ */
+export function parseRunResult(value: unknown, file: string): RunResult {
+  const parsed = runResultSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(`${file}: not a result file (${issue?.path.join('.') || 'root'}: ${issue?.message})`);
 }

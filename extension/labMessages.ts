@@ -51,7 +51,7 @@ export function actionFor(message: WebviewMessage): LabAction {
     case 'points':
       return { kind: 'points', count: message.points.length };
     case 'done':
-      return { kind: 'save', result: message.result as RunResult };
+      return { kind: 'save', result: message.result };
     case 'error':
       return { kind: 'error', message: message.message.slice(0, 2000) };
     case 'needTarget':

@@ -1,7 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runResultSchema } from '../core/protocol/messages';
-import type { RunResult } from '../core/result';
+import { parseRunResult, type RunResult } from '../core/result';
 
 // Saved runs: one result JSON per run (the same file `dfl run --out` writes, so `dfl report`
 // reads it), in the workspace's runs folder or the extension's global storage. No `vscode`.
@@ -106,9 +105,7 @@ export class RunStore {
     const stat = statSync(file);
     const hit = this.cache.get(file);
     if (hit && hit.mtime === stat.mtimeMs && hit.run) return hit.run;
-    const parsed = runResultSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${path.basename(file)}: not a result file (${parsed.error.issues[0]?.path.join('.') || 'root'}: ${parsed.error.issues[0]?.message})`);
-    const result = parsed.data as RunResult;
+    const result = parseRunResult(JSON.parse(readFileSync(file, 'utf8')), path.basename(file));
     const run: SavedRun = { file, name: path.basename(file), label: runLabel(result), savedAt: stat.mtimeMs, result };
     this.cache.set(file, { mtime: stat.mtimeMs, run });
     return run;

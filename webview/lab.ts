@@ -233,7 +233,7 @@ export class Lab {
         break;
       case 'loadResult':
         await this.runner.cancel();
-        this.showResult(message.result as RunResult);
+        this.showResult(message.result);
         break;
       case 'theme': {
         const cls = THEME_CLASSES[message.kind];

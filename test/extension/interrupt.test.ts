@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runResultSchema } from '../../core/protocol/messages';
+import { runResultSchema } from '../../core/result';
 import type { RunResult } from '../../core/result';
 import { extensionContext, fakeEngine, smallResult } from './fixtures';
 import * as stub from './vscodeStub';

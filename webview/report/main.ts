@@ -5,15 +5,13 @@ import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId } from '../plots/chart
 import { readPlotTheme } from '../plots/colors';
 import { chartsToSvg } from '../plots/export';
 import { TrajectoryStore } from '../plots/store';
+import type { ReportData } from '../../core/report/reportData';
 import type { RunResult } from '../../core/result';
 
 // The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
 // result, drawn from data embedded in the page. No network, no host.
 
-export interface ReportData {
-  title: string;
-  sections: { id: string; heading: string; claim?: string; findings: { label: string; text: string }[]; results: { label: string; result: RunResult }[] }[];
-}
+export type { ReportData };
 
 declare global {
   interface Window {
