@@ -9,7 +9,8 @@ import type { RunResult } from '../core/result';
 import { parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
-import { writeFileAtomic } from './files';
+import { slug } from '../core/text';
+import { writeFileAtomic } from '../node/files';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
@@ -21,10 +22,6 @@ const USAGE = `usage:
   dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
   dfl report RESULT.json… --html OUT.html [--figures DIR]       a self-contained report with the plots
   dfl schema                                                   print the JSON Schema of experiment files`;
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
-}
 
 async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

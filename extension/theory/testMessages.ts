@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { PropertyReport } from '../property-tests/runner';
-import type { ExperimentSpec } from '../core/spec/schema';
-import { COMMANDS, COUNTEREXAMPLE_CONTEXT } from './ids';
+import type { PropertyReport } from '../../property-tests/runner';
+import type { ExperimentSpec } from '../../core/spec/schema';
+import { COMMANDS, COUNTEREXAMPLE_CONTEXT } from '../ids';
 
 // From the harness's PropertyReport to what the Test Explorer shows: passed, or failed with a
 // TestMessage carrying the shrunk counterexample (and an action that opens it in the Lab).

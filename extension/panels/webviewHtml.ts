@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { renderLabHtml } from '../webview/html';
+import { renderLabHtml } from '../../webview/html';
 
 // Webview options and HTML in one place, applied on create and on revive (webview-sample).
 
@@ -28,6 +28,3 @@ export function labHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title
     title,
   });
 }
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);

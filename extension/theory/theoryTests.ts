@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ExperimentSpec } from '../core/spec/schema';
-import type { PropertyReport, RunSettings } from '../property-tests/runner';
-import { TEST_CONTROLLER_ID } from './ids';
+import type { ExperimentSpec } from '../../core/spec/schema';
+import type { PropertyReport, RunSettings } from '../../property-tests/runner';
+import { TEST_CONTROLLER_ID } from '../ids';
 import { reportToOutcome } from './testMessages';
 
 // The theory properties in the Test Explorer (test-provider-sample): one TestItem per theorem,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from './ids';
-import { formatInterval, plateauMarkdown, plateauRows, type PlateauRow } from './plateauTable';
-import type { TheoryCheck } from './reportHtml';
+import { COMMANDS } from '../ids';
+import { formatInterval, plateauMarkdown, plateauRows, type PlateauRow } from '../plateauTable';
+import type { TheoryCheck } from '../panels/reportHtml';
 import type { SavedRun } from './runStore';
 
 // The side view: the workspace's runs, each with its plateau table (predicted against measured)

@@ -1,6 +1,6 @@
-import { parseWebviewMessage, type ExportFormat, type LabBackend, type LabState, type WebviewMessage } from '../core/protocol/messages';
-import type { RunResult } from '../core/result';
-import type { ExperimentSpec } from '../core/spec/schema';
+import { parseWebviewMessage, type ExportFormat, type LabBackend, type LabState, type WebviewMessage } from '../../core/protocol/messages';
+import type { RunResult } from '../../core/result';
+import type { ExperimentSpec } from '../../core/spec/schema';
 
 // What the host does with a message from the Lab page. Pure: the panel class carries the
 // actions out. Every message is validated by the shared protocol first; nothing in a message
@@ -8,7 +8,7 @@ import type { ExperimentSpec } from '../core/spec/schema';
 // through a save dialog seeded with a sanitized base name) or a command.
 
 export type LabAction =
-  | { kind: 'ready'; backend: LabBackend }
+  | { kind: 'ready'; protocol: number; backend: LabBackend }
   | { kind: 'state'; state: LabState; paused: boolean; backend: LabBackend; fallback?: string; progress?: { step: number; steps: number } }
   | { kind: 'points'; count: number }
   | { kind: 'save'; result: RunResult }
@@ -38,7 +38,7 @@ function decode(data: string, encoding: 'utf8' | 'base64'): Uint8Array {
 export function actionFor(message: WebviewMessage): LabAction {
   switch (message.type) {
     case 'ready':
-      return { kind: 'ready', backend: message.backend };
+      return { kind: 'ready', protocol: message.protocol, backend: message.backend };
     case 'state':
       return {
         kind: 'state',
@@ -63,6 +63,12 @@ export function actionFor(message: WebviewMessage): LabAction {
 
 /** Validates a raw message from the page and says what to do with it. */
 export function interpretWebviewMessage(raw: unknown): LabAction {
+  // Live points (up to a frame's worth of logged steps) are not used by the extension host: they
+  // are counted, not validated; the whole result comes, validated, with `done`.
+  if (raw !== null && typeof raw === 'object' && (raw as { type?: unknown }).type === 'points') {
+    const points = (raw as { points?: unknown }).points;
+    return { kind: 'points', count: Array.isArray(points) ? points.length : 0 };
+  }
   let message: WebviewMessage;
   try {
     message = parseWebviewMessage(raw);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { COMMANDS, REPORT_VIEW_TYPE } from './ids';
+import { COMMANDS, REPORT_VIEW_TYPE } from '../ids';
 import { createNonce } from './webviewHtml';
 
 // Script-less report panels (theory check, comparisons): one per key, re-rendered by the host

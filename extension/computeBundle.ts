@@ -1,6 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { runExperiment, type RunOptions } from '../core/engine/runExperiment';
 import { householderSingularValues } from '../core/linalg/singularValues';
 import type { RunResult } from '../core/result';
@@ -9,43 +6,23 @@ import { parseMatrixFile } from '../core/targets/files';
 import { buildTarget } from '../core/targets/buildTarget';
 import type { TargetSources } from '../core/targets/target';
 import { runProperty, theorems, type PropertyReport, type RunSettings } from '../property-tests';
+import { activateTfjsBackend, activeTfjsBackend, type TfjsNodeBackend } from '../node/tfjsBackend';
+import type { ComputeBackend } from './settings';
 
-// The heavy half of the extension host (dist/engine.js): tfjs, the engine and the property
-// harness. `extension.js` requires it on the first run or theory check, so activation stays
-// cheap. The wasm binaries sit in dist/wasm/ of the installed extension (no node_modules there).
+// The heavy half of the extension host (dist/compute.js): tfjs, the engine and the property
+// harness. `extension.js` requires it on the first run or theory check (./computeLoader.ts), so
+// activation stays cheap. The wasm binaries sit in dist/wasm/ of the installed extension (no
+// node_modules there). Runs here get no native accelerators: the vsix ships no native module.
 
-export type HostBackend = 'wasm' | 'cpu';
-
-let wasmFolder: string | undefined;
-/** Referenced so that the bundler keeps the cpu backend's registration (its package is marked side-effect free). */
-export const cpuBackendVersion = version_cpu;
+export { cpuBackendVersion } from '../node/tfjsBackend';
 
 /** Activates a tfjs backend; wasm falls back to cpu (the reason is returned). */
-export async function useBackend(backend: HostBackend, distWasmFolder: string): Promise<{ backend: HostBackend; fallback?: string }> {
-  tf.enableProdMode();
-  if (backend === 'wasm') {
-    if (wasmFolder !== distWasmFolder) {
-      setWasmPaths(distWasmFolder.endsWith('/') || distWasmFolder.endsWith('\\') ? distWasmFolder : `${distWasmFolder}/`);
-      wasmFolder = distWasmFolder;
-    }
-    try {
-      if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
-      await tf.ready();
-      return { backend: 'wasm' };
-    } catch (error) {
-      const fallback = `wasm backend unavailable (${(error as Error).message}); using cpu`;
-      await tf.setBackend('cpu');
-      await tf.ready();
-      return { backend: 'cpu', fallback };
-    }
-  }
-  if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
-  await tf.ready();
-  return { backend: 'cpu' };
+export function useBackend(backend: ComputeBackend, distWasmFolder: string): Promise<{ backend: TfjsNodeBackend; fallback?: string }> {
+  return activateTfjsBackend(backend, { wasmFolder: distWasmFolder, fallbackToCpu: true });
 }
 
 export function activeBackend(): string {
-  return tf.getBackend();
+  return activeTfjsBackend();
 }
 
 export function runSpec(spec: ExperimentSpec, options: RunOptions): Promise<RunResult> {
