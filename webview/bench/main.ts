@@ -1,6 +1,7 @@
 import '../zodConfig';
 import 'uplot/dist/uPlot.min.css';
 import '../lab.css';
+import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import './bench.css';
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsDynamics } from '../../core/engine/matrixPath';
@@ -240,7 +241,7 @@ async function timePlots(main: HTMLElement): Promise<BenchResult['plots']> {
       { L: 2, start: Math.round(points * 0.25), end: Math.round(points * 0.4), epsilon: 0.1, hypothesesMet: false },
     ],
     measured: [{ L: 1, start: Math.round(points * 0.06), end: Math.round(points * 0.22), epsilon: 0.1 }],
-    measureLabel: 'entropy rank',
+    measureLabel: EFFECTIVE_RANK_LABELS.entropy,
   };
   // uPlot commits a draw in a microtask; Chromium records 2D-canvas calls and rasterizes them on
   // a read-back (or the next frame). So: script part = call + microtasks, total = + read-back.

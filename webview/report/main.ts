@@ -6,6 +6,8 @@ import { readPlotTheme } from '../plots/colors';
 import { chartsToSvg } from '../plots/export';
 import { TrajectoryStore } from '../plots/store';
 import type { ReportData } from '../../core/report/reportData';
+import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
+import { slug } from '../../core/text';
 import type { RunResult } from '../../core/result';
 
 // The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
@@ -20,7 +22,6 @@ declare global {
   }
 }
 
-const MEASURES: Record<string, string> = { entropy: 'entropy rank', stable: 'stable rank', nuclear: '‖W‖*/‖W‖₂', numerical: 'numerical rank' };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -94,10 +95,10 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
         targetEffectiveRanks: result.targetEffectiveRanks,
         predicted: result.predicted.plateaus,
         measured: result.measured.plateaus,
-        measureLabel: MEASURES[result.spec.effectiveRank] ?? result.spec.effectiveRank,
+        measureLabel: EFFECTIVE_RANK_LABELS[result.spec.effectiveRank] ?? result.spec.effectiveRank,
       });
       charts.redrawNow(true);
-      drawn.push({ name: `${section.id}-${label}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''), charts, label: `${section.id} — ${label}` });
+      drawn.push({ name: slug(`${section.id}-${label}`), charts, label: `${section.id} — ${label}` });
     }
     main.append(s);
   }

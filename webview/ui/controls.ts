@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors';
+import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import type { Preset } from '../../core/presets';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { effectiveRankMeasures, type ExperimentSpec, type ProblemSpec } from '../../core/spec/schema';
@@ -7,12 +8,7 @@ import { button, checkbox, divider, dropdown, textArea, textField, type Button, 
 // The experiment form on the left of the Lab: presets, the spec's fields, Run / Pause / Cancel
 // and the exports. It reads and writes ExperimentSpec; validation is core's parseSpec.
 
-export const MEASURE_LABELS: Record<(typeof effectiveRankMeasures)[number], string> = {
-  entropy: 'entropy erank',
-  stable: 'stable rank',
-  nuclear: 'nuclear / operator',
-  numerical: 'numerical rank',
-};
+export { EFFECTIVE_RANK_LABELS as MEASURE_LABELS };
 
 type TargetKind = ExperimentSpec['target']['kind'];
 
@@ -122,7 +118,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
   });
   const logValue = textField({ value: '400', ariaLabel: 'logging points or interval', id: 'field-log' });
   logKind.element.classList.add('wide');
-  const measure = dropdown({ choices: effectiveRankMeasures.map((m) => ({ value: m, label: MEASURE_LABELS[m] })), value: 'entropy', ariaLabel: 'effective rank measure', id: 'measure' });
+  const measure = dropdown({ choices: effectiveRankMeasures.map((m) => ({ value: m, label: EFFECTIVE_RANK_LABELS[m] })), value: 'entropy', ariaLabel: 'effective rank measure', id: 'measure' });
   const epsilon = textField({ value: '0.1', ariaLabel: 'epsilon', id: 'field-epsilon' });
   const engine = dropdown({
     choices: [
