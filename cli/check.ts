@@ -11,7 +11,7 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
 }
 
 /**
- * `dfl check`: every theorem of THEORY.md §6 as a fast-check property, one line each, then the
+ * `dfl check`: every theorem of docs/theory.md §6 as a fast-check property, one line each, then the
  * empirical observations with their frequencies. Exit 1 on a failed property.
  */
 export async function checkCommand(args: string[]): Promise<number> {

@@ -9,7 +9,7 @@ const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'matrix-pa
 
 beforeAll(() => useNodeBackend('wasm'));
 
-describe('THEORY.md §6 theorems (fast-check, fixed seed)', () => {
+describe('docs/theory.md §6 theorems (fast-check, fixed seed)', () => {
   it.each(theorems.map((p) => [p.name, p] as const))('%s', async (_, property) => {
     const report = await runProperty(property, { runs: RUNS[property.name] ?? 60, seed: SEED, maxN: 120 });
     console.log(formatReport(report));

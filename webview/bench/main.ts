@@ -13,7 +13,7 @@ import { activeWebglContext, selectBackend } from '../engine/backend';
 import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId, type RunContext } from '../plots/charts';
 import { TrajectoryStore } from '../plots/store';
 
-// The browser benchmark page (issue 8, item 3), dist/webview/bench.js, opened by
+// The browser benchmark page, dist/webview/bench.js, opened by
 // bench/browser.mjs in headless Chromium: (a) selects the Lab's backend (webgl, CPU fallback)
 // with the Lab's own selectBackend, (b) times the matrix path (TfjsDynamics, N = 3) on it and on
 // tfjs's cpu backend, (c) times LabCharts redraws of a 100-series × 10,000-point trajectory.
