@@ -29,7 +29,7 @@ const keepOutOfWebview = {
   name: 'keep-out-of-webview',
   setup(b) {
     // Node-only code and the 41 MB MNIST package never belong in the page.
-    b.onResolve({ filter: /platform\/node$|^mnist($|\/)|^node:/ }, (args) => ({
+    b.onResolve({ filter: /node\/platform$|native\/loader$|^mnist($|\/)|^node:/ }, (args) => ({
       errors: [{ text: `${args.path} must not be bundled into the webview (imported from ${args.importer})` }],
     }));
     // zod's `z` namespace re-exports every locale (~260 KB); core uses English only, which zod
