@@ -34,15 +34,7 @@ export function startRunPlots(charts: LabCharts, heatmaps: Heatmaps, spec: Exper
 
 /** Sets the plots up for a saved result and, when its target can be rebuilt here, Ŵ and Ŵ_L. */
 export function showResultPlots(charts: LabCharts, heatmaps: Heatmaps, result: RunResult): TrajectoryStore {
-  const store = TrajectoryStore.forResult(result);
-  charts.reset(store, {
-    steps: result.spec.steps,
-    targetSingularValues: result.target.singularValues.slice(0, store.sigmaCount),
-    targetEffectiveRanks: result.targetEffectiveRanks,
-    predicted: result.predicted.plateaus,
-    measured: result.measured.plateaus,
-    measureLabel: EFFECTIVE_RANK_LABELS[result.spec.effectiveRank],
-  });
+  const store = charts.showResult(result);
   heatmaps.reset(result.spec.n);
   const kind = result.spec.target.kind;
   if (result.spec.n <= MAX_SNAPSHOT_N && kind !== 'file' && kind !== 'mnist') {

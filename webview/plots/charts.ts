@@ -5,7 +5,9 @@ import { CHART_HEIGHT, chartOptions, HIGHLIGHTED, MAX_REFERENCES, SIGMA_FLOOR } 
 import { readPlotTheme, singularValueColor, withAlpha, type PlotTheme } from './colors';
 import { formatNumber, subscript } from './format';
 import type { Primitive } from './primitives';
-import type { TrajectoryStore } from './store';
+import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
+import type { RunResult } from '../../core/result';
+import { TrajectoryStore } from './store';
 
 export { formatDecade, formatNumber, logTicks, subscript } from './format';
 export type { Primitive } from './primitives';
@@ -60,6 +62,20 @@ export class LabCharts {
   constructor(private readonly figures: Record<ChartId, HTMLElement>) {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(figures.sigma.parentElement ?? figures.sigma);
+  }
+
+  /** Shows a saved result, its whole trajectory at once; returns the store it is drawn from. */
+  showResult(result: RunResult): TrajectoryStore {
+    const store = TrajectoryStore.forResult(result);
+    this.reset(store, {
+      steps: result.spec.steps,
+      targetSingularValues: result.target.singularValues.slice(0, store.sigmaCount),
+      targetEffectiveRanks: result.targetEffectiveRanks,
+      predicted: result.predicted.plateaus,
+      measured: result.measured.plateaus,
+      measureLabel: EFFECTIVE_RANK_LABELS[result.spec.effectiveRank] ?? result.spec.effectiveRank,
+    });
+    return store;
   }
 
   /** Shows a new run (or a loaded result): rebuilds the charts for its series. */

@@ -4,9 +4,7 @@ import './report.css';
 import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId } from '../plots/charts';
 import { readPlotTheme } from '../plots/colors';
 import { chartsToSvg } from '../plots/export';
-import { TrajectoryStore } from '../plots/store';
 import type { ReportData } from '../../core/report/reportData';
-import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import { slug } from '../../core/text';
 import type { RunResult } from '../../core/result';
 
@@ -88,15 +86,7 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
       s.append(run);
       main.append(s);
       const charts = new LabCharts(figures);
-      const store = TrajectoryStore.forResult(result);
-      charts.reset(store, {
-        steps: result.spec.steps,
-        targetSingularValues: result.target.singularValues.slice(0, store.sigmaCount),
-        targetEffectiveRanks: result.targetEffectiveRanks,
-        predicted: result.predicted.plateaus,
-        measured: result.measured.plateaus,
-        measureLabel: EFFECTIVE_RANK_LABELS[result.spec.effectiveRank] ?? result.spec.effectiveRank,
-      });
+      charts.showResult(result);
       charts.redrawNow(true);
       drawn.push({ name: slug(`${section.id}-${label}`), charts, label: `${section.id} — ${label}` });
     }
