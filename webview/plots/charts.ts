@@ -4,6 +4,7 @@ import type { PredictedPlateau } from '../../core/result';
 import { CHART_HEIGHT, chartOptions, HIGHLIGHTED, MAX_REFERENCES, SIGMA_FLOOR } from './chartOptions';
 import { readPlotTheme, singularValueColor, withAlpha, type PlotTheme } from './colors';
 import { formatNumber, subscript } from './format';
+import { renderKeys } from './keys';
 import type { Primitive } from './primitives';
 import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import type { RunResult } from '../../core/result';
@@ -255,37 +256,7 @@ export class LabCharts {
   }
 
   private renderKeys(): void {
-    const theme = this.theme;
-    const store = this.store!;
-    const swatch = (color: string, label: string, kind: 'line' | 'band' | 'bar' | 'dash' = 'line') => {
-      const item = document.createElement('span');
-      item.className = 'key-item';
-      const mark = document.createElement('i');
-      mark.className = `key-${kind}`;
-      // CSSOM assignment (allowed by the CSP, unlike style attributes in markup).
-      mark.style.setProperty('--key-color', color);
-      item.append(mark, document.createTextNode(label));
-      return item;
-    };
-    const keys: Record<ChartId, HTMLElement[]> = {
-      sigma: [swatch(singularValueColor(theme, 0, store.sigmaCount), 'σ₁'), swatch(singularValueColor(theme, store.sigmaCount - 1, store.sigmaCount), `σ${subscript(store.sigmaCount)}`), swatch(theme.muted, 'target', 'dash')],
-      erank: [swatch(theme.foreground, this.context!.measureLabel), swatch(withAlpha(theme.categorical[0], 0.35), 'predicted', 'band'), swatch(theme.categorical[0], 'measured', 'bar'), swatch(theme.muted, 'erank(Ŵ_L)', 'dash')],
-      loss: [],
-      distance: [
-        ...Array.from({ length: store.distanceCount }, (_, l) => swatch(theme.categorical[l % theme.categorical.length], `L=${l + 1}`)),
-        ...(store.hasGroundTruth ? [swatch(theme.foreground, '‖W − W*‖', 'dash')] : []),
-      ],
-    };
-    for (const id of CHART_IDS) {
-      const figure = this.figures[id];
-      let key = figure.querySelector<HTMLElement>('.plot-key');
-      if (!key) {
-        key = document.createElement('div');
-        key.className = 'plot-key';
-        figure.querySelector('figcaption')?.after(key);
-      }
-      key.replaceChildren(...keys[id]);
-    }
+    renderKeys(this.figures, this.theme, this.store!, this.context!.measureLabel);
   }
 
   private updateReadouts(): void {
