@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
@@ -11,23 +11,25 @@ import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
 import { slug } from '../core/text';
 import { writeFileAtomic } from '../node/files';
+import { exportCommand, writeReplayFiles } from './export';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
 
 const USAGE = `usage:
-  dfl run SPEC.json [--out RESULT.json] [--backend cpu|wasm]   run one experiment
+  dfl run SPEC.json [--out RESULT.json] [--npy DIR] [--backend cpu|wasm]   run one experiment (--npy: replay files)
   dfl run --preset NAME [--out DIR] [--backend cpu|wasm]      run a shipped preset (one result per member)
   dfl presets                                                  list the presets
   dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
   dfl report RESULT.json… --html OUT.html [--figures DIR]       a self-contained report with the plots
+  dfl export RESULT.json --npy DIR                             the files that replay a run in NumPy (docs/replay.md)
   dfl schema                                                   print the JSON Schema of experiment files`;
 
 async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' } },
+    options: { out: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' }, npy: { type: 'string' } },
   });
   const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(' or ')})`);
@@ -49,6 +51,7 @@ async function runCommand(args: string[]): Promise<number> {
     specs = [{ label: spec.name ?? path.basename(file), spec, source: file }];
     baseDir = path.dirname(path.resolve(file));
   }
+  if (values.npy !== undefined && existsSync(values.npy)) throw new InputError(`--npy: ${values.npy} already exists (give a new directory)`);
   const accelerators = await useNodeBackend(backend);
 
   const controller = new AbortController();
@@ -88,6 +91,11 @@ async function runCommand(args: string[]): Promise<number> {
       process.stderr.write(`wrote ${values.out}\n`);
     }
   }
+  if (values.npy !== undefined) {
+    const npy = values.npy;
+    results.forEach((result, i) => writeReplayFiles(result, results.length > 1 ? path.join(npy, slug(specs[i].label)) : npy, baseDir));
+    process.stderr.write(`wrote the replay files to ${npy}\n`);
+  }
   const stopped = results.map((r) => r.stopped.kind);
   return stopped.includes('diverged') ? 3 : stopped.includes('cancelled') ? 130 : 0;
 }
@@ -116,6 +124,8 @@ export async function main(argv: string[]): Promise<number> {
         return await checkCommand(rest);
       case 'report':
         return await reportCommand(rest);
+      case 'export':
+        return exportCommand(rest);
       case 'schema':
         return await schemaCommand();
       case undefined:
@@ -125,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new InputError(`unknown command "${command}" (expected run, presets, check, report or schema)`);
+        throw new InputError(`unknown command "${command}" (expected run, presets, check, report, export or schema)`);
     }
   } catch (error) {
     // parseArgs reports unknown flags with a TypeError whose code starts with ERR_PARSE_ARGS.

@@ -23,6 +23,19 @@ export const trajectoryPointSchema = z.object({
   loss: z.number(),
   distanceToBestRank: numberArray,
   groundTruthError: z.number().optional(),
+  /** ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F, j = 1…N−1, when the spec records balancedness. */
+  balancedness: numberArray.optional(),
+});
+
+/** Products W(k) kept by a run whose spec asks for `record.snapshots` (n×n, row-major rows). */
+export const snapshotsSchema = z.object({
+  steps: stepArray,
+  /** Why each step was kept: "requested" or "midpoint of the L = 2 plateau 266–349". */
+  reasons: z.array(z.string()),
+  matrices: z.array(numberRows),
+  /** Ŵ and its best rank-L approximations Ŵ_L (docs/theory.md §5), L = 1…min(4, Lmax). */
+  target: numberRows,
+  bestRank: z.array(z.object({ L: z.int().min(1), matrix: numberRows })),
 });
 
 /** A measured ε-plateau of the effective rank at erank(Ŵ_L): steps inclusive. */
@@ -58,6 +71,10 @@ export const runResultSchema = z.object({
   /** ‖W(k) − W*‖_F per logged step, for targets with a clean ground truth. */
   groundTruthError: numberArray.optional(),
   targetEffectiveRanks: numberArray,
+  /** Per logged step, ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F for j = 1…N−1 (spec.record.balancedness). */
+  balancedness: numberRows.optional(),
+  /** W(k) at chosen steps (spec.record.snapshots). */
+  snapshots: snapshotsSchema.optional(),
   predicted: z.object({ plateaus: z.array(predictedPlateauSchema) }),
   measured: z.object({ plateaus: z.array(plateauSchema) }),
   stopped: stopReasonSchema,
@@ -66,6 +83,7 @@ export const runResultSchema = z.object({
 });
 
 export type TrajectoryPoint = z.output<typeof trajectoryPointSchema>;
+export type Snapshots = z.output<typeof snapshotsSchema>;
 export type PredictedPlateau = z.output<typeof predictedPlateauSchema>;
 export type StopReason = z.output<typeof stopReasonSchema>;
 export type RunResult = z.output<typeof runResultSchema>;

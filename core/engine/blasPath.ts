@@ -3,6 +3,7 @@ import type { Blas, SingularValueRoutine } from '../linalg/accelerators';
 import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
 import { initialFactors, MatrixPathDynamics, problemData, type ProblemData } from './matrixPath';
+import { balancedness } from './balancedness';
 import type { RankReferences } from './reference';
 
 /**
@@ -149,6 +150,10 @@ export class BlasDynamics extends MatrixPathDynamics {
   product(): DenseMatrix {
     const n = this.target.n;
     return { rows: n, cols: n, data: Float64Array.from(this.factorization.product()) };
+  }
+
+  balancedness(): Float64Array {
+    return balancedness(this.factorization.factors, this.target.n);
   }
 
   dispose(): void {

@@ -10,6 +10,8 @@ export interface Observation {
   distances: Float64Array;
   /** ‖W(k) − W*‖_F when the target has a clean ground truth. */
   groundTruthError?: number;
+  /** ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F, j = 1…N−1, when the spec records it. */
+  balancedness?: Float64Array;
 }
 
 /** An observation whose singular values are still being computed (they overlap the next steps). */
@@ -40,5 +42,7 @@ export interface Dynamics {
   observeLater?(): PendingObservation | undefined;
   /** The current product W(k), float64. */
   product(): DenseMatrix;
+  /** ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F, j = 1…N−1, of the current factors (./balancedness.ts). */
+  balancedness(): Float64Array;
   dispose(): void;
 }

@@ -8,6 +8,7 @@ import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
 import type { Dynamics, Observation, PendingObservation } from './dynamics';
 import { distancesToBestRank, type RankReferences } from './reference';
+import { balancedness } from './balancedness';
 
 /** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
 export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
@@ -133,6 +134,7 @@ export abstract class MatrixPathDynamics implements Dynamics {
   abstract advance(count: number): void;
   abstract loss(): number;
   abstract product(): DenseMatrix;
+  abstract balancedness(): Float64Array;
   abstract dispose(): void;
 
   observe(): Observation {
@@ -245,6 +247,10 @@ export class TfjsDynamics extends MatrixPathDynamics {
     const n = this.target.n;
     const prefix = this.prefixes();
     return { rows: n, cols: n, data: Float64Array.from(prefix[prefix.length - 1].dataSync()) };
+  }
+
+  balancedness(): Float64Array {
+    return balancedness(this.factors.map((f) => f.dataSync()), this.target.n);
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@ import type { Accelerators } from '../linalg/accelerators';
 import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
-import type { RunResult, StopReason, TrajectoryPoint } from '../result';
+import type { RunResult, Snapshots, StopReason, TrajectoryPoint } from '../result';
 import { stepSizeBound } from '../theory/hypotheses';
 import { predictPlateaus } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, type ExperimentSpec } from '../spec/schema';
@@ -87,6 +87,44 @@ function stableStepHint(spec: ExperimentSpec, target: Target): string {
 const defaultYield =
   typeof setImmediate === 'function' ? () => new Promise<void>((resolve) => setImmediate(resolve)) : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+const rowsOf = (data: ArrayLike<number>, n: number): number[][] => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => data[i * n + j]));
+
+/**
+ * The kept products W(k): the requested steps, or for each L ≤ 4 the logged step nearest the
+ * middle of the longest measured plateau at erank(Ŵ_L); with Ŵ and Ŵ_L beside them.
+ */
+function collectSnapshots(result: RunResult, kept: Map<number, Float64Array>, target: Target, references: RankReferences): Snapshots {
+  const n = result.spec.n;
+  const chosen = new Map<number, string>();
+  if (result.spec.record?.snapshots === 'plateauMidpoints') {
+    const Lmax = Math.min(4, references.values.length);
+    for (let L = 1; L <= Lmax; L++) {
+      const longest = result.measured.plateaus.filter((p) => p.L === L).sort((a, b) => b.end - b.start - (a.end - a.start))[0];
+      if (!longest) continue;
+      const middle = (longest.start + longest.end) / 2;
+      let best = -1;
+      for (const step of kept.keys()) if (step >= longest.start && step <= longest.end && (best < 0 || Math.abs(step - middle) < Math.abs(best - middle))) best = step;
+      if (best >= 0 && !chosen.has(best)) chosen.set(best, `midpoint of the L = ${L} plateau ${longest.start}–${longest.end}`);
+    }
+  } else for (const step of kept.keys()) chosen.set(step, 'requested');
+  const steps = [...chosen.keys()].sort((a, b) => a - b);
+  const { u, v } = references.columns();
+  const bestRank: Snapshots['bestRank'] = [];
+  const partial = new Float64Array(n * n);
+  for (let l = 0; l < Math.min(4, references.values.length); l++) {
+    const s = references.values[l];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) partial[i * n + j] += s * u[l][i] * v[l][j];
+    bestRank.push({ L: l + 1, matrix: rowsOf(partial, n) });
+  }
+  return {
+    steps,
+    reasons: steps.map((k) => chosen.get(k)!),
+    matrices: steps.map((k) => rowsOf(kept.get(k)!, n)),
+    target: rowsOf(target.matrix().data, n),
+    bestRank,
+  };
+}
+
 /**
  * Runs one experiment to completion, cancellation or divergence, recording the logged steps.
  * The trajectory up to the stop is always kept.
@@ -96,7 +134,11 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const target = options.target ?? buildTarget(spec, options.sources);
   const references = rankReferences(target, spec.effectiveRank);
   const dynamics = createDynamics(spec, target, references, options.accelerators);
-  const schedule = logSchedule(spec.steps, spec.log);
+  const requested = Array.isArray(spec.record?.snapshots) ? spec.record.snapshots : [];
+  const schedule = requested.length > 0 ? [...new Set([...logSchedule(spec.steps, spec.log), ...requested])].sort((a, b) => a - b) : logSchedule(spec.steps, spec.log);
+  const keepEveryProduct = spec.record?.snapshots === 'plateauMidpoints';
+  const kept = new Map<number, Float64Array>();
+  const wantBalancedness = spec.record?.balancedness === true;
   const rank = effectiveRankOf[spec.effectiveRank];
   const yieldToHost = options.yieldToHost ?? defaultYield;
   const chunkMs = options.chunkMilliseconds ?? 30;
@@ -138,13 +180,16 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
       loss: o.loss,
       distanceToBestRank: Array.from(o.distances),
       groundTruthError: o.groundTruthError,
+      ...(o.balancedness ? { balancedness: Array.from(o.balancedness) } : {}),
     };
+    if (keepEveryProduct || requested.includes(step)) kept.set(step, Float64Array.from(product().data));
     result.steps.push(step);
     result.singularValues.push(point.singularValues);
     result.effectiveRank.push(point.effectiveRank);
     result.loss.push(point.loss);
     result.distanceToBestRank.push(point.distanceToBestRank);
     if (point.groundTruthError !== undefined) (result.groundTruthError ??= []).push(point.groundTruthError);
+    if (point.balancedness) (result.balancedness ??= []).push(point.balancedness);
     options.onPoint?.(point, { product });
     return undefined;
   };
@@ -186,6 +231,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
       if (earlier) return earlier;
     }
     const o = later ?? dynamics.observe();
+    if (wantBalancedness) o.balancedness = dynamics.balancedness();
     observedLoss = o.loss;
     if (step === 0) lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
     if (!later) return accept(step, o as Observation, () => dynamics.product());
@@ -260,6 +306,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
 
   result.measured.plateaus = measurePlateaus(result.steps, result.effectiveRank, result.targetEffectiveRanks, spec.epsilon);
   result.predicted.plateaus = predictPlateaus(spec, target.eigenvalues);
+  if (spec.record?.snapshots !== undefined) result.snapshots = collectSnapshots(result, kept, target, references);
   result.elapsedSeconds = (Date.now() - started) / 1000;
   return result;
 }

@@ -150,5 +150,10 @@ export class SpectralDynamics implements Dynamics {
     return fromEigen(this.target.eigenvectors(), productEigenvalues(this.w, this.depth));
   }
 
+  /** Every factor is V diag(w) Vᵀ, the same matrix: exactly balanced. */
+  balancedness(): Float64Array {
+    return new Float64Array(Math.max(0, this.depth - 1));
+  }
+
   dispose(): void {}
 }

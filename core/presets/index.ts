@@ -1,7 +1,12 @@
 import { InputError } from '../errors';
 import { parseSpec } from '../spec/parseSpec';
 import type { ExperimentSpec } from '../spec/schema';
+import aroraCompletionDepths from './arora-completion-depths.json';
 import denoiseEarlyStopping from './denoise-early-stopping.json';
+import denoiseNoiseSeeds from './denoise-noise-seeds.json';
+import flowTimeAlpha from './flow-time-alpha.json';
+import randomInitSeeds from './random-init-seeds.json';
+import sensingMeasurements from './sensing-measurements.json';
 import paperIdentityDepths from './paper-identity-depths.json';
 import paperMnistDepths from './paper-mnist-depths.json';
 import paperRandomInitScale from './paper-random-init-scale.json';
@@ -23,7 +28,7 @@ interface PresetFile {
   specs: unknown[];
 }
 
-const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping];
+const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths, denoiseNoiseSeeds, randomInitSeeds, flowTimeAlpha, sensingMeasurements];
 
 /** The shipped presets, validated like any user spec. */
 export function listPresets(): Preset[] {

@@ -1,4 +1,5 @@
 import type { RunResult } from '../result';
+import { flowTimeLaw } from './flowTimeLaw';
 
 /** One measured finding of a run, in words with its numbers. */
 export interface Finding {
@@ -60,6 +61,19 @@ export function assessRun(result: RunResult): Finding[] {
       label: 'error to W*',
       text: `‖W(k) − W*‖_F is smallest (${fmt(m.value)}) at step ${m.step}${inside ? `, inside the predicted interval for L = ${inside.L} (${inside.start}–${inside.end})` : ''}; at the last step it is ${fmt(last)} (${fmt(last / m.value)}× the minimum)`,
     });
+  }
+  const law = flowTimeLaw(result);
+  if (law.length > 0)
+    findings.push({
+      label: 'flow-time law (3.4)',
+      text: law
+        .map((r) => `L = ${r.L}: measured ${r.measured ? `${r.measured.start}–${r.measured.end}` : 'none'}, (3.4) ${r.law.start}–${r.law.end} (σ_${r.L} at half by (3.3): ${r.exactHalf})`)
+        .join('; '),
+    });
+  if (result.balancedness && result.balancedness.length > 0) {
+    const b = result.balancedness;
+    const fmtRow = (row: number[]) => row.map((x) => fmt(x)).join(', ');
+    findings.push({ label: 'balancedness', text: `‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F (j = 1…${b[0].length}) is ${fmtRow(b[0])} at step ${steps[0]} and ${fmtRow(b[b.length - 1])} at step ${steps[b.length - 1]}` });
   }
   findings.push({ label: 'end', text: `${result.stopped.kind} at step ${result.stopped.step}; final loss ${fmt(result.loss[result.loss.length - 1])}, erank ${fmt(result.effectiveRank[result.effectiveRank.length - 1])}` });
   return findings;

@@ -9,6 +9,8 @@ export const MAX_N = 100_000;
 export const MAX_MATRIX_N = 1024;
 export const MAX_DEPTH = 32;
 export const MAX_STEPS = 10_000_000;
+/** Largest n whose snapshots W(k) a run keeps (plateau midpoints keep every logged product until the end). */
+export const MAX_SNAPSHOT_N = 128;
 
 const finite = () => z.number();
 const positive = () => z.number().positive();
@@ -59,6 +61,16 @@ export const logSchema = z.union([
   z.strictObject({ every: z.int().min(1) }),
 ]);
 
+/**
+ * Optional extra recordings of a run (docs/replay.md): `snapshots` keeps W(k) at the given steps
+ * (added to the logged steps) or at the middle of each rank's longest measured plateau, and
+ * `balancedness` logs ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F, j = 1…N−1, at every logged step.
+ */
+export const recordSchema = z.strictObject({
+  snapshots: z.union([z.literal('plateauMidpoints'), z.array(z.int().min(0)).min(1).max(64)]).optional(),
+  balancedness: z.boolean().default(false),
+});
+
 export const effectiveRankMeasures = ['entropy', 'stable', 'nuclear', 'numerical'] as const;
 
 export const experimentSpecSchema = z
@@ -76,6 +88,7 @@ export const experimentSpecSchema = z
     effectiveRank: z.enum(effectiveRankMeasures).default('entropy'),
     epsilon: z.number().positive().max(1e3).default(0.1),
     engine: z.enum(['auto', 'spectral', 'matrix']).default('auto'),
+    record: recordSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const { n, target, problem } = spec;
@@ -91,6 +104,12 @@ export const experimentSpecSchema = z
         if (bad >= 0) issue(['target', 'data', bad], `has ${target.data[bad].length} entries but the matrix must be ${n}×${n}`);
       }
     }
+    if (spec.record?.snapshots !== undefined && n > MAX_SNAPSHOT_N)
+      issue(['record', 'snapshots'], `snapshots are kept for n ≤ ${MAX_SNAPSHOT_N} (got n = ${n})`);
+    if (Array.isArray(spec.record?.snapshots)) {
+      const late = spec.record.snapshots.find((k) => k > spec.steps);
+      if (late !== undefined) issue(['record', 'snapshots'], `step ${late} is after the last step ${spec.steps}`);
+    }
     if (problem.kind === 'sensing' && problem.measurements > n * n)
       issue(['problem', 'measurements'], `${problem.measurements} measurements exceed n² = ${n * n}`);
   });
@@ -103,4 +122,5 @@ export type TargetSpec = ExperimentSpec['target'];
 export type InitSpec = ExperimentSpec['init'];
 export type ProblemSpec = ExperimentSpec['problem'];
 export type LogSpec = ExperimentSpec['log'];
+export type RecordSpec = NonNullable<ExperimentSpec['record']>;
 export type EffectiveRankMeasure = (typeof effectiveRankMeasures)[number];

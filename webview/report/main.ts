@@ -7,6 +7,7 @@ import { chartsToSvg } from '../plots/export';
 import type { ReportData } from '../../core/report/reportData';
 import { slug } from '../../core/text';
 import type { RunResult } from '../../core/result';
+import { balancednessPlot, snapshotStrip } from './snapshots';
 
 // The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
 // result, drawn from data embedded in the page. No network, no host.
@@ -83,6 +84,7 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
         grid.append(figure);
       }
       run.append(grid, plateauTable(result));
+      for (const extra of [snapshotStrip(result), balancednessPlot(result)]) if (extra) run.append(extra);
       s.append(run);
       main.append(s);
       const charts = new LabCharts(figures);

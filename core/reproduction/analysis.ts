@@ -1,0 +1,158 @@
+import { nuclearNormComplete } from '../baselines/svt';
+import { problemData } from '../engine/matrixPath';
+import { fromEigen } from '../linalg/dense';
+import { singularValues } from '../linalg/decompositions';
+import { entropyRank } from '../rank/effectiveRank';
+import { reachStep } from '../report/assess';
+import { flowTimeLaw } from '../report/flowTimeLaw';
+import type { RunResult } from '../result';
+import { buildTarget } from '../targets/buildTarget';
+
+// The numbers docs/reproduction.md quotes, computed from saved results (scripts/reproduce.mjs
+// bundles this file and writes the page from what these functions return). The baselines
+// (truncated SVD, nuclear-norm minimization) regenerate the target and the mask from the spec.
+
+type Plateau = { start: number; end: number };
+
+export function longestPlateau(result: RunResult, L: number): Plateau | undefined {
+  return result.measured.plateaus.filter((p) => p.L === L).reduce<Plateau | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
+}
+
+export function minimumOf(series: readonly number[], steps: readonly number[]): { value: number; step: number } {
+  let best = 0;
+  for (let i = 1; i < series.length; i++) if (series[i] < series[best]) best = i;
+  return { value: series[best], step: steps[best] };
+}
+
+/** Per run: for L = 1…4 the measured plateau (the one containing the prediction, else the longest) and the predicted interval. */
+export function depthTable(results: RunResult[]) {
+  return results.map((r) => ({
+    depth: r.spec.depth,
+    ranks: [1, 2, 3, 4].map((L) => {
+      const predicted = r.predicted.plateaus.find((p) => p.L === L);
+      const containing = predicted && r.measured.plateaus.find((m) => m.L === L && m.start <= predicted.start && predicted.end <= m.end);
+      const measured = containing ?? longestPlateau(r, L);
+      return { L, measured, predicted, inside: Boolean(containing), tightness: containing && predicted ? (predicted.end - predicted.start + 1) / (containing.end - containing.start + 1) : undefined };
+    }),
+  }));
+}
+
+/** MNIST per depth: rank-1 and rank-2 phases, closest approach to Ŵ_1 and Ŵ_2 relative to ‖Ŵ_L‖_F. */
+export function mnistTable(results: RunResult[]) {
+  return results.map((r) => {
+    const closest = (L: number) => {
+      const m = minimumOf(r.distanceToBestRank.map((row) => row[L - 1]), r.steps);
+      const norm = Math.sqrt(r.target.singularValues.slice(0, L).reduce((a, s) => a + s * s, 0));
+      return { relative: m.value / norm, step: m.step };
+    };
+    return { depth: r.spec.depth, rank1: longestPlateau(r, 1), rank2: longestPlateau(r, 2), closest1: closest(1), closest2: closest(2), snapshots: r.snapshots?.steps ?? [] };
+  });
+}
+
+/** ‖W(K) − W*‖_F / ‖W*‖_F at the last step. */
+export function finalRelativeError(r: RunResult): number {
+  const g = r.groundTruthError;
+  if (!g) return NaN;
+  const w = buildTarget(r.spec).groundTruth!();
+  let s = 0;
+  for (const x of w.data) s += x * x;
+  return g[g.length - 1] / Math.sqrt(s);
+}
+
+export function sensingTable(results: RunResult[]) {
+  return results.map((r) => {
+    const rank = r.spec.target.kind === 'lowRankPlusNoise' ? r.spec.target.rank : 1;
+    return {
+      depth: r.spec.depth,
+      relativeError: finalRelativeError(r),
+      plateauAtRank: longestPlateau(r, rank),
+      targetErank: r.targetEffectiveRanks[rank - 1],
+      finalErank: r.effectiveRank[r.effectiveRank.length - 1],
+      sigma: r.singularValues[r.singularValues.length - 1].slice(0, rank + 1),
+    };
+  });
+}
+
+/**
+ * Denoising: ‖Ŵ_L − W*‖_F for L ≤ 6 (Ŵ_L keeps the L largest positive eigenvalues), the smallest
+ * error along the run, and the rule "stop in the middle of the longest certified predicted
+ * plateau that ends before the last step", which uses the predictions alone.
+ */
+export function denoiseRow(r: RunResult) {
+  const target = buildTarget(r.spec);
+  const truth = target.groundTruth!();
+  const eig = target.eigenvalues!;
+  const vectors = target.eigenvectors();
+  const truncated = [1, 2, 3, 4, 5, 6].map((L) => {
+    const w = fromEigen(vectors, Float64Array.from(eig, (x, i) => (i < L && x > 0 ? x : 0)));
+    let e = 0;
+    for (let i = 0; i < w.data.length; i++) e += (w.data[i] - truth.data[i]) ** 2;
+    return Math.sqrt(e);
+  });
+  const g = r.groundTruthError!;
+  // The last plateau runs to the end of the run (convergence to Ŵ₊, noise included): not a stop.
+  const certified = r.predicted.plateaus.filter((p) => p.hypothesesMet && p.epsilon <= r.spec.epsilon && p.end < r.spec.steps);
+  const chosen = certified.reduce<(typeof certified)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
+  let rule: { L: number; start: number; end: number; step: number; error: number } | undefined;
+  if (chosen) {
+    const middle = (chosen.start + chosen.end) / 2;
+    let index = 0;
+    r.steps.forEach((k, i) => {
+      if (Math.abs(k - middle) < Math.abs(r.steps[index] - middle)) index = i;
+    });
+    rule = { L: chosen.L, start: chosen.start, end: chosen.end, step: r.steps[index], error: g[index] };
+  }
+  const bestTruncated = truncated.reduce((a, e, i) => (e < a.error ? { L: i + 1, error: e } : a), { L: 1, error: truncated[0] });
+  const spec = r.spec.target.kind === 'lowRankPlusNoise' ? r.spec.target : undefined;
+  return { noise: spec?.noise ?? NaN, seed: spec?.seed ?? NaN, truncated, bestTruncated, alongRun: minimumOf(g, r.steps), final: g[g.length - 1], rule };
+}
+
+/** Random init: order of learning (σ_i reaching half of s_i, i ≤ 4) and balancedness. */
+export function randomInitRow(r: RunResult) {
+  const reach = [0, 1, 2, 3].map((i) => reachStep(r, i));
+  const inOrder = reach.every((k, i) => k > 0 && (i === 0 || k >= reach[i - 1]));
+  const d1 = r.distanceToBestRank.map((row) => row[0]);
+  const b = r.balancedness;
+  return {
+    alpha: r.spec.init.alpha,
+    seed: r.spec.init.kind === 'identity' ? NaN : r.spec.init.seed,
+    reach,
+    inOrder,
+    plateaus: [1, 2, 3].map((L) => longestPlateau(r, L)),
+    closest1: minimumOf(d1, r.steps).value / r.target.singularValues[0],
+    balancedness: b && b.length > 0 ? { first: Math.max(...b[0]), last: Math.max(...b[b.length - 1]), max: Math.max(...b.flat()) } : undefined,
+  };
+}
+
+/** Completion: error to W* and final entropy rank per run; nuclear-norm minimization per mask. */
+export function completionTable(results: RunResult[]) {
+  const runs = results.map((r) => ({
+    observed: r.spec.problem.kind === 'completion' ? r.spec.problem.observed : NaN,
+    depth: r.spec.depth,
+    relativeError: finalRelativeError(r),
+    erank: r.effectiveRank[r.effectiveRank.length - 1],
+  }));
+  const baselines: { observed: number; relativeError: number; erank: number; iterations: number; converged: boolean; residual: number }[] = [];
+  for (const r of results) {
+    if (r.spec.problem.kind !== 'completion') continue;
+    const observed = r.spec.problem.observed;
+    if (baselines.some((b) => b.observed === observed)) continue;
+    const target = buildTarget(r.spec);
+    const problem = problemData(r.spec.problem, target);
+    if (problem.kind !== 'completion') continue;
+    const solved = nuclearNormComplete(target.matrix(), problem.mask);
+    const truth = target.groundTruth!();
+    let e = 0;
+    let s = 0;
+    for (let i = 0; i < truth.data.length; i++) {
+      e += (solved.matrix.data[i] - truth.data[i]) ** 2;
+      s += truth.data[i] ** 2;
+    }
+    baselines.push({ observed, relativeError: Math.sqrt(e / s), erank: entropyRank(singularValues(solved.matrix)), iterations: solved.iterations, converged: solved.converged, residual: solved.residual });
+  }
+  return { runs, baselines: baselines.sort((a, b) => a.observed - b.observed) };
+}
+
+export function flowTimeTable(results: RunResult[]) {
+  return results.map((r) => ({ depth: r.spec.depth, alpha: r.spec.init.alpha, stepSize: r.spec.stepSize, rows: flowTimeLaw(r) }));
+}
