@@ -10,7 +10,7 @@ import { parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
 import { slug } from '../core/text';
-import { writeFileAtomic } from '../node/files';
+import { readTextFile, writeFileAtomic } from '../node/files';
 import { exportCommand, writeReplayFiles } from './export';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
@@ -41,12 +41,7 @@ async function runCommand(args: string[]): Promise<number> {
   } else {
     if (positionals.length !== 1) throw new InputError(`dfl run: expected one spec file (got ${positionals.length})\n${USAGE}`.split('\n')[0]);
     const file = positionals[0];
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new InputError(`${file}: no such file`);
-    }
+    const text = readTextFile(file);
     const spec = parseSpecText(text, file);
     specs = [{ label: spec.name ?? path.basename(file), spec, source: file }];
     baseDir = path.dirname(path.resolve(file));

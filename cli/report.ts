@@ -6,7 +6,7 @@ import { parseRunResult, type RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
 import { reportData, type ReportData } from '../core/report/reportData';
 import { escapeHtml } from '../core/text';
-import { writeFileAtomic } from '../node/files';
+import { readTextFile, writeFileAtomic } from '../node/files';
 
 export { reportData };
 
@@ -21,17 +21,8 @@ function reportAssets(): { script: string; style: string } {
 }
 
 function readResult(file: string): RunResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: no such file`);
-  }
-  try {
-    return parseRunResult(parseJson(text, file), file);
-  } catch (error) {
-    throw error instanceof InputError ? error : new InputError((error as Error).message);
-  }
+  const text = readTextFile(file);
+  return parseRunResult(parseJson(text, file), file);
 }
 
 /** One HTML file with the data, the script and the styles inlined: it opens offline anywhere. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { InputError } from './errors';
+import { formatIssue } from './spec/parseSpec';
 import { experimentSpecSchema } from './spec/schema';
 
 // The result of a run, as one zod schema from which the TypeScript types are derived: what
@@ -89,12 +91,12 @@ export type StopReason = z.output<typeof stopReasonSchema>;
 export type RunResult = z.output<typeof runResultSchema>;
 
 /**
- * Reads a result file's JSON (already parsed); throws an Error naming the file and the first
+ * Reads a result file's JSON (already parsed); throws an InputError naming the file and the first
  * field that does not fit. `dfl report`, the run store and the Lab's `loadResult` read results so.
  */
 export function parseRunResult(value: unknown, file: string): RunResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${file}: not a dfl result (expected a JSON object)`);
   const parsed = runResultSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new Error(`${file}: not a result file (${issue?.path.join('.') || 'root'}: ${issue?.message})`);
+  throw new InputError(`${file}: not a valid dfl result: ${formatIssue(parsed.error.issues[0], value, 'result')}`);
 }

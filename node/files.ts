@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../core/errors';
 
 // The one atomic file write of the Node adapters (`dfl run --out`, `dfl report`, the extension's
 // run store): readers never see half a file, and a crash leaves at most a temporary behind.
@@ -22,5 +23,14 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/** A text file the user named on the command line; an InputError says when it is not there. */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(`${file}: no such file`);
   }
 }
