@@ -15,11 +15,13 @@ import { exportCommand, writeReplayFiles } from './export';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
+import { sweepCommand } from './sweep';
 
 const USAGE = `usage:
   dfl run SPEC.json [--out RESULT.json] [--npy DIR] [--backend cpu|wasm]   run one experiment (--npy: replay files)
   dfl run --preset NAME [--out DIR] [--backend cpu|wasm]      run a shipped preset (one result per member)
   dfl presets                                                  list the presets
+  dfl sweep SWEEP.json --out DIR [--jobs J] [--slurm]          many runs at once (dfl sweep --help)
   dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
   dfl report RESULT.json… --html OUT.html [--figures DIR]       a self-contained report with the plots
   dfl export RESULT.json --npy DIR                             the files that replay a run in NumPy (docs/replay.md)
@@ -115,6 +117,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'presets':
         return presetsCommand();
+      case 'sweep':
+        return await sweepCommand(rest);
       case 'check':
         return await checkCommand(rest);
       case 'report':
@@ -130,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new InputError(`unknown command "${command}" (expected run, presets, check, report, export or schema)`);
+        throw new InputError(`unknown command "${command}" (expected run, presets, sweep, check, report, export or schema)`);
     }
   } catch (error) {
     // parseArgs reports unknown flags with a TypeError whose code starts with ERR_PARSE_ARGS.

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <stdint.h>
 
 enum { RowMajor = 101 };
 enum { NoTrans = 111, Trans = 112 };
@@ -383,6 +384,213 @@ static napi_value js_gram_eigenvalues(napi_env env, napi_callback_info info) {
   return ret;
 }
 
+
+// ---- batched small factorizations (sweeps) ----
+//
+// Many runs of the estimation problem with the same n and N, stepped in one call: member b's
+// factor j is the row-major n×n block at ((b·N) + j)·n² of `factors`, its target at b·n² of
+// `hats`. Members are the outer loop, so one member's factors and buffers stay in L1 for all
+// `count` steps, and a member's numbers never depend on the other members of the batch. One step
+// is the host matrix path's (core/engine/kernels/hostMatrixPath.ts, docs/theory.md (1.2)):
+// prefixes P_j = W_j ⋯ W_1, B = P_N − Ŵ, then for j = N … 2 B' = W_jᵀ B and W_j −= η B P_{j−1}ᵀ,
+// and W_1 −= η B. The n×n products are plain loops over rows (C_i· += a·B_k·) that the compiler
+// vectorizes: for n ≤ 64 they beat a BLAS call, whose fixed cost per call dominates.
+
+
+// C = op(A)·B for n a multiple of 8 (n ≤ 64), with GCC/Clang vector extensions (lowered to the
+// machine's SIMD, or to scalar code where it has none): four rows of C at a time stay in
+// registers across k, each row of B loaded once per four rows. A(i, k) = A[i·si + k·sk]
+// (si = n, sk = 1: A·B; si = 1, sk = n: Aᵀ·B).
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8f_u __attribute__((vector_size(32), aligned(4)));
+
+static inline __attribute__((always_inline)) void rows_kernel(int n, int si, int sk, const float *restrict A, const float *restrict B, float *restrict C) {
+  const int w = n / 8;
+  for (int i = 0; i < n; i += 4) {
+    v8f acc[4][8];
+    for (int r = 0; r < 4; r++)
+      for (int v = 0; v < w; v++) acc[r][v] = (v8f){0, 0, 0, 0, 0, 0, 0, 0};
+    for (int k = 0; k < n; k++) {
+      const float *restrict bk = B + (size_t)k * n;
+      v8f b[8];
+      for (int v = 0; v < w; v++) b[v] = *(const v8f_u *)(bk + 8 * v);
+      for (int r = 0; r < 4; r++) {
+        const float a = A[(size_t)(i + r) * si + (size_t)k * sk];
+        for (int v = 0; v < w; v++) acc[r][v] += a * b[v];
+      }
+    }
+    for (int r = 0; r < 4; r++)
+      for (int v = 0; v < w; v++) *(v8f_u *)(C + (size_t)(i + r) * n + 8 * v) = acc[r][v];
+  }
+}
+
+static inline __attribute__((always_inline)) void small_nn(int n, const float *restrict A, const float *restrict B, float *restrict C) {
+  if (n % 8 == 0 && n <= 64) { rows_kernel(n, n, 1, A, B, C); return; }
+  for (int i = 0; i < n; i++) {
+    float *restrict c = C + (size_t)i * n;
+    for (int j = 0; j < n; j++) c[j] = 0.0f;
+    for (int k = 0; k < n; k++) {
+      const float a = A[(size_t)i * n + k];
+      const float *restrict b = B + (size_t)k * n;
+      for (int j = 0; j < n; j++) c[j] += a * b[j];
+    }
+  }
+}
+
+// C = Aᵀ B
+static inline __attribute__((always_inline)) void small_tn(int n, const float *restrict A, const float *restrict B, float *restrict C) {
+  if (n % 8 == 0 && n <= 64) { rows_kernel(n, 1, n, A, B, C); return; }
+  for (int i = 0; i < n; i++) {
+    float *restrict c = C + (size_t)i * n;
+    for (int j = 0; j < n; j++) c[j] = 0.0f;
+    for (int k = 0; k < n; k++) {
+      const float a = A[(size_t)k * n + i];
+      const float *restrict b = B + (size_t)k * n;
+      for (int j = 0; j < n; j++) c[j] += a * b[j];
+    }
+  }
+}
+
+// W −= eta · B Pᵀ, with T a scratch n×n (Pᵀ) and acc a scratch row.
+static inline __attribute__((always_inline)) void small_update_nt(int n, float eta, const float *restrict B, const float *restrict P, float *restrict T, float *restrict acc, float *restrict W) {
+  for (int j = 0; j < n; j++)
+    for (int k = 0; k < n; k++) T[(size_t)k * n + j] = P[(size_t)j * n + k];
+  if (n % 8 == 0 && n <= 64) {
+    // acc is n×n here (the workspace has room): the product, then the update.
+    rows_kernel(n, n, 1, B, T, acc);
+    const size_t nn = (size_t)n * n;
+    for (size_t i = 0; i < nn; i++) W[i] -= eta * acc[i];
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    for (int j = 0; j < n; j++) acc[j] = 0.0f;
+    for (int k = 0; k < n; k++) {
+      const float b = B[(size_t)i * n + k];
+      const float *restrict t = T + (size_t)k * n;
+      for (int j = 0; j < n; j++) acc[j] += b * t[j];
+    }
+    float *restrict w = W + (size_t)i * n;
+    for (int j = 0; j < n; j++) w[j] -= eta * acc[j];
+  }
+}
+
+// prefix[j] (j = 1 … N−1) = W_j P_{j−1}, P_0 = W_0; prefix[N−1] is the product.
+static inline __attribute__((always_inline)) void member_prefix(int n, int N, const float *W, float *prefix) {
+  const size_t nn = (size_t)n * n;
+  const float *p = W;
+  for (int j = 1; j < N; j++) {
+    small_nn(n, W + j * nn, p, prefix + (j - 1) * nn);
+    p = prefix + (j - 1) * nn;
+  }
+}
+
+static inline __attribute__((always_inline)) void member_steps(int n, int N, float *W, const float *hat, double eta, int count, float *work) {
+  const size_t nn = (size_t)n * n;
+  float *prefix = work;                  // N − 1 blocks
+  float *b = prefix + (size_t)(N > 1 ? N - 1 : 0) * nn;
+  float *b2 = b + nn, *T = b2 + nn, *acc = T + nn;
+  const float meta = (float)eta;
+  for (int k = 0; k < count; k++) {
+    member_prefix(n, N, W, prefix);
+    const float *product = N > 1 ? prefix + (size_t)(N - 2) * nn : W;
+    for (size_t i = 0; i < nn; i++) b[i] = product[i] - hat[i];
+    for (int j = N - 1; j >= 1; j--) {
+      float *wj = W + j * nn;
+      small_tn(n, wj, b, b2); // next B = W_jᵀ B (old W_j)
+      small_update_nt(n, meta, b, j == 1 ? W : prefix + (size_t)(j - 2) * nn, T, acc, wj);
+      float *t = b; b = b2; b2 = t;
+    }
+    for (size_t i = 0; i < nn; i++) W[i] -= (float)(eta * b[i]);
+  }
+}
+
+// Copies of member_steps for common n, where the row loops have a constant trip count: the
+// compiler keeps a row of C in vector registers across k (about 2× the generic loop at n = 16).
+#define MEMBER_STEPS_FOR(NN) \
+  static void member_steps_##NN(int N, float *W, const float *hat, double eta, int count, float *work) { member_steps(NN, N, W, hat, eta, count, work); }
+MEMBER_STEPS_FOR(4)
+MEMBER_STEPS_FOR(8)
+MEMBER_STEPS_FOR(16)
+MEMBER_STEPS_FOR(32)
+static __attribute__((noinline)) void member_steps_any(int n, int N, float *W, const float *hat, double eta, int count, float *work) { member_steps(n, N, W, hat, eta, count, work); }
+
+static void member_steps_dispatch(int n, int N, float *W, const float *hat, double eta, int count, float *work) {
+  switch (n) {
+    case 4: member_steps_4(N, W, hat, eta, count, work); return;
+    case 8: member_steps_8(N, W, hat, eta, count, work); return;
+    case 16: member_steps_16(N, W, hat, eta, count, work); return;
+    case 32: member_steps_32(N, W, hat, eta, count, work); return;
+    default: member_steps_any(n, N, W, hat, eta, count, work);
+  }
+}
+
+typedef struct { float *factors, *hats; double *etas; uint8_t *active; size_t members; } batch_args;
+
+static int get_batch(napi_env env, napi_value *a, int n, int N, batch_args *out) {
+  size_t lf, lh, le, la;
+  napi_typedarray_type t; void *data; napi_value ab; size_t off;
+  if (n < 1 || N < 1 || !get_f32(env, a[0], &out->factors, &lf) || !get_f32(env, a[1], &out->hats, &lh) || !get_f64(env, a[2], &out->etas, &le)) return 0;
+  if (napi_get_typedarray_info(env, a[3], &t, &la, &data, &ab, &off) != napi_ok || t != napi_uint8_array) return 0;
+  out->active = (uint8_t *)data;
+  const size_t nn = (size_t)n * n;
+  out->members = le;
+  return lf == le * (size_t)N * nn && lh == le * nn && la == le;
+}
+
+// batchAdvance(factors, hats, etas, active, n, N, count): `count` steps of every active member.
+static napi_value js_batch_advance(napi_env env, napi_callback_info info) {
+  size_t argc = 7; napi_value a[7];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 7) { napi_throw_type_error(env, NULL, "batchAdvance: 7 arguments"); return NULL; }
+  int n = get_i(env, a[4]), N = get_i(env, a[5]), count = get_i(env, a[6]);
+  batch_args b;
+  if (!get_batch(env, a, n, N, &b) || count < 0) { napi_throw_type_error(env, NULL, "batchAdvance: bad shapes or arrays"); return NULL; }
+  const size_t nn = (size_t)n * n;
+  float *work = malloc(sizeof(float) * (nn * (size_t)(N + 4)));
+  if (!work) { napi_throw_error(env, NULL, "batchAdvance: out of memory"); return NULL; }
+  for (size_t m = 0; m < b.members; m++)
+    if (b.active[m]) member_steps_dispatch(n, N, b.factors + m * (size_t)N * nn, b.hats + m * nn, b.etas[m], count, work);
+  free(work);
+  return NULL;
+}
+
+// batchObserve(factors, hats, etas, active, n, N, products: Float64Array, singular: Float64Array)
+// -> 0, or −1000 without LAPACK: each active member's product W = W_N ⋯ W_1 (float32, widened)
+// and its singular values (dgesdd, unsorted order as LAPACK returns them: descending).
+static napi_value js_batch_observe(napi_env env, napi_callback_info info) {
+  size_t argc = 8; napi_value a[8], ret;
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 8) { napi_throw_type_error(env, NULL, "batchObserve: 8 arguments"); return NULL; }
+  int n = get_i(env, a[4]), N = get_i(env, a[5]);
+  batch_args b;
+  double *products, *singular; size_t lp, ls;
+  if (!get_batch(env, a, n, N, &b) || !get_f64(env, a[6], &products, &lp) || !get_f64(env, a[7], &singular, &ls) ||
+      lp != b.members * (size_t)n * n || ls != b.members * (size_t)n) {
+    napi_throw_type_error(env, NULL, "batchObserve: bad shapes or arrays"); return NULL;
+  }
+  const size_t nn = (size_t)n * n;
+  float *prefix = malloc(sizeof(float) * nn * (size_t)(N > 1 ? N - 1 : 1));
+  double *copy = malloc(sizeof(double) * nn);
+  int status = 0;
+  if (!prefix || !copy) { free(prefix); free(copy); napi_throw_error(env, NULL, "batchObserve: out of memory"); return NULL; }
+  for (size_t m = 0; m < b.members; m++) {
+    if (!b.active[m]) continue;
+    const float *W = b.factors + m * (size_t)N * nn;
+    member_prefix(n, N, W, prefix);
+    const float *product = N > 1 ? prefix + (size_t)(N - 2) * nn : W;
+    double *out = products + m * nn;
+    int finite = 1;
+    for (size_t i = 0; i < nn; i++) { out[i] = product[i]; if (!(out[i] - out[i] == 0.0)) finite = 0; }
+    double *s = singular + m * (size_t)n;
+    if (!finite) { for (int i = 0; i < n; i++) s[i] = 0.0 / 0.0; continue; }
+    memcpy(copy, out, sizeof(double) * nn);
+    if (run_dgesdd(copy, n, n, s) != 0) status = -1000;
+  }
+  free(prefix); free(copy);
+  CHECK(napi_create_int32(env, status, &ret));
+  return ret;
+}
+
 static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1; napi_value a[1];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
@@ -416,6 +624,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"singularValues", NULL, js_singular_values, NULL, NULL, NULL, napi_default, NULL},
     {"singularValuesAsync", NULL, js_singular_values_async, NULL, NULL, NULL, napi_default, NULL},
     {"gramEigenvalues", NULL, js_gram_eigenvalues, NULL, NULL, NULL, napi_default, NULL},
+    {"batchAdvance", NULL, js_batch_advance, NULL, NULL, NULL, napi_default, NULL},
+    {"batchObserve", NULL, js_batch_observe, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"info", NULL, js_info, NULL, NULL, NULL, napi_default, NULL},
   };

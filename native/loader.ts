@@ -3,7 +3,7 @@
 // node/platform.ts and the benchmarks, never by core or the webview.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Blas, SingularValueRoutine } from '../core/linalg/accelerators';
+import type { BatchKernel, Blas, SingularValueRoutine } from '../core/linalg/accelerators';
 
 export interface NativeInfo {
   /** The shared library found by dlopen, or "builtin" (the plain C kernel). */
@@ -29,6 +29,9 @@ export interface NativeModule {
   singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<number>;
   /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */
   gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
+  /** Batched small factorizations (core/linalg/accelerators.ts BatchKernel); absent in older builds. */
+  batchAdvance?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, count: number): void;
+  batchObserve?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, products: Float64Array, singular: Float64Array): number;
   setThreads(threads: number): void;
   info(): NativeInfo;
 }
@@ -88,7 +91,7 @@ export function nativeUnavailableReason(): string {
 }
 
 /** The native module as core's accelerated routines (core/linalg/accelerators.ts). */
-export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularValues: SingularValueRoutine | null } {
+export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularValues: SingularValueRoutine | null; batch: BatchKernel | null } {
   const info = mod.info();
   const description = info.blas ? `${info.config || info.library}, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : 'builtin C kernel';
   const blas: Blas = {
@@ -105,5 +108,15 @@ export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularVal
         singularValuesAsync: later && (async (a, m, n, out) => (await later(a, m, n, out)) === 0),
       }
     : null;
-  return { blas, singularValues };
+  const advance = mod.batchAdvance?.bind(mod);
+  const observe = mod.batchObserve?.bind(mod);
+  const batch: BatchKernel | null =
+    advance && observe
+      ? {
+          description: `native batched kernel${info.lapack ? ' with LAPACK dgesdd' : ''}`,
+          advance,
+          observe: (f, h, e, a, n, depth, products, singular) => observe(f, h, e, a, n, depth, products, singular) === 0,
+        }
+      : null;
+  return { blas, singularValues, batch };
 }

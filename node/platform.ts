@@ -34,7 +34,7 @@ export function nodeAccelerators(backend: NodeBackend): Accelerators {
   const routines = native();
   if (backend === 'native' && !routines) throw new InputError(`backend "native" is not available: ${nativeUnavailableReason()}`);
   return {
-    ...(backend === 'native' ? { blas: routines!.blas } : {}),
+    ...(backend === 'native' ? { blas: routines!.blas, ...(routines!.batch ? { batch: routines!.batch } : {}) } : {}),
     ...(routines?.singularValues ? { singularValues: routines.singularValues } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 mkdirSync('dist', { recursive: true });
 
 await build({
-  entryPoints: { cli: 'cli/index.ts' },
+  entryPoints: { cli: 'cli/index.ts', 'sweep-worker': 'cli/sweepWorker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -21,6 +21,10 @@ await build({
 await build({ entryPoints: ['core/spec/jsonSchema.ts'], outfile: 'dist/schema-gen.cjs', bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
 const { experimentJsonSchema } = await import('../dist/schema-gen.cjs');
 writeFileSync('dist/experiment.schema.json', `${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
+// …and of *.dfl-sweep.json sweep files (core/sweep/schema.ts), whose base is an experiment spec.
+await build({ entryPoints: ['core/sweep/jsonSchema.ts'], outfile: 'dist/sweep-schema-gen.cjs', bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
+const { sweepJsonSchema } = await import('../dist/sweep-schema-gen.cjs');
+writeFileSync('dist/sweep.schema.json', `${JSON.stringify(sweepJsonSchema(), null, 2)}\n`);
 
 // The Lab webview: lab.js + lab.css for the page (tfjs-core with the webgl and cpu
 // backends, uPlot, the toolkit, core), standalone.js + standalone.css for the stand-in host of

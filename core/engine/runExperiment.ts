@@ -75,7 +75,7 @@ export function createDynamics(spec: ExperimentSpec, target: Target, references:
     : new TfjsDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd);
 }
 
-function stableStepHint(spec: ExperimentSpec, target: Target): string {
+export function stableStepHint(spec: ExperimentSpec, target: Target): string {
   const top = target.eigenvalues?.[0];
   if (top === undefined || !(top > 0)) return '';
   const bound = stepSizeBound(top, spec.depth);

@@ -1,0 +1,20 @@
+// A worker thread of `dfl sweep` (bundled as dist/sweep-worker.js): runs the groups the main
+// thread sends (one spec, or a batch for core/engine/batchRun.ts) and posts their results back.
+import { parentPort, workerData } from 'node:worker_threads';
+import { executeGroup, type GroupRequest, type GroupReply } from './sweepExecute';
+
+const { backend, baseDir } = workerData as { backend: string; baseDir: string };
+const running = new Map<number, AbortController>();
+
+parentPort!.on('message', (message: GroupRequest | { cancel: number }) => {
+  if ('cancel' in message) {
+    running.get(message.cancel)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(message.id, controller);
+  executeGroup(message.specs, { backend, baseDir, signal: controller.signal }).then(
+    (results) => parentPort!.postMessage({ id: message.id, results } satisfies GroupReply),
+    (error: unknown) => parentPort!.postMessage({ id: message.id, error: (error as Error)?.message ?? String(error) } satisfies GroupReply),
+  ).finally(() => running.delete(message.id));
+});

@@ -1,0 +1,250 @@
+import type { Accelerators } from '../linalg/accelerators';
+import { singularValues } from '../linalg/decompositions';
+import { measurePlateaus } from '../plateaus/measurePlateaus';
+import { effectiveRankOf } from '../rank/effectiveRank';
+import type { RunResult, StopReason } from '../result';
+import type { ExperimentSpec } from '../spec/schema';
+import { canonicalJson } from '../sweep/hash';
+import { buildTarget } from '../targets/buildTarget';
+import type { Target, TargetSources } from '../targets/target';
+import { predictPlateaus } from '../theory/predictPlateaus';
+import { logSchedule } from '../trajectory/logSchedule';
+import type { Observation } from './dynamics';
+import { initialFactors, problemData } from './matrixPath';
+import { distancesToBestRank, rankReferences, type RankReferences } from './reference';
+import { LOSS_BLOW_UP, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
+import { SpectralDynamics } from './spectralPath';
+
+/** Largest n stepped by the batched kernel (beyond it one run saturates the BLAS on its own). */
+export const MAX_BATCH_N = 64;
+
+/** Specs that take the spectral path whatever their target's numbers are (checked again when built). */
+function spectralBySpec(spec: ExperimentSpec): boolean {
+  const t = spec.target;
+  return (
+    spec.engine !== 'matrix' &&
+    spec.init.kind === 'identity' &&
+    spec.problem.kind === 'estimation' &&
+    (t.kind === 'spectrum' || (t.kind === 'lowRankPlusNoise' && t.symmetric))
+  );
+}
+
+/**
+ * The key under which runs can be stepped together by `runBatch` (same schedule of logged steps;
+ * for the matrix path also the same n and N, the estimation problem and a batched kernel), or
+ * undefined for a run that goes alone through `runExperiment`.
+ */
+export function batchKey(spec: ExperimentSpec, accelerators: Accelerators = {}): string | undefined {
+  const schedule = canonicalJson([spec.steps, spec.log]);
+  if (spectralBySpec(spec)) return `spectral ${schedule}`;
+  if (!accelerators.batch || spec.problem.kind !== 'estimation' || spec.engine === 'spectral' || spec.n > MAX_BATCH_N) return undefined;
+  if (spec.target.kind === 'file' || spec.target.kind === 'mnist') return undefined;
+  return `matrix ${spec.n} ${spec.depth} ${schedule}`;
+}
+
+interface Member {
+  spec: ExperimentSpec;
+  target: Target;
+  references: RankReferences;
+  result: RunResult;
+  lossLimit: number;
+  stop?: StopReason;
+  spectral?: SpectralDynamics;
+  /** Slot in the matrix group of its (n, N). */
+  slot?: { group: MatrixGroup; index: number };
+}
+
+interface MatrixGroup {
+  n: number;
+  depth: number;
+  members: Member[];
+  factors: Float32Array;
+  hats: Float32Array;
+  etas: Float64Array;
+  active: Uint8Array;
+  products: Float64Array;
+  singular: Float64Array;
+}
+
+export interface BatchOptions {
+  sources?: TargetSources;
+  signal?: AbortSignal;
+  /** Lets the host handle messages (an abort) between logged steps; default: none. */
+  yieldToHost?(): Promise<void>;
+  /** The batched kernel for matrix-path members and LAPACK for their logged values (node/platform.ts). */
+  accelerators?: Accelerators;
+}
+
+const emptyResult = (spec: ExperimentSpec, target: Target, references: RankReferences, engine: RunResult['engine']): RunResult => {
+  const keep = Math.min(spec.n, MAX_STORED_SINGULAR_VALUES);
+  return {
+    spec,
+    engine,
+    target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, keep)) },
+    steps: [],
+    singularValues: [],
+    singularValuesKept: keep,
+    effectiveRank: [],
+    loss: [],
+    distanceToBestRank: [],
+    targetEffectiveRanks: [...references.effectiveRanks],
+    predicted: { plateaus: [] },
+    measured: { plateaus: [] },
+    stopped: { kind: 'completed', reason: 'all steps done', step: spec.steps },
+    elapsedSeconds: 0,
+  };
+};
+
+/**
+ * Runs many experiments with the same schedule of logged steps at once and returns the result
+ * of each, in the format and with the numbers of `runExperiment`: spectral members (identity
+ * init, symmetric target) are the same float64 recursion (bit for bit the same numbers), matrix
+ * members of the same n and N are stepped together by the batched kernel passed in, float32 like
+ * the host matrix path (the same step in another summation order, so equal within float32
+ * rounding, docs/sweeps.md). Divergence is checked at the logged steps. On abort the results
+ * come back with `stopped.kind = "cancelled"`.
+ */
+export async function runBatch(specs: readonly ExperimentSpec[], options: BatchOptions = {}): Promise<RunResult[]> {
+  const started = Date.now();
+  if (specs.length === 0) return [];
+  const schedule = logSchedule(specs[0].steps, specs[0].log);
+  for (const spec of specs)
+    if (spec.steps !== specs[0].steps || canonicalJson(spec.log) !== canonicalJson(specs[0].log)) throw new Error('runBatch: the members must share steps and log');
+  const targets = new Map<string, Target>();
+  const referenceCache = new Map<string, RankReferences>();
+  const kernel = options.accelerators?.batch;
+  const groups = new Map<string, MatrixGroup>();
+  const members: Member[] = specs.map((spec) => {
+    const key = canonicalJson([spec.n, spec.target]);
+    let target = targets.get(key);
+    if (!target) targets.set(key, (target = buildTarget(spec, options.sources)));
+    // One target's references serve every member with it (they are only read).
+    let references = referenceCache.get(`${spec.effectiveRank} ${key}`);
+    if (!references) referenceCache.set(`${spec.effectiveRank} ${key}`, (references = rankReferences(target, spec.effectiveRank)));
+    if (selectPath(spec, target) === 'spectral') {
+      const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
+      return { spec, target, references, spectral, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64' }) };
+    }
+    if (!kernel) throw new Error('runBatch: matrix-path members need the native batched kernel');
+    const gkey = `${spec.n} ${spec.depth}`;
+    let group = groups.get(gkey);
+    if (!group) groups.set(gkey, (group = { n: spec.n, depth: spec.depth, members: [] } as unknown as MatrixGroup));
+    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: 'native-batched', precision: 'float32' }) };
+    member.slot = { group, index: group.members.length };
+    group.members.push(member);
+    return member;
+  });
+  for (const group of groups.values()) {
+    const { n, depth } = group;
+    const nn = n * n;
+    const B = group.members.length;
+    group.factors = new Float32Array(B * depth * nn);
+    group.hats = new Float32Array(B * nn);
+    group.etas = new Float64Array(B);
+    group.active = new Uint8Array(B).fill(1);
+    group.products = new Float64Array(B * nn);
+    group.singular = new Float64Array(B * n);
+    group.members.forEach((m, b) => {
+      initialFactors(m.spec.init, n, depth).forEach((f, j) => group.factors.set(f.data, (b * depth + j) * nn));
+      const problem = problemData(m.spec.problem, m.target);
+      group.hats.set(problem.hat, b * nn);
+      group.etas[b] = m.spec.stepSize;
+    });
+  }
+
+  const accept = (m: Member, step: number, o: Observation) => {
+    const diverged = !Number.isFinite(o.loss) || o.loss > m.lossLimit || o.singularValues.some((s) => !Number.isFinite(s));
+    if (diverged) {
+      m.stop = { kind: 'diverged', reason: `loss ${o.loss.toPrecision(3)} at step ${step}${stableStepHint(m.spec, m.target)}`, step };
+      if (m.slot) m.slot.group.active[m.slot.index] = 0;
+      return;
+    }
+    const r = m.result;
+    const keep = r.singularValuesKept;
+    r.steps.push(step);
+    r.singularValues.push(Array.from(o.singularValues.subarray(0, keep)));
+    r.effectiveRank.push(effectiveRankOf[m.spec.effectiveRank](o.singularValues));
+    r.loss.push(o.loss);
+    r.distanceToBestRank.push(Array.from(o.distances));
+    if (o.groundTruthError !== undefined) (r.groundTruthError ??= []).push(o.groundTruthError);
+  };
+
+  const observe = (step: number) => {
+    for (const m of members) {
+      if (m.stop || !m.spectral) continue;
+      const o = m.spectral.observe();
+      if (step === 0) m.lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
+      accept(m, step, o);
+    }
+    for (const g of groups.values()) {
+      const ok = kernel!.observe(g.factors, g.hats, g.etas, g.active, g.n, g.depth, g.products, g.singular);
+      const nn = g.n * g.n;
+      g.members.forEach((m, b) => {
+        if (m.stop) return;
+        const w = g.products.subarray(b * nn, (b + 1) * nn);
+        const hat = g.hats.subarray(b * nn, (b + 1) * nn);
+        let loss = 0;
+        for (let i = 0; i < nn; i++) loss += (w[i] - hat[i]) ** 2;
+        loss *= 0.5;
+        let groundTruthError: number | undefined;
+        if (m.target.groundTruth) {
+          const t = m.target.groundTruth().data;
+          let e = 0;
+          for (let i = 0; i < t.length; i++) e += (w[i] - t[i]) ** 2;
+          groundTruthError = Math.sqrt(e);
+        }
+        const finite = w.every(Number.isFinite);
+        const values = !finite
+          ? new Float64Array(g.n).fill(NaN)
+          : ok
+            ? Float64Array.from(g.singular.subarray(b * g.n, (b + 1) * g.n)).sort().reverse()
+            : singularValues({ rows: g.n, cols: g.n, data: Float64Array.from(w) }, options.accelerators?.singularValues);
+        if (step === 0) m.lossLimit = LOSS_BLOW_UP * Math.max(loss, 1);
+        accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(Float64Array.from(w), g.n, m.references), groundTruthError });
+      });
+    }
+  };
+
+  let cancelledAt: number | undefined;
+  let lastYield = Date.now();
+  observe(0);
+  let step = 0;
+  for (let next = 1; next < schedule.length; next++) {
+    if (options.signal?.aborted) {
+      cancelledAt = step;
+      break;
+    }
+    const count = schedule[next] - step;
+    for (const m of members) if (!m.stop && m.spectral) m.spectral.advance(count);
+    for (const g of groups.values()) kernel!.advance(g.factors, g.hats, g.etas, g.active, g.n, g.depth, count);
+    step = schedule[next];
+    observe(step);
+    if (members.every((m) => m.stop)) break;
+    if (options.yieldToHost && Date.now() - lastYield > 30) {
+      await options.yieldToHost();
+      lastYield = Date.now();
+    }
+  }
+  const seconds = (Date.now() - started) / 1000 / members.length;
+  // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors:
+  // members that differ only in `target.seed` of a spectrum (a sweep over seeds) share them.
+  const predictions = new Map<string, ReturnType<typeof predictPlateaus>>();
+  const predict = (m: Member) => {
+    const { name: _, description: __, ...rest } = m.spec;
+    const key = m.spec.target.kind === 'spectrum' ? canonicalJson({ ...rest, target: { ...m.spec.target, seed: 0 } }) : undefined;
+    if (key === undefined) return predictPlateaus(m.spec, m.target.eigenvalues);
+    let p = predictions.get(key);
+    if (!p) predictions.set(key, (p = predictPlateaus(m.spec, m.target.eigenvalues)));
+    return structuredClone(p);
+  };
+  return members.map((m) => {
+    const r = m.result;
+    if (m.stop) r.stopped = m.stop;
+    else if (cancelledAt !== undefined) r.stopped = { kind: 'cancelled', reason: 'cancelled by the user', step: cancelledAt };
+    r.measured.plateaus = measurePlateaus(r.steps, r.effectiveRank, r.targetEffectiveRanks, m.spec.epsilon);
+    r.predicted.plateaus = predict(m);
+    r.elapsedSeconds = seconds;
+    m.spectral?.dispose();
+    return r;
+  });
+}

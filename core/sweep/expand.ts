@@ -1,0 +1,192 @@
+import { InputError } from '../errors';
+import { createRng } from '../random';
+import { formatIssue, parseJson, parseSpec } from '../spec/parseSpec';
+import { experimentSpecSchema, type ExperimentSpec } from '../spec/schema';
+import { specHash } from './hash';
+import { AXIS_PATH, MAX_SWEEP_RUNS, sweepSchema, type AxisSpec, type SweepFile } from './schema';
+
+/** One run of a sweep: its place in the grid, the axis values that made it, the spec and its hash. */
+export interface SweepPoint {
+  /** Position in the full grid (first axis slowest); the summary's row order. */
+  index: number;
+  /** Axis path → the value this run has. */
+  values: Record<string, unknown>;
+  spec: ExperimentSpec;
+  hash: string;
+}
+
+export interface ExpandedSweep {
+  sweep: SweepFile;
+  /** Axis paths in file order (the summary's axis columns). */
+  axes: string[];
+  points: SweepPoint[];
+  /** Size of the full grid (≥ points.length with `sample`). */
+  gridSize: number;
+}
+
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const rangeKind = (axis: AxisSpec): 'list' | 'uniform' | 'logUniform' | 'grid' =>
+  Array.isArray(axis) ? 'list' : 'uniform' in axis ? 'uniform' : 'logUniform' in axis ? 'logUniform' : 'grid';
+
+/** The values of a list, linear, log or seeds axis (continuous axes have none). */
+export function axisValues(axis: AxisSpec, where: string): unknown[] {
+  if (Array.isArray(axis)) return axis;
+  if ('seeds' in axis) return Array.from({ length: axis.seeds }, (_, i) => axis.from + i);
+  if ('linear' in axis || 'log' in axis) {
+    const [a, b] = 'linear' in axis ? axis.linear : axis.log;
+    const k = axis.count;
+    const at = (i: number) => {
+      if (k === 1) return a;
+      if (i === k - 1) return b; // the end exactly, not within rounding
+      return 'linear' in axis ? a + ((b - a) * i) / (k - 1) : a * Math.pow(b / a, i / (k - 1));
+    };
+    const values = Array.from({ length: k }, (_, i) => (axis.integer ? Math.round(at(i)) : at(i)));
+    if (axis.integer && new Set(values).size < values.length) throw new InputError(`${where}: rounding to integers repeats values (${values.join(', ')}); use fewer points or a wider range`);
+    return values;
+  }
+  throw new InputError(`${where}: a ${'uniform' in axis ? 'uniform' : 'logUniform'} axis is drawn per run, so the sweep needs "sample": { "count": … }`);
+}
+
+function segments(path: string): (string | number)[] {
+  return path.split('.').map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
+}
+
+/** A copy of `base` with `value` at the dotted `path` (missing objects on the way are created). */
+export function setPath(base: Record<string, unknown>, path: string, value: unknown, where: string): Record<string, unknown> {
+  const root = structuredClone(base);
+  const keys = segments(path);
+  let node: Record<string | number, unknown> = root;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i];
+    const next = node[key];
+    if (next === undefined) node[key] = typeof keys[i + 1] === 'number' ? [] : {};
+    else if (next === null || typeof next !== 'object')
+      throw new InputError(`${where}: "${keys.slice(0, i + 1).join('.')}" is ${JSON.stringify(next)} in the base spec, not an object`);
+    node = node[key] as Record<string | number, unknown>;
+  }
+  node[keys[keys.length - 1]] = structuredClone(value);
+  return root;
+}
+
+function describe(values: Record<string, unknown>): string {
+  return Object.entries(values)
+    .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+    .join(', ');
+}
+
+/** Distinct indices in [0, size) (Floyd's algorithm: O(count) memory for any grid size), ascending. */
+function sampleIndices(size: number, count: number, seed: number): number[] {
+  const rng = createRng(seed);
+  if (count >= size) return Array.from({ length: size }, (_, i) => i);
+  const chosen = new Set<number>();
+  for (let j = size - count; j < size; j++) {
+    const t = Math.floor(rng.uniform() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return Array.from(chosen).sort((a, b) => a - b);
+}
+
+/**
+ * Validates a parsed sweep file and expands it into its runs: the full grid of its axes (first
+ * axis slowest) or, with `sample`, that many grid points drawn without replacement from the seed
+ * (continuous `uniform`/`logUniform` axes drawn per run from the same generator). Every run's
+ * spec is validated; an error names the axis and value (or the combination) and the field.
+ */
+export function expandSweep(input: unknown, source = 'sweep'): ExpandedSweep {
+  const rawAxes = (input as { axes?: unknown } | null)?.axes;
+  if (rawAxes && typeof rawAxes === 'object' && !Array.isArray(rawAxes))
+    for (const key of Object.keys(rawAxes))
+      if (!AXIS_PATH.test(key)) throw new InputError(`${source}: axes["${key}"]: must be a dotted path such as "init.alpha" or "target.eigenvalues.0"`);
+  const parsed = sweepSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue.code === 'invalid_union' && issue.path[0] === 'axes' && issue.path.length === 2)
+      throw new InputError(
+        `${source}: axes["${String(issue.path[1])}"]: expected a list of values or one of { "linear": [a, b], "count": k }, { "log": [a, b], "count": k }, { "seeds": k }, { "uniform": [a, b] }, { "logUniform": [a, b] }`,
+      );
+    throw new InputError(`${source}: ${formatIssue(issue, input, 'sweep').replace(/^sweep\./, '')}`);
+  }
+  const sweep = parsed.data;
+  const axes = Object.keys(sweep.axes);
+  const base = sweep.base;
+  const where = (path: string) => `${source}: axes["${path}"]`;
+  for (const path of axes) if (path.split('.').some((s) => FORBIDDEN_SEGMENTS.has(s))) throw new InputError(`${where(path)}: forbidden path segment`);
+  const continuous = axes.filter((p) => ['uniform', 'logUniform'].includes(rangeKind(sweep.axes[p])));
+  if (continuous.length > 0 && !sweep.sample) axisValues(sweep.axes[continuous[0]], where(continuous[0]));
+  const gridAxes = axes.filter((p) => !continuous.includes(p));
+  const lists = gridAxes.map((p) => axisValues(sweep.axes[p], where(p)));
+  const gridSize = lists.reduce((s, l) => s * l.length, 1);
+  if (!sweep.sample && gridSize > MAX_SWEEP_RUNS) throw new InputError(`${source}: axes: the grid has ${gridSize} runs (at most ${MAX_SWEEP_RUNS}; add "sample": { "count": … })`);
+
+  const build = (values: Record<string, unknown>) => {
+    let spec: Record<string, unknown> = base;
+    for (const [path, value] of Object.entries(values)) spec = setPath(spec, path, value, where(path));
+    return spec;
+  };
+  // Each axis value alone (the others at their first value) first, so that a bad value or an
+  // unknown path is reported against its axis rather than as a combination.
+  const first: Record<string, unknown> = Object.fromEntries(gridAxes.map((p, i) => [p, lists[i][0]]));
+  const drawFirst = (p: string) => {
+    const a = sweep.axes[p] as { uniform?: [number, number]; logUniform?: [number, number] };
+    return (a.uniform ?? a.logUniform)![0];
+  };
+  for (const p of continuous) first[p] = drawFirst(p);
+  // The base with the first value of each axis: a failure is blamed on the axis whose path
+  // meets the failing field, else on the base.
+  try {
+    parseSpec(build(first));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const checked = experimentSpecSchema.safeParse(build(first));
+    const field = checked.success ? '' : checked.error.issues[0].path.join('.');
+    const culprit = axes.find((p) => field !== '' && (p === field || p.startsWith(`${field}.`) || field.startsWith(`${p}.`)));
+    if (culprit) throw new InputError(`${where(culprit)}${Array.isArray(sweep.axes[culprit]) ? '[0]' : ` = ${JSON.stringify(first[culprit])}`}: ${error.message}`);
+    throw new InputError(`${source}: base${axes.length > 0 ? ' (with the first value of each axis)' : ''}: ${error.message}`);
+  }
+  axes.forEach((p) => {
+    const values = continuous.includes(p) ? [first[p]] : lists[gridAxes.indexOf(p)];
+    values.forEach((value, i) => {
+      const trial = { ...first, [p]: value };
+      try {
+        parseSpec(build(trial));
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        const at = Array.isArray(sweep.axes[p]) ? `[${i}]` : ` = ${JSON.stringify(value)}`;
+        throw new InputError(`${where(p)}${at}: ${error.message}`);
+      }
+    });
+  });
+
+  const rng = createRng(sweep.sample?.seed ?? 0);
+  const indices = sweep.sample ? sampleIndices(gridSize, sweep.sample.count, sweep.sample.seed) : Array.from({ length: gridSize }, (_, i) => i);
+  const points: SweepPoint[] = indices.map((index) => {
+    const values: Record<string, unknown> = {};
+    let rest = index;
+    for (let a = gridAxes.length - 1; a >= 0; a--) {
+      const list = lists[a];
+      values[gridAxes[a]] = list[rest % list.length];
+      rest = Math.floor(rest / list.length);
+    }
+    for (const p of continuous) {
+      const a = sweep.axes[p] as { uniform?: [number, number]; logUniform?: [number, number] };
+      const u = rng.uniform();
+      values[p] = a.uniform ? a.uniform[0] + (a.uniform[1] - a.uniform[0]) * u : a.logUniform![0] * Math.pow(a.logUniform![1] / a.logUniform![0], u);
+    }
+    const ordered = Object.fromEntries(axes.map((p) => [p, values[p]]));
+    let spec: ExperimentSpec;
+    try {
+      spec = parseSpec(build(ordered));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(`${source}: the run with ${describe(ordered)}: ${error.message}`);
+    }
+    return { index, values: ordered, spec, hash: specHash(spec) };
+  });
+  return { sweep, axes, points, gridSize };
+}
+
+/** Parses and expands the text of a `*.dfl-sweep.json` file; `source` names it in errors. */
+export function expandSweepText(text: string, source = 'sweep'): ExpandedSweep {
+  return expandSweep(parseJson(text, source), source);
+}

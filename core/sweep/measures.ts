@@ -1,0 +1,137 @@
+import type { Plateau } from '../plateaus/measurePlateaus';
+import type { RunResult } from '../result';
+import { specEigenvalues } from '../theory/predictPlateaus';
+import { stepCountBounds } from '../theory/stepBounds';
+import { checkHypotheses, stepSizeBound } from '../theory/hypotheses';
+import type { MeasureOptions } from './schema';
+
+/** One cell of the summary: numbers, flags, or null where a measure does not exist for a run. */
+export type Cell = number | boolean | string | null;
+
+const thetaName = (theta: number) => `theta${theta}`;
+
+/** The measure columns of a sweep, in order (they depend on the options only, not on the runs). */
+export function measureColumns(options: MeasureOptions): string[] {
+  const on = new Set(options.include);
+  const columns: string[] = [];
+  const ranks = Array.from({ length: options.ranks }, (_, i) => i + 1);
+  if (on.has('loss')) columns.push('finalLoss');
+  if (on.has('erank')) columns.push('finalErank');
+  if (on.has('plateaus')) {
+    columns.push('hypothesesMet');
+    for (const L of ranks)
+      columns.push(`measured.L${L}.start`, `measured.L${L}.end`, `measured.L${L}.length`, `predicted.L${L}.start`, `predicted.L${L}.end`, `predicted.L${L}.length`, `tightness.L${L}`);
+  }
+  if (on.has('stepsTo'))
+    for (const theta of options.theta)
+      for (const i of ranks) columns.push(`stepsTo.i${i}.${thetaName(theta)}`, `predicted.stepsTo.i${i}.${thetaName(theta)}.lower`, `predicted.stepsTo.i${i}.${thetaName(theta)}.upper`);
+  if (on.has('order')) columns.push('orderOfLearning', 'orderCertifiedPairs', 'orderCertified');
+  if (on.has('groundTruth')) columns.push('groundTruthError', 'minGroundTruthError', 'argminGroundTruthError');
+  if (on.has('divergence')) columns.push('diverged', 'stoppedAt', 'stepSizeBound', 'stepSizeRatio');
+  return columns;
+}
+
+const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+const length = (p: Plateau) => p.end - p.start + 1;
+
+/**
+ * The measured plateau reported against L: the one that contains the predicted interval, else
+ * the longest (as the plateau table of `dfl run` does).
+ */
+export function matchPlateau(measured: readonly Plateau[], predicted: Plateau | undefined, L: number): Plateau | undefined {
+  const runs = measured.filter((p) => p.L === L);
+  const containing = predicted && runs.find((m) => m.start <= predicted.start && predicted.end <= m.end);
+  return containing ?? runs.reduce<Plateau | undefined>((a, b) => (!a || length(b) > length(a) ? b : a), undefined);
+}
+
+/** First logged step with σ_i(W(k)) ≥ θ·σ_i(Ŵ), or null if the run never got there. */
+function stepsToReach(result: RunResult, i: number, theta: number): number | null {
+  const goal = theta * (result.target.singularValues[i] ?? NaN);
+  if (!(goal > 0)) return null;
+  for (let k = 0; k < result.steps.length; k++) if ((result.singularValues[k][i] ?? 0) >= goal) return result.steps[k];
+  return null;
+}
+
+/**
+ * The measures of one run (docs/sweeps.md): everything comes from the result as `dfl run` writes
+ * it (its measured and predicted plateaus, logged singular values, losses) and, for the
+ * step counts, from the certified bounds of Proposition 4.3 where the theory applies.
+ */
+export function measureRun(result: RunResult, options: MeasureOptions): Record<string, Cell> {
+  const on = new Set(options.include);
+  const row: Record<string, Cell> = {};
+  const { spec } = result;
+  const last = result.loss.length - 1;
+  const ranks = Array.from({ length: options.ranks }, (_, i) => i + 1);
+  const eigenvalues = specEigenvalues(spec);
+  const theoryApplies = spec.init.kind === 'identity' && spec.problem.kind === 'estimation' && eigenvalues !== undefined;
+  if (on.has('loss')) row.finalLoss = finite(result.loss[last]);
+  if (on.has('erank')) row.finalErank = finite(result.effectiveRank[last]);
+  if (on.has('plateaus')) {
+    row.hypothesesMet = checkHypotheses(spec, eigenvalues).met;
+    for (const L of ranks) {
+      const predicted = result.predicted.plateaus.find((p) => p.L === L);
+      const measured = matchPlateau(result.measured.plateaus, predicted, L);
+      row[`measured.L${L}.start`] = measured?.start ?? null;
+      row[`measured.L${L}.end`] = measured?.end ?? null;
+      row[`measured.L${L}.length`] = measured ? length(measured) : null;
+      row[`predicted.L${L}.start`] = predicted?.start ?? null;
+      row[`predicted.L${L}.end`] = predicted?.end ?? null;
+      row[`predicted.L${L}.length`] = predicted ? length(predicted) : null;
+      row[`tightness.L${L}`] = predicted && measured ? length(predicted) / length(measured) : null;
+    }
+  }
+  const bounds = (i: number, theta: number) => {
+    if (!theoryApplies || spec.init.kind !== 'identity') return undefined;
+    const lambda = Float64Array.from(eigenvalues!).sort().reverse()[i - 1];
+    if (!(lambda > 0)) return undefined;
+    const b = stepCountBounds(lambda, spec.init.alpha, spec.depth, spec.stepSize, theta);
+    return { lower: finite(b.lower), upper: finite(b.upper) };
+  };
+  if (on.has('stepsTo'))
+    for (const theta of options.theta)
+      for (const i of ranks) {
+        const name = `i${i}.${thetaName(theta)}`;
+        const b = bounds(i, theta);
+        row[`stepsTo.${name}`] = stepsToReach(result, i - 1, theta);
+        row[`predicted.stepsTo.${name}.lower`] = b?.lower ?? null;
+        row[`predicted.stepsTo.${name}.upper`] = b?.upper ?? null;
+      }
+  if (on.has('order')) {
+    // Measured: the first θ's step counts are non-decreasing in i over the components that got there.
+    const theta = options.theta[0];
+    const reached = ranks.map((i) => stepsToReach(result, i - 1, theta)).filter((k): k is number => k !== null);
+    row.orderOfLearning = reached.length < 2 ? null : reached.every((k, j) => j === 0 || reached[j - 1] <= k);
+    // Certified (Theorem 6.1 via Proposition 4.3): K_i⁺(θ) < K_{i+1}⁻(θ) for adjacent i.
+    let certified = 0;
+    let pairs = 0;
+    for (const i of ranks.slice(0, -1)) {
+      const a = bounds(i, theta);
+      const b = bounds(i + 1, theta);
+      if (!a || !b) continue;
+      pairs++;
+      if (a.upper !== null && b.lower !== null && a.upper < b.lower) certified++;
+    }
+    row.orderCertifiedPairs = theoryApplies ? certified : null;
+    row.orderCertified = theoryApplies && pairs > 0 ? certified === pairs : null;
+  }
+  if (on.has('groundTruth')) {
+    const g = result.groundTruthError;
+    if (g && g.length > 0) {
+      let best = 0;
+      for (let k = 1; k < g.length; k++) if (g[k] < g[best]) best = k;
+      row.groundTruthError = finite(g[g.length - 1]);
+      row.minGroundTruthError = finite(g[best]);
+      row.argminGroundTruthError = result.steps[best];
+    } else row.groundTruthError = row.minGroundTruthError = row.argminGroundTruthError = null;
+  }
+  if (on.has('divergence')) {
+    const top = eigenvalues ? eigenvalues.reduce((a, b) => Math.max(a, b), -Infinity) : result.target.singularValues[0];
+    const bound = stepSizeBound(top, spec.depth);
+    row.diverged = result.stopped.kind === 'diverged';
+    row.stoppedAt = result.stopped.step;
+    row.stepSizeBound = finite(bound);
+    row.stepSizeRatio = finite(spec.stepSize / bound);
+  }
+  return row;
+}

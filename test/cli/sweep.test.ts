@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/dfl';
+import type { RunResult } from '../../core/result';
+import { expandSweep } from '../../core/sweep/expand';
+import { summaryRow } from '../../core/sweep/summary';
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+const dir = mkdtempSync(path.join(tmpdir(), 'dfl-sweep-'));
+function file(name: string, content: unknown): string {
+  const f = path.join(dir, name);
+  writeFileSync(f, typeof content === 'string' ? content : JSON.stringify(content));
+  return f;
+}
+const resultFiles = (d: string) => readdirSync(d).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f));
+const summary = (d: string) => JSON.parse(readFileSync(path.join(d, 'summary.json'), 'utf8')) as { total: number; done: number; rows: Record<string, unknown>[]; columns: string[] };
+
+// Held out from the shipped sweeps: depth × α × seed, 36 runs (spectral path: exact float64).
+const heldOut = {
+  name: 'held-out',
+  base: { n: 12, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1, 0.5] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 1500, log: { points: 60 } },
+  axes: { depth: [2, 3, 4], 'init.alpha': { log: [0.05, 0.2], count: 3 }, 'target.seed': { seeds: 4, from: 1 } },
+};
+
+describe('dfl sweep', () => {
+  it('runs a held-out grid, writes every result and a summary whose rows agree with single dfl runs', async () => {
+    const sweepFile = file('held-out.dfl-sweep.json', heldOut);
+    const target = path.join(dir, 'held-out');
+    expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '2'])).toBe(0);
+    expect(resultFiles(target)).toHaveLength(36);
+    const s = summary(target);
+    expect(s.total).toBe(36);
+    expect(s.rows.map((r) => r.run)).toEqual(Array.from({ length: 36 }, (_, i) => i));
+    expect(s.columns.slice(0, 6)).toEqual(['run', 'hash', 'file', 'depth', 'init.alpha', 'target.seed']);
+    const csv = readFileSync(path.join(target, 'summary.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(37);
+    expect(csv[0].split(',')).toEqual(s.columns);
+
+    // Each row against a separate `dfl run` of its spec.
+    const expanded = expandSweep(heldOut);
+    for (const index of [0, 7, 17, 22, 35]) {
+      const point = expanded.points[index];
+      const spec = file(`single-${index}.dfl.json`, point.spec);
+      const single = path.join(dir, `single-${index}.json`);
+      expect(await main(['run', spec, '--out', single, '--quiet'])).toBe(0);
+      const result = JSON.parse(readFileSync(single, 'utf8')) as RunResult;
+      expect(s.rows[index]).toEqual(JSON.parse(JSON.stringify(summaryRow(expanded, point, result))));
+      // The stored result is the format of dfl run, with its spec.
+      const stored = JSON.parse(readFileSync(path.join(target, String(s.rows[index].file)), 'utf8')) as RunResult;
+      expect({ ...stored, elapsedSeconds: 0 }).toEqual({ ...result, elapsedSeconds: 0 });
+    }
+    expect(s.rows.some((r) => typeof r['predicted.L2.start'] === 'number' && typeof r['measured.L2.start'] === 'number')).toBe(true);
+  });
+
+  it('killed half-way and rerun, finishes without redoing finished runs', async () => {
+    expect(existsSync('dist/sweep-worker.js'), 'the CLI is built by npm run build').toBe(true);
+    const slow = { ...heldOut, name: 'slow', base: { ...heldOut.base, n: 200, steps: 40_000, log: { points: 50 } } };
+    const sweepFile = file('slow.dfl-sweep.json', slow);
+    const target = path.join(dir, 'slow');
+    const child = spawn(process.execPath, ['bin/dfl.js', 'sweep', sweepFile, '--out', target, '--jobs', '1', '--quiet'], { stdio: 'ignore' });
+    const deadline = Date.now() + 60_000;
+    while ((!existsSync(target) || resultFiles(target).length < 5) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const before = resultFiles(target);
+    expect(before.length).toBeGreaterThanOrEqual(5);
+    expect(before.length).toBeLessThan(36);
+    const stamps = new Map(before.map((f) => [f, statSync(path.join(target, f)).mtimeMs]));
+    for (const f of before) expect(JSON.parse(readFileSync(path.join(target, f), 'utf8')).stopped.kind).toBe('completed');
+
+    expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '1'])).toBe(0);
+    expect(err).toContain(`(${before.length} were already there), ${36 - before.length} run`);
+    expect(resultFiles(target)).toHaveLength(36);
+    for (const [f, t] of stamps) expect(statSync(path.join(target, f)).mtimeMs).toBe(t);
+    expect(summary(target).done).toBe(36);
+  });
+
+  it('on Ctrl-C keeps every finished result whole, writes the summary of those and exits 130', async () => {
+    const slow = { ...heldOut, name: 'interrupted', base: { ...heldOut.base, n: 200, steps: 40_000, log: { points: 50 } } };
+    const sweepFile = file('interrupted.dfl-sweep.json', slow);
+    const target = path.join(dir, 'interrupted');
+    const child = spawn(process.execPath, ['bin/dfl.js', 'sweep', sweepFile, '--out', target, '--jobs', '2', '--quiet'], { stdio: 'ignore' });
+    const deadline = Date.now() + 60_000;
+    while ((!existsSync(target) || resultFiles(target).length < 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(130);
+    const files = resultFiles(target);
+    expect(files.length).toBeLessThan(36);
+    for (const f of files) expect(JSON.parse(readFileSync(path.join(target, f), 'utf8')).stopped.kind).toBe('completed');
+    expect(summary(target).rows.map((r) => r.file).sort()).toEqual(files.sort());
+  });
+
+  it.each([
+    ['malformed JSON', '{ "base": ', /^dfl: .*bad-1\.dfl-sweep\.json: invalid JSON/],
+    ['an unknown axis path', { ...heldOut, axes: { 'init.alpah': [0.1] } }, /axes\["init\.alpah"\]\[0\]: spec\.init: unknown field "alpah"/],
+    ['a value the spec rejects', { ...heldOut, axes: { depth: [2, 0] } }, /axes\["depth"\]\[1\]: spec\.depth: value must be ≥ 1 \(got 0\)/],
+    ['an unknown sweep field', { ...heldOut, axis: {} }, /unknown field "axis"/],
+  ])('rejects %s with one line, exit 2 and nothing written', async (_, content, pattern) => {
+    const name = `bad-${['malformed JSON', 'an unknown axis path', 'a value the spec rejects', 'an unknown sweep field'].indexOf(_) + 1}.dfl-sweep.json`;
+    const target = path.join(dir, `bad-out-${name}`);
+    expect(await main(['sweep', file(name, content), '--out', target])).toBe(2);
+    expect(err).toMatch(pattern);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('prints its help and rejects bad flags', async () => {
+    expect(await main(['sweep', '--help'])).toBe(0);
+    expect(out).toMatch(/dfl sweep SWEEP\.json --out DIR/);
+    expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--jobs', '0'])).toBe(2);
+    expect(err).toMatch(/--jobs: expected a positive integer/);
+    expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--shard', '3/3'])).toBe(2);
+    expect(await main(['sweep', '--collect', path.join(dir, 'nothing-here')])).toBe(2);
+  });
+
+  it('runs shards into one folder and collects them into the summary of a local run', async () => {
+    const small = { ...heldOut, name: 'sharded', axes: { depth: [2, 3], 'init.alpha': [0.1, 0.2], 'target.seed': [1, 2, 3] } };
+    const sweepFile = file('sharded.dfl-sweep.json', small);
+    const local = path.join(dir, 'sharded-local');
+    const sharded = path.join(dir, 'sharded');
+    expect(await main(['sweep', sweepFile, '--out', local, '--jobs', '1', '--quiet'])).toBe(0);
+    for (const i of [0, 2]) expect(await main(['sweep', sweepFile, '--out', sharded, '--shard', `${i}/3`, '--jobs', '1', '--quiet'])).toBe(0);
+    // The copy the collector reads (written by --slurm before submitting).
+    writeFileSync(path.join(sharded, 'sweep', 'sweep.dfl-sweep.json'), readFileSync(sweepFile));
+    writeFileSync(path.join(sharded, 'sweep', 'job.json'), JSON.stringify({ jobId: 'none', shards: 3, script: '/nonexistent', sweepFile, baseDir: dir }));
+    expect(await main(['sweep', '--collect', sharded])).toBe(1);
+    expect(out).toMatch(/shard 1\/3: 4 of 4 runs missing/);
+    expect(await main(['sweep', sweepFile, '--out', sharded, '--shard', '1/3', '--jobs', '1', '--quiet'])).toBe(0);
+    expect(await main(['sweep', '--collect', sharded])).toBe(0);
+    expect(readFileSync(path.join(sharded, 'summary.json'), 'utf8')).toBe(readFileSync(path.join(local, 'summary.json'), 'utf8'));
+    expect(readFileSync(path.join(sharded, 'summary.csv'), 'utf8')).toBe(readFileSync(path.join(local, 'summary.csv'), 'utf8'));
+  });
+});
