@@ -4,8 +4,7 @@
 // init), best of the repeats that fit in the budget. Prints one JSON line.
 import { batchKey, runBatch } from '../core/engine/batchRun';
 import { runExperiment } from '../core/engine/runExperiment';
-import { getHostBatchKernel } from '../core/linalg/accelerator';
-import { useNodeBackend } from '../core/platform/node';
+import { useNodeBackend } from '../node/platform';
 import { parseSpec } from '../core/spec/parseSpec';
 import { expandSweep } from '../core/sweep/expand';
 import { measureRun } from '../core/sweep/measures';
@@ -29,7 +28,7 @@ const sweep = {
 };
 
 async function main() {
-await useNodeBackend('native');
+const accelerators = await useNodeBackend('native');
 const expanded = expandSweep(sweep);
 const specs = expanded.points.map((p) => p.spec);
 const logged = logSchedule(cfg.steps, specs[0].log);
@@ -38,10 +37,10 @@ const run = async () => {
   if (mode.endsWith('-single')) {
     // The per-run engine (runExperiment, as `dfl run`) for comparison.
     const out = [];
-    for (const spec of specs) out.push(await runExperiment(parseSpec(spec)));
+    for (const spec of specs) out.push(await runExperiment(parseSpec(spec), { accelerators }));
     return out;
   }
-  return runBatch(specs);
+  return runBatch(specs, { accelerators });
 };
 let best = Infinity;
 let results = await run();
@@ -64,8 +63,8 @@ process.stdout.write(
     measuresPerSecond: specs.length / measureSeconds,
     logged,
     engine: results[0].engine,
-    batchKernel: getHostBatchKernel()?.description ?? null,
-    batchKey: batchKey(specs[0]) ?? null,
+    batchKernel: accelerators.batch?.description ?? null,
+    batchKey: batchKey(specs[0], accelerators) ?? null,
     checksum: results.reduce((s, r) => s + r.loss[r.loss.length - 1], 0),
   })}\n`,
 );

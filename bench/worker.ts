@@ -2,21 +2,22 @@
 // backend, thread count and peak RSS starts from a fresh process). Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { MatrixDynamics } from '../core/engine/matrixPath';
 import { rankReferences } from '../core/engine/reference';
-import { runExperiment } from '../core/engine/runExperiment';
+import { createDynamics, runExperiment } from '../core/engine/runExperiment';
 import { advanceSpectral } from '../core/engine/spectralPath';
 import { singularValues, singularValuesMl } from '../core/linalg/decompositions';
-import { getHostBlas, getHostSingularValues, setHostSingularValues } from '../core/linalg/accelerator';
+import type { Accelerators } from '../core/linalg/accelerators';
 import { householderSingularValues } from '../core/linalg/singularValues';
 import { zeros } from '../core/linalg/dense';
 import { parseSpec } from '../core/spec/parseSpec';
 import { buildTarget } from '../core/targets/buildTarget';
 import { createRng } from '../core/random';
-import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../core/platform/node';
+import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../node/platform';
 import { loadNative } from '../native/loader';
 
 const now = () => performance.now() / 1000;
+/** The accelerated routines of this process's backend (set once by `main`). */
+let accelerators: Accelerators = {};
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -36,11 +37,11 @@ function matrixSpec(n: number, depth: number, steps: number, log: { points: numb
   });
 }
 
-/** Steps per second of MatrixDynamics.advance: median over windows of ≥ `window` s, for ≥ `budget` s. */
+/** Steps per second of the matrix path's advance: median over windows of ≥ `window` s, for ≥ `budget` s. */
 function matrixSteps(n: number, depth: number, budget: number, window: number) {
   const spec = matrixSpec(n, depth, 1, { every: 1 });
   const target = buildTarget(spec);
-  const dynamics = new MatrixDynamics(target, rankReferences(target, 'entropy'), spec.init, spec.problem, depth, spec.stepSize);
+  const dynamics = createDynamics(spec, target, rankReferences(target, 'entropy'), accelerators);
   try {
     dynamics.advance(1);
     dynamics.loss(); // flush (tfjs backends run eagerly in Node, but be sure)
@@ -108,8 +109,8 @@ function singularValueCost(n: number, budget: number) {
     return median(ts);
   };
   const out: Record<string, number | string | null> = { n };
-  out.defaultRoutine = getHostSingularValues()?.description ?? 'typescript (Householder bidiagonalization + bidiagonal QR)';
-  out.defaultMs = time(() => singularValues(w));
+  out.defaultRoutine = accelerators.singularValues?.description ?? 'typescript (Householder bidiagonalization + bidiagonal QR)';
+  out.defaultMs = time(() => singularValues(w, accelerators.singularValues));
   out.typescriptMs = time(() => householderSingularValues(w.data, n, n));
   out.mlMatrixMs = n <= 256 || budget >= 1 ? time(() => singularValuesMl(w), 5) : null;
   const native = loadNative();
@@ -119,7 +120,7 @@ function singularValueCost(n: number, budget: number) {
   }
   // Accuracy of the default against ml-matrix, relative to σ₁.
   const ref = singularValuesMl(w);
-  const got = singularValues(w);
+  const got = singularValues(w, accelerators.singularValues);
   let err = 0;
   for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(got[i] - ref[i]));
   out.maxDifferenceToMlMatrixRelative = err / ref[0];
@@ -145,7 +146,7 @@ function stolenSeconds(): number | null {
  * tenants only ever add time (the CPU time the hypervisor gave them is recorded per run).
  */
 async function loggingOverhead(n: number, steps: number, points: number) {
-  const host = getHostSingularValues();
+  const host = accelerators.singularValues;
   const synchronous = host && { description: host.description, singularValues: host.singularValues };
   const overlapped = host?.singularValuesAsync ? ([['overlapped', { points }, host]] as const) : [];
   const none = [['none', { every: steps }, host]] as const;
@@ -153,7 +154,6 @@ async function loggingOverhead(n: number, steps: number, points: number) {
   const runs: { mode: string; seconds: number; cpuSeconds: number; stolenSeconds: number | null }[] = [];
   let logged = 0;
   for (const [label, log, svd] of modes) {
-    setHostSingularValues(svd ?? null);
     const spec = matrixSpec(n, 3, steps, log);
     const target = buildTarget(spec);
     target.eigenvectors?.(); // the target's eigenvectors (a QR of n × n) are setup, not logging
@@ -162,7 +162,7 @@ async function loggingOverhead(n: number, steps: number, points: number) {
     const t0 = now();
     // The default yield between chunks, as the command line and the extension run it: the SVD
     // thread's completions come in through the event loop.
-    const result = await runExperiment(spec, { target });
+    const result = await runExperiment(spec, { target, accelerators: { ...accelerators, singularValues: svd ?? undefined } });
     const seconds = now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const stolen1 = stolenSeconds();
@@ -170,7 +170,6 @@ async function loggingOverhead(n: number, steps: number, points: number) {
     if (result.stopped.kind !== 'completed') throw new Error(`logging run stopped: ${result.stopped.reason}`);
     if (label !== 'none') logged = result.steps.length;
   }
-  setHostSingularValues(host);
   const fastest = (mode: string) => {
     const of = runs.filter((r) => r.mode === mode);
     return of.length ? of.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : undefined;
@@ -202,7 +201,7 @@ async function memory(n: number, depth: number, steps: number) {
   const spec = matrixSpec(n, depth, steps, { points: Math.min(50, steps + 1) });
   const tensorsBefore = tf.memory().numTensors;
   const t0 = now();
-  const result = await runExperiment(spec, { yieldToHost: () => Promise.resolve() });
+  const result = await runExperiment(spec, { yieldToHost: () => Promise.resolve(), accelerators });
   const seconds = now() - t0;
   const tensorsAfter = tf.memory().numTensors;
   return { n, depth, steps, seconds, backend: result.engine.backend, peakRssBytes: process.resourceUsage().maxRSS * 1024, tensorsBefore, tensorsAfter };
@@ -212,12 +211,12 @@ async function main() {
   const [what, ...args] = process.argv.slice(2);
   const num = (i: number, fallback: number) => (args[i] === undefined ? fallback : Number(args[i]));
   const backend = (process.env.DFL_BENCH_BACKEND ?? NODE_BACKENDS[0]) as NodeBackend;
-  await useNodeBackend(backend);
+  accelerators = await useNodeBackend(backend);
   let out: unknown;
   switch (what) {
     case 'info': {
       const native = loadNative();
-      out = { backends: NODE_BACKENDS, native: native?.info() ?? null, hostBlas: getHostBlas()?.description ?? null };
+      out = { backends: NODE_BACKENDS, native: native?.info() ?? null, hostBlas: accelerators.blas?.description ?? null };
       break;
     }
     case 'matrix':

@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors';
-import { useNodeBackend } from '../core/platform/node';
+import { useNodeBackend } from '../node/platform';
 import { effectiveRankMeasures, MAX_MATRIX_N } from '../core/spec/schema';
 import { formatObservation, formatReport, observations, runObservation, runProperties, theorems } from '../property-tests';
 import type { PropertyReport } from '../property-tests/runner';
@@ -26,7 +26,7 @@ export function predictionFigures(reports: PropertyReport[]): string[] {
 }
 
 /**
- * `dfl check`: every theorem of THEORY.md §6 as a fast-check property, one line each, then the
+ * `dfl check`: every theorem of docs/theory.md §6 as a fast-check property, one line each, then the
  * empirical observations with their frequencies. Exit 1 on a failed property.
  */
 export async function checkCommand(args: string[]): Promise<number> {

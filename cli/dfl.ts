@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, RunCancelledError } from '../core/errors';
 import { runExperiment } from '../core/engine/runExperiment';
-import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../core/platform/node';
+import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
 import { findPreset, listPresets } from '../core/presets';
 import type { RunResult } from '../core/result';
 import { parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
+import { slug } from '../core/text';
+import { checkOutputFile, checkOutputFolder, partialResultPath, readTextFile, writeFileAtomic } from '../node/files';
 import { exportCommand, writeReplayFiles } from './export';
-import { checkOutputFile, checkOutputFolder, partialResultPath, readRegularTextFile, writeFileAtomic } from './files';
 import { noPositionals, parseFlags } from './flags';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
@@ -27,10 +28,6 @@ const USAGE = `usage:
   dfl report RESULT.json… --html OUT.html [--figures DIR]       a self-contained report with the plots
   dfl export RESULT.json --npy DIR                             the files that replay a run in NumPy (docs/replay.md)
   dfl schema                                                   print the JSON Schema of experiment files`;
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
-}
 
 /**
  * Ctrl-C: the first one cancels the run (it stops at the next piece of work and keeps the
@@ -65,7 +62,8 @@ async function runCommand(args: string[]): Promise<number> {
   } else {
     if (positionals.length !== 1) throw new InputError(`dfl run: expected one spec file (got ${positionals.length})\n${USAGE}`.split('\n')[0]);
     const file = positionals[0];
-    const spec = parseSpecText(readRegularTextFile(file), file);
+    const text = readTextFile(file);
+    const spec = parseSpecText(text, file);
     specs = [{ label: spec.name ?? path.basename(file), spec, source: file }];
     baseDir = path.dirname(path.resolve(file));
     inputs.push(file);
@@ -78,7 +76,7 @@ async function runCommand(args: string[]): Promise<number> {
     for (const file of outputs) checkOutputFile(file, { inputs, flag: '--out' });
   }
   if (values.npy !== undefined && existsSync(values.npy)) throw new InputError(`--npy: ${values.npy} already exists (give a new directory)`);
-  await useNodeBackend(backend);
+  const accelerators = await useNodeBackend(backend);
 
   const controller = new AbortController();
   const stopListening = cancelOnFirstSigint(controller);
@@ -88,6 +86,7 @@ async function runCommand(args: string[]): Promise<number> {
       const bar = values.quiet ? undefined : progressBar(label);
       const result = await runExperiment(spec, {
         sources: nodeTargetSources(baseDir),
+        accelerators,
         signal: controller.signal,
         abortSetup: true,
         onProgress: ({ step, steps, loss }) => bar?.update(step, steps, loss),

@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
-import { parseRunResult, replayFiles } from '../core/export/replayFiles';
-import { nodeTargetSources } from '../core/platform/node';
+import { readTextFile } from '../node/files';
+import { parseReplayableResult, replayFiles } from '../core/export/replayFiles';
+import { nodeTargetSources } from '../node/platform';
 import type { RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
 
@@ -36,13 +37,8 @@ export function exportCommand(args: string[]): number {
   if (positionals.length !== 1) throw new InputError(`dfl export: expected one result JSON file (got ${positionals.length})`);
   if (values.npy === undefined) throw new InputError('dfl export: --npy DIR is required');
   const file = positionals[0];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: no such file`);
-  }
-  const result = parseRunResult(parseJson(text, file), file);
+  const text = readTextFile(file);
+  const result = parseReplayableResult(parseJson(text, file), file);
   writeReplayFiles(result, values.npy, path.dirname(path.resolve(file)), file);
   process.stderr.write(`wrote ${values.npy} (index.json and the .npy files of docs/replay.md)\n`);
   return 0;

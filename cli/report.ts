@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseRunResult } from '../core/protocol/messages';
 import path from 'node:path';
 import { InputError } from '../core/errors';
-import { listPresets } from '../core/presets';
-import { assessRun } from '../core/report/assess';
-import type { RunResult } from '../core/result';
+import { parseRunResult, type RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
-import type { ReportData } from '../webview/report/main';
-import { checkOutputFile, checkOutputFolder, readRegularTextFile, writeFileAtomic } from './files';
+import { reportData, type ReportData } from '../core/report/reportData';
+import { escapeHtml } from '../core/text';
+import { checkOutputFile, checkOutputFolder, readTextFile, writeFileAtomic } from '../node/files';
 import { parseFlags } from './flags';
+
+export { reportData };
 
 /** dist/webview/report.{js,css}, next to the CLI bundle or under the repository when run from sources. */
 function reportAssets(): { script: string; style: string } {
@@ -22,32 +22,8 @@ function reportAssets(): { script: string; style: string } {
 
 /** A result file, read as a regular file with a cap and validated with the one result schema. */
 function readResult(file: string): RunResult {
-  const value = parseJson(readRegularTextFile(file), file);
-  return parseRunResult(value, file) as RunResult;
-}
-
-/** Groups results by preset (in the order given) and describes each group: claim and findings. */
-export function reportData(results: { file: string; result: RunResult }[]): ReportData {
-  const presets = new Map(listPresets().map((p) => [p.name, p]));
-  const groups = new Map<string, { file: string; result: RunResult }[]>();
-  for (const r of results) {
-    const key = r.result.preset ?? r.file;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return {
-    title: 'Deep Factorization Lab — reproduction report',
-    sections: [...groups].map(([key, members]) => {
-      const preset = presets.get(key);
-      const label = (r: { file: string; result: RunResult }) => r.result.spec.name ?? path.basename(r.file, '.json');
-      return {
-        id: preset?.name ?? path.basename(key, '.json'),
-        heading: preset ? `${preset.name}: ${preset.description}` : path.basename(key),
-        claim: preset?.claim,
-        findings: members.flatMap((r) => assessRun(r.result).map((f) => ({ label: `${label(r)}, ${f.label}`, text: f.text }))),
-        results: members.map((r) => ({ label: label(r), result: r.result })),
-      };
-    }),
-  };
+  const text = readTextFile(file);
+  return parseRunResult(parseJson(text, file), file);
 }
 
 /** One HTML file with the data, the script and the styles inlined: it opens offline anywhere. */
@@ -60,7 +36,7 @@ export function reportHtml(data: ReportData): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${data.title.replace(/</g, '&lt;')}</title>
+<title>${escapeHtml(data.title)}</title>
 <style>${style}</style>
 </head>
 <body data-state="loading">

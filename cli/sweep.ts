@@ -5,15 +5,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { batchKey } from '../core/engine/batchRun';
+import type { Accelerators } from '../core/linalg/accelerators';
 import { InputError } from '../core/errors';
-import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../core/platform/node';
+import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../node/platform';
 import type { RunResult } from '../core/result';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { expandSweepText, type ExpandedSweep, type SweepPoint } from '../core/sweep/expand';
 import { specHash } from '../core/sweep/hash';
 import { runSweep, type SweepExecutor, type SweepProgress } from '../core/sweep/runSweep';
 import { resultFileName, summaryColumns, summaryCsv, summaryJson, summaryRow, type SummaryRow } from '../core/sweep/summary';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from '../node/files';
 import { executeGroup, type GroupReply } from './sweepExecute';
 
 export const SWEEP_USAGE = `usage:
@@ -94,9 +95,9 @@ function workerScript(): string | undefined {
 }
 
 /** `jobs` worker threads, or this thread when jobs = 1 or the worker bundle is missing. */
-function createExecutor(jobs: number, backend: NodeBackend, baseDir: string): SweepExecutor & { close(): Promise<void> } {
+function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, accelerators: Accelerators): SweepExecutor & { close(): Promise<void> } {
   const script = jobs > 1 ? workerScript() : undefined;
-  const base = { batchKey: (spec: ExperimentSpec) => batchKey(spec), maxBatch: 256 };
+  const base = { batchKey: (spec: ExperimentSpec) => batchKey(spec, accelerators), maxBatch: 256 };
   if (!script) {
     return { ...base, jobs: 1, run: (specs, signal) => executeGroup(specs, { backend, baseDir, signal }), close: async () => undefined };
   }
@@ -251,9 +252,9 @@ export async function sweepCommand(args: string[]): Promise<number> {
   mkdirSync(path.join(dir, META), { recursive: true });
   if (!shard) writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
 
-  await useNodeBackend(backend);
+  const accelerators = await useNodeBackend(backend);
   const rows = finishedRows(dir, expanded, points);
-  const executor = createExecutor(jobs, backend, baseDir);
+  const executor = createExecutor(jobs, backend, baseDir, accelerators);
   const name = expanded.sweep.name ?? path.basename(file);
   const bar = progressLine(shard ? `${name} shard ${shard.index}/${shard.count}` : name, values.quiet === true);
   const shardFile = shard && path.join(dir, META, `shard-${shard.index}-of-${shard.count}.json`);

@@ -1,75 +1,132 @@
-import type { Plateau } from './plateaus/measurePlateaus';
-import type { ExperimentSpec } from './spec/schema';
+import { z } from 'zod';
+import { InputError } from './errors';
+import { formatIssue } from './spec/parseSpec';
+import { experimentSpecSchema } from './spec/schema';
 
-/** A predicted plateau (docs/theory.md §5, Theorem 5.10): steps inclusive; `epsilon` is the certified deviation. */
-export interface PredictedPlateau extends Plateau {
-  /** Whether the hypotheses of the theorem hold for this spec (identity init, symmetric target, (4.1)). */
-  hypothesesMet: boolean;
-}
+// The result of a run, as one zod schema from which the TypeScript types are derived: what
+// `runExperiment` returns, `dfl run --out` and the extension's run store write, `dfl report`,
+// the Runs view and the message protocol read back, and the Lab shows. Field names are a
+// contract with saved files (docs/architecture.md). Unknown fields (at any level) are dropped
+// on reading, not refused.
 
-export interface StopReason {
-  kind: 'completed' | 'cancelled' | 'diverged';
-  reason: string;
-  /** The last step that was simulated. */
-  step: number;
-}
+// Results carry up to 256 singular values per logged step for up to 10⁵ steps: the numeric
+// arrays are checked by plain loops (zod's per-element parsing is ~100× slower on them).
+const isNumber = (x: unknown): x is number => typeof x === 'number';
+export const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
+const numberArray = z.custom<number[]>(isNumbers, 'expected an array of numbers');
+const numberRows = z.custom<number[][]>((v) => Array.isArray(v) && v.every(isNumbers), 'expected an array of arrays of numbers');
+const stepArray = z.custom<number[]>((v) => Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= 0), 'expected an array of step numbers');
 
 /** One logged step, as streamed while a run goes on. */
-export interface TrajectoryPoint {
-  step: number;
-  singularValues: number[];
-  effectiveRank: number;
-  loss: number;
-  distanceToBestRank: number[];
-  groundTruthError?: number;
+export const trajectoryPointSchema = z.object({
+  step: z.int().min(0),
+  singularValues: numberArray,
+  effectiveRank: z.number(),
+  loss: z.number(),
+  distanceToBestRank: numberArray,
+  groundTruthError: z.number().optional(),
   /** ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F, j = 1…N−1, when the spec records balancedness. */
-  balancedness?: number[];
-}
+  balancedness: numberArray.optional(),
+});
 
 /** Products W(k) kept by a run whose spec asks for `record.snapshots` (n×n, row-major rows). */
-export interface Snapshots {
-  steps: number[];
+export const snapshotsSchema = z.object({
+  steps: stepArray,
   /** Why each step was kept: "requested" or "midpoint of the L = 2 plateau 266–349". */
-  reasons: string[];
-  matrices: number[][][];
+  reasons: z.array(z.string()),
+  matrices: z.array(numberRows),
   /** Ŵ and its best rank-L approximations Ŵ_L (docs/theory.md §5), L = 1…min(4, Lmax). */
-  target: number[][];
-  bestRank: { L: number; matrix: number[][] }[];
-}
+  target: numberRows,
+  bestRank: z.array(z.object({ L: z.int().min(1), matrix: numberRows })),
+});
 
-/** The result JSON of DESIGN.md; field names are a contract with the CLI, the Lab and reports. */
-export interface RunResult {
-  spec: ExperimentSpec;
-  /** The shipped preset this run belongs to, when run with `dfl run --preset`. */
-  preset?: string;
-  engine: {
-    path: 'spectral' | 'matrix';
-    backend: string;
-    precision: 'float64' | 'float32';
+/** A measured ε-plateau of the effective rank at erank(Ŵ_L): steps inclusive. */
+export const plateauSchema = z.object({
+  L: z.int().min(1),
+  start: z.int().min(0),
+  end: z.int().min(0),
+  epsilon: z.number(),
+  /** Plateau or crossing (Definition 5.11); absent in results saved before it was recorded. */
+  kind: z.enum(['plateau', 'crossing']).optional(),
+});
+
+/** A predicted plateau (docs/theory.md §5, Theorem 5.10): steps inclusive; `epsilon` is the certified deviation. */
+export const predictedPlateauSchema = plateauSchema.extend({
+  /** Whether the hypotheses of the theorem hold for this spec (identity init, symmetric target, (4.1)). */
+  hypothesesMet: z.boolean(),
+});
+
+export const stopReasonSchema = z.object({
+  kind: z.enum(['completed', 'cancelled', 'diverged']),
+  reason: z.string(),
+  /** The last step that was simulated. */
+  step: z.int().min(0),
+});
+
+export const runResultSchema = z.object({
+  spec: experimentSpecSchema,
+  /** The shipped preset this run belongs to, when run with `dfl run --preset` (`dfl report` groups by it). */
+  preset: z.string().optional(),
+  engine: z.object({
+    path: z.enum(['spectral', 'matrix']),
+    backend: z.string(),
+    precision: z.enum(['float64', 'float32']),
     /** The BLAS of the matrix path's products (library and threads), or "none (…)" and why. */
-    blas?: string;
+    blas: z.string().optional(),
     /** What computed the logged singular values (LAPACK and its library, or the TypeScript routine). */
-    lapack?: string;
-  };
-  target: { description: string; singularValues: number[] };
-  steps: number[];
+    lapack: z.string().optional(),
+  }),
+  target: z.object({ description: z.string(), singularValues: numberArray }),
+  steps: stepArray,
   /** Descending, per logged step (the largest `singularValuesKept` of them). */
-  singularValues: number[][];
-  singularValuesKept: number;
-  effectiveRank: number[];
-  loss: number[];
+  singularValues: numberRows,
+  singularValuesKept: z.int().min(0),
+  effectiveRank: numberArray,
+  loss: numberArray,
   /** ‖W(k) − Ŵ_L‖_F per logged step, L = 1…targetEffectiveRanks.length. */
-  distanceToBestRank: number[][];
+  distanceToBestRank: numberRows,
   /** ‖W(k) − W*‖_F per logged step, for targets with a clean ground truth. */
-  groundTruthError?: number[];
-  targetEffectiveRanks: number[];
+  groundTruthError: numberArray.optional(),
+  targetEffectiveRanks: numberArray,
   /** Per logged step, ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F for j = 1…N−1 (spec.record.balancedness). */
-  balancedness?: number[][];
+  balancedness: numberRows.optional(),
   /** W(k) at chosen steps (spec.record.snapshots). */
-  snapshots?: Snapshots;
-  predicted: { plateaus: PredictedPlateau[] };
-  measured: { plateaus: Plateau[] };
-  stopped: StopReason;
+  snapshots: snapshotsSchema.optional(),
+  predicted: z.object({ plateaus: z.array(predictedPlateauSchema) }),
+  measured: z.object({ plateaus: z.array(plateauSchema) }),
+  stopped: stopReasonSchema,
   /** Seconds of wall-clock time (information only; never compared in tests). */
-  elapsedSeconds: number;
+  elapsedSeconds: z.number(),
+}).superRefine((r, ctx) => {
+  // One entry per logged step in every series, rows of the stored widths: a ragged result would
+  // parse and then draw nothing.
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const points = r.steps.length;
+  for (const key of ['singularValues', 'effectiveRank', 'loss', 'distanceToBestRank'] as const)
+    if (r[key].length !== points) issue([key], `has ${r[key].length} entries but steps has ${points}`);
+  if (r.groundTruthError && r.groundTruthError.length !== points) issue(['groundTruthError'], `has ${r.groundTruthError.length} entries but steps has ${points}`);
+  const ragged = r.singularValues.findIndex((row) => row.length !== r.singularValuesKept);
+  if (ragged >= 0) issue(['singularValues', ragged], `has ${r.singularValues[ragged].length} values but singularValuesKept is ${r.singularValuesKept}`);
+  const width = r.distanceToBestRank[0]?.length ?? 0;
+  const short = r.distanceToBestRank.findIndex((row) => row.length !== width);
+  if (short >= 0) issue(['distanceToBestRank', short], `has ${r.distanceToBestRank[short].length} distances but the first step has ${width}`);
+  const unordered = r.steps.findIndex((step, i) => i > 0 && step <= r.steps[i - 1]);
+  if (unordered >= 0) issue(['steps', unordered], 'steps must increase');
+});
+
+export type TrajectoryPoint = z.output<typeof trajectoryPointSchema>;
+export type Snapshots = z.output<typeof snapshotsSchema>;
+export type PredictedPlateau = z.output<typeof predictedPlateauSchema>;
+export type StopReason = z.output<typeof stopReasonSchema>;
+export type RunResult = z.output<typeof runResultSchema>;
+
+/**
+ * Reads a result file's JSON (already parsed); throws an InputError naming the file and the first
+ * field that does not fit. `dfl report`, the run store and the Lab's `loadResult` read results so.
+ */
+export function parseRunResult(value: unknown, file: string): RunResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${file}: not a dfl result (expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`);
+  const parsed = runResultSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new InputError(`${file}: not a valid dfl result: ${formatIssue(parsed.error.issues[0], value, 'result')}`);
 }

@@ -1,4 +1,5 @@
 import { pairPlateaus } from '../core/plateaus/pairing';
+import { trajectoryCsv } from '../core/report/trajectoryCsv';
 import type { RunResult } from '../core/result';
 
 // The plateau table of a run: for each L, the predicted interval (Theorem 5.10) against the
@@ -49,14 +50,7 @@ export function plateauMarkdown(result: Pick<RunResult, 'predicted' | 'measured'
   return lines.join('\n');
 }
 
-/** Steps, loss, effective rank and the singular values as CSV (one row per logged step). */
-export function resultCsv(result: Pick<RunResult, 'steps' | 'loss' | 'effectiveRank' | 'singularValues' | 'singularValuesKept'>): string {
-  const k = result.singularValuesKept;
-  const header = ['step', 'loss', 'effectiveRank', ...Array.from({ length: k }, (_, i) => `sigma${i + 1}`)];
-  const lines = [header.join(',')];
-  result.steps.forEach((step, i) => {
-    const sigma = result.singularValues[i] ?? [];
-    lines.push([step, result.loss[i], result.effectiveRank[i], ...Array.from({ length: k }, (_, j) => sigma[j] ?? '')].join(','));
-  });
-  return `${lines.join('\n')}\n`;
+/** Steps, loss, effective rank and the singular values as CSV (the extension's export columns). */
+export function resultCsv(result: Parameters<typeof trajectoryCsv>[0]): string {
+  return trajectoryCsv(result, { header: 'compact', distances: false });
 }

@@ -6,7 +6,7 @@ import { DEFAULT_RUNS_FOLDER } from './ids';
 // The extension's settings (`deepFactorization.*`), read through a `get` function so that the
 // mapping is testable without VS Code. Bad values fall back to the defaults.
 
-export type HostBackend = 'wasm' | 'cpu';
+export type ComputeBackend = 'wasm' | 'cpu';
 export type LabBackendSetting = 'webgl' | 'cpu';
 export type RunLocation = 'host' | 'lab';
 
@@ -14,7 +14,7 @@ export interface Settings {
   /** Where Run Experiment File / Run Preset run: the extension host (wasm/cpu) or the Lab (WebGL). */
   runIn: RunLocation;
   /** tfjs backend of host runs. */
-  backend: HostBackend;
+  backend: ComputeBackend;
   /** Backend of the Lab page's matrix path. */
   labBackend: LabBackendSetting;
   logPoints: number;

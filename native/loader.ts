@@ -1,9 +1,9 @@
 // Loads the optional native accelerator (native/build/dfl_native.node, built by native/build.mjs
 // at install time where a C compiler and Node's headers exist). Node-only: imported by
-// core/platform/node.ts and the benchmarks, never by the webview.
+// node/platform.ts and the benchmarks, never by core or the webview.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { HostBatchKernel, HostBlas, HostSingularValues } from '../core/linalg/accelerator';
+import type { BatchKernel, Blas, SingularValueRoutine } from '../core/linalg/accelerators';
 
 export interface NativeInfo {
   /** The shared library found by dlopen, or "builtin" (the plain C kernel). */
@@ -29,7 +29,7 @@ export interface NativeModule {
   singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<number>;
   /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */
   gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
-  /** Batched small factorizations (core/linalg/accelerator.ts HostBatchKernel); absent in older builds. */
+  /** Batched small factorizations (core/linalg/accelerators.ts BatchKernel); absent in older builds. */
   batchAdvance?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, count: number): void;
   batchObserve?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, products: Float64Array, singular: Float64Array): number;
   setThreads(threads: number): void;
@@ -96,21 +96,21 @@ export function nativeUnavailableReason(): string {
   return failure;
 }
 
-/** The native module as core's accelerators (core/linalg/accelerator.ts). */
-export function nativeAccelerators(mod: NativeModule): { blas: HostBlas; singularValues: HostSingularValues | null; batch: HostBatchKernel | null } {
+/** The native module as core's accelerated routines (core/linalg/accelerators.ts). */
+export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularValues: SingularValueRoutine | null; batch: BatchKernel | null } {
   const info = mod.info();
   // "OpenBLAS 0.3.21 (libopenblas.so.0), 2 threads": the name and version of the config string
   // (the rest lists build options), and the file, since a DFL_BLAS_LIB may name any library.
   const name = /^OpenBLAS [\d.]+/.exec(info.config)?.[0] ?? info.config;
   const description = info.blas ? `${name && name !== 'unknown BLAS' ? `${name} (${info.library})` : info.library}, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : 'builtin C kernel (no BLAS library found; OpenBLAS is 5-8× faster)';
-  const blas: HostBlas = {
+  const blas: Blas = {
     description,
     sgemm: (ta, tb, m, n, k, alpha, a, b, beta, c) => mod.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c),
     sgemv: (t, m, n, alpha, a, x, beta, y) => mod.sgemv(t, m, n, alpha, a, x, beta, y),
   };
   // DFL_ASYNC_SVD=0 keeps the logged steps' SVD on the main thread (the benchmark's baseline).
   const later = mod.singularValuesAsync && process.env.DFL_ASYNC_SVD !== '0' ? mod.singularValuesAsync.bind(mod) : undefined;
-  const singularValues: HostSingularValues | null = info.lapack
+  const singularValues: SingularValueRoutine | null = info.lapack
     ? {
         description: `LAPACK dgesdd (${info.library})${later ? ', overlapping the steps' : ''}`,
         singularValues: (a, m, n, out) => mod.singularValues(a, m, n, out) === 0,
@@ -119,7 +119,7 @@ export function nativeAccelerators(mod: NativeModule): { blas: HostBlas; singula
     : null;
   const advance = mod.batchAdvance?.bind(mod);
   const observe = mod.batchObserve?.bind(mod);
-  const batch: HostBatchKernel | null =
+  const batch: BatchKernel | null =
     advance && observe
       ? {
           description: `native batched kernel${info.lapack ? ' with LAPACK dgesdd' : ''}`,

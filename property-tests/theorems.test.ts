@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../core/platform/node';
+import { useNodeBackend } from '../node/platform';
 import { theorems } from './properties/theorems';
 import { formatReport, runProperty } from './runner';
 
@@ -9,7 +9,7 @@ const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'matrix-pa
 
 beforeAll(() => useNodeBackend('wasm'));
 
-describe('THEORY.md §6 theorems (fast-check, fixed seed)', () => {
+describe('docs/theory.md §6 theorems (fast-check, fixed seed)', () => {
   it.each(theorems.map((p) => [p.name, p] as const))('%s', async (_, property) => {
     const report = await runProperty(property, { runs: RUNS[property.name] ?? 60, seed: SEED, maxN: 120 });
     console.log(formatReport(report));

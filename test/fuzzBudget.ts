@@ -1,4 +1,4 @@
-// Time bounds for fuzz cases (issue 9: "no hang, bounded time per case") and the one summary line
+// Time bounds for fuzz cases ("no hang, bounded time per case") and the one summary line
 // per fuzzer that CI logs show.
 //
 // These bounds are hang detectors, not benchmarks: a parser case takes microseconds and an engine

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../core/text';
+
 // The Lab page's HTML, shared by the extension host (VS Code webview panels) and the stand-in
 // server of `npm run lab:serve`. Pure: no `vscode`, no DOM, no Node APIs.
 
@@ -22,11 +24,7 @@ export interface LabHtmlOptions {
   title?: string;
 }
 
-const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', "'": '&#39;' };
-
-function attr(value: string): string {
-  return value.replace(/[&"<>']/g, (c) => ATTRIBUTE_ESCAPES[c]);
-}
+const attr = escapeHtml;
 
 function checkToken(name: string, value: string): void {
   // These go into the policy itself: refuse anything that could end a directive or the attribute.

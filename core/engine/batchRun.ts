@@ -1,4 +1,4 @@
-import { getHostBatchKernel, getHostSingularValues } from '../linalg/accelerator';
+import type { Accelerators } from '../linalg/accelerators';
 import { singularValues } from '../linalg/decompositions';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import { effectiveRankOf } from '../rank/effectiveRank';
@@ -10,7 +10,7 @@ import type { Target, TargetSources } from '../targets/target';
 import { predictPlateaus } from '../theory/predictPlateaus';
 import { logSchedule } from '../trajectory/logSchedule';
 import type { Observation } from './dynamics';
-import { hostProblem, initialFactors } from './matrixPath';
+import { initialFactors, problemData } from './matrixPath';
 import { distancesToBestRank, rankReferences, type RankReferences } from './reference';
 import { engineLibraries, LOSS_BLOW_UP, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
 import { SpectralDynamics } from './spectralPath';
@@ -34,10 +34,10 @@ function spectralBySpec(spec: ExperimentSpec): boolean {
  * for the matrix path also the same n and N, the estimation problem and a batched kernel), or
  * undefined for a run that goes alone through `runExperiment`.
  */
-export function batchKey(spec: ExperimentSpec): string | undefined {
+export function batchKey(spec: ExperimentSpec, accelerators: Accelerators = {}): string | undefined {
   const schedule = canonicalJson([spec.steps, spec.log]);
   if (spectralBySpec(spec)) return `spectral ${schedule}`;
-  if (!getHostBatchKernel() || spec.problem.kind !== 'estimation' || spec.engine === 'spectral' || spec.n > MAX_BATCH_N) return undefined;
+  if (!accelerators.batch || spec.problem.kind !== 'estimation' || spec.engine === 'spectral' || spec.n > MAX_BATCH_N) return undefined;
   if (spec.target.kind === 'file' || spec.target.kind === 'mnist') return undefined;
   return `matrix ${spec.n} ${spec.depth} ${schedule}`;
 }
@@ -71,6 +71,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Lets the host handle messages (an abort) between logged steps; default: none. */
   yieldToHost?(): Promise<void>;
+  /** The batched kernel for matrix-path members and LAPACK for their logged values (node/platform.ts). */
+  accelerators?: Accelerators;
 }
 
 const emptyResult = (spec: ExperimentSpec, target: Target, references: RankReferences, engine: RunResult['engine']): RunResult => {
@@ -97,7 +99,7 @@ const emptyResult = (spec: ExperimentSpec, target: Target, references: RankRefer
  * Runs many experiments with the same schedule of logged steps at once and returns the result
  * of each, in the format and with the numbers of `runExperiment`: spectral members (identity
  * init, symmetric target) are the same float64 recursion (bit for bit the same numbers), matrix
- * members of the same n and N are stepped together by the host's batched kernel, float32 like
+ * members of the same n and N are stepped together by the batched kernel passed in, float32 like
  * the host matrix path (the same step in another summation order, so equal within float32
  * rounding, docs/sweeps.md). Divergence is checked at the logged steps. On abort the results
  * come back with `stopped.kind = "cancelled"`.
@@ -110,7 +112,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     if (spec.steps !== specs[0].steps || canonicalJson(spec.log) !== canonicalJson(specs[0].log)) throw new Error('runBatch: the members must share steps and log');
   const targets = new Map<string, Target>();
   const referenceCache = new Map<string, RankReferences>();
-  const kernel = getHostBatchKernel();
+  const kernel = options.accelerators?.batch;
   const groups = new Map<string, MatrixGroup>();
   const members: Member[] = specs.map((spec) => {
     const key = canonicalJson([spec.n, spec.target]);
@@ -127,7 +129,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     const gkey = `${spec.n} ${spec.depth}`;
     let group = groups.get(gkey);
     if (!group) groups.set(gkey, (group = { n: spec.n, depth: spec.depth, members: [] } as unknown as MatrixGroup));
-    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: 'native-batched', precision: 'float32', blas: 'dfl native batched kernel (builtin C, one call per batch)', lapack: getHostSingularValues()?.description ?? 'none (TypeScript Householder bidiagonalization)' }) };
+    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: 'native-batched', precision: 'float32', blas: 'dfl native batched kernel (builtin C, one call per batch)', lapack: options.accelerators?.singularValues?.description ?? 'none (TypeScript Householder bidiagonalization)' }) };
     member.slot = { group, index: group.members.length };
     group.members.push(member);
     return member;
@@ -144,7 +146,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     group.singular = new Float64Array(B * n);
     group.members.forEach((m, b) => {
       initialFactors(m.spec.init, n, depth).forEach((f, j) => group.factors.set(f.data, (b * depth + j) * nn));
-      const problem = hostProblem(m.spec.problem, m.target);
+      const problem = problemData(m.spec.problem, m.target);
       group.hats.set(problem.hat, b * nn);
       group.etas[b] = m.spec.stepSize;
     });
@@ -196,7 +198,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
           ? new Float64Array(g.n).fill(NaN)
           : ok
             ? Float64Array.from(g.singular.subarray(b * g.n, (b + 1) * g.n)).sort().reverse()
-            : singularValues({ rows: g.n, cols: g.n, data: Float64Array.from(w) });
+            : singularValues({ rows: g.n, cols: g.n, data: Float64Array.from(w) }, options.accelerators?.singularValues);
         if (step === 0) m.lossLimit = LOSS_BLOW_UP * Math.max(loss, 1);
         accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(Float64Array.from(w), g.n, m.references), groundTruthError });
       });

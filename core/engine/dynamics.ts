@@ -1,6 +1,6 @@
 import type { DenseMatrix } from '../linalg/dense';
 
-/** What a run records at a logged step (float64 on the host). */
+/** What a run records at a logged step (float64, read back from the engine). */
 export interface Observation {
   /** Singular values of the product W(k), descending. */
   singularValues: Float64Array;
@@ -16,16 +16,16 @@ export interface Observation {
 
 /** An observation whose singular values are still being computed (they overlap the next steps). */
 export interface PendingObservation extends Omit<Observation, 'singularValues'> {
-  /** Starts computing the singular values (the host runs such computations one at a time, in call order). */
+  /** Starts computing the singular values (the routine runs such computations one at a time, in call order). */
   singularValues(): Promise<Float64Array>;
   /** W(k) at the observed step (float64), kept for `onPoint` views. */
   product: DenseMatrix;
 }
 
 /**
- * One engine's state of gradient descent on W = W_N ⋯ W_1. `advance` must not read back to the
- * host (the matrix path keeps everything on the tfjs backend); `loss` is one scalar read-back;
- * `observe` reads back what a logged step records.
+ * One engine's state of gradient descent on W = W_N ⋯ W_1. `advance` must not read anything back
+ * from the backend (the matrix path keeps everything on the tfjs backend); `loss` is one scalar
+ * read-back; `observe` reads back what a logged step records.
  */
 export interface Dynamics {
   readonly path: 'spectral' | 'matrix';
@@ -36,7 +36,8 @@ export interface Dynamics {
   observe(): Observation;
   /**
    * `observe()` with the singular values computed off the main thread, where the platform can
-   * (undefined where it cannot: then call `observe`). The caller may `advance` at once.
+   * (a singular value routine with an async call was passed in; undefined otherwise: then call
+   * `observe`). The caller may `advance` at once.
    */
   observeLater?(): PendingObservation | undefined;
   /** The current product W(k), float64. */

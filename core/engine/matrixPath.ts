@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
 import { identity, scale, zeros, type DenseMatrix } from '../linalg/dense';
+import type { SingularValueRoutine } from '../linalg/accelerators';
 import { randomOrthogonal, singularValues, singularValuesLater } from '../linalg/decompositions';
-import { getHostBlas } from '../linalg/accelerator';
-import { HostFactorization, type HostProblem } from './kernels/hostMatrixPath';
 import { createRng } from '../random';
 import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
@@ -37,10 +36,19 @@ export function initialFactors(init: InitSpec, n: number, depth: number): DenseM
 }
 
 /**
- * The problem's data in float32 on the host (docs/theory.md §1), generated from the spec's seeds
- * in a fixed order so that both implementations of the matrix path see the same numbers.
+ * The problem's data as float32 arrays (the same numbers the tfjs path puts in tensors).
+ * estimation: Ŵ; completion: Ŵ and the 0/1 mask; sensing: Ŵ and the operator (rows vec(A_i)/√m).
  */
-export function hostProblem(spec: ProblemSpec, target: Target): HostProblem {
+export type ProblemData =
+  | { kind: 'estimation'; hat: Float32Array }
+  | { kind: 'completion'; hat: Float32Array; mask: Float32Array }
+  | { kind: 'sensing'; hat: Float32Array; operator: Float32Array; measurements: number };
+
+/**
+ * The problem's data in float32 (docs/theory.md §1), generated from the spec's seeds in a fixed
+ * order so that both implementations of the matrix path see the same numbers.
+ */
+export function problemData(spec: ProblemSpec, target: Target): ProblemData {
   const n = target.n;
   const hat = Float32Array.from(target.matrix().data);
   switch (spec.kind) {
@@ -76,7 +84,7 @@ interface Problem {
   dispose(): void;
 }
 
-function makeProblem(data: HostProblem, n: number): Problem {
+function makeProblem(data: ProblemData, n: number): Problem {
   const hat = tf.tensor2d(data.hat, [n, n], 'float32');
   switch (data.kind) {
     case 'estimation':
@@ -109,53 +117,85 @@ function makeProblem(data: HostProblem, n: number): Problem {
 }
 
 /**
- * The matrix path: full gradient descent on the N factors in float32, either with tfjs-core ops
- * on whichever backend is active (webgl in the webview, wasm or cpu in Node), or, where Node code
- * registered a native BLAS (the command line's `native` backend, core/linalg/accelerator.ts), on
- * host arrays with that BLAS (./kernels/hostMatrixPath.ts). `backend` says which.
+ * What both implementations of the matrix path share: a logged step reads the loss and W(k)
+ * back and computes the distances to Ŵ_L, the ground-truth error and the singular values (with
+ * `singularValues` when the caller passed one, off the main thread where it can).
+ */
+export abstract class MatrixPathDynamics implements Dynamics {
+  readonly path = 'matrix' as const;
+  readonly precision = 'float32' as const;
+  abstract readonly backend: string;
+
+  constructor(
+    protected readonly target: Target,
+    private readonly references: RankReferences,
+    private readonly svd: SingularValueRoutine | undefined,
+  ) {}
+
+  abstract advance(count: number): void;
+  abstract loss(): number;
+  abstract product(): DenseMatrix;
+  abstract balancedness(): Float64Array;
+  abstract dispose(): void;
+
+  observe(): Observation {
+    const { product, ...rest } = this.observeWithoutSpectrum();
+    return { ...rest, singularValues: singularValues(product, this.svd) };
+  }
+
+  observeLater(): PendingObservation | undefined {
+    const observed = this.observeWithoutSpectrum();
+    const singular = singularValuesLater(observed.product, this.svd);
+    return singular && { ...observed, singularValues: singular };
+  }
+
+  /** Everything a logged step records except the singular values, and W(k) they come from. */
+  private observeWithoutSpectrum(): Omit<Observation, 'singularValues'> & { product: DenseMatrix } {
+    const loss = this.loss();
+    const w = this.product();
+    const n = this.target.n;
+    const distances = distancesToBestRank(w.data, n, this.references);
+    let groundTruthError: number | undefined;
+    if (this.target.groundTruth) {
+      const t = this.target.groundTruth().data;
+      let e = 0;
+      for (let i = 0; i < t.length; i++) e += (w.data[i] - t[i]) ** 2;
+      groundTruthError = Math.sqrt(e);
+    }
+    return { product: w, loss, distances, groundTruthError };
+  }
+}
+
+/**
+ * The matrix path on tfjs: full gradient descent on the N factors in float32 with tfjs-core ops
+ * on whichever backend is active (webgl in the webview, wasm or cpu in Node). The same step on a
+ * native BLAS is `BlasDynamics` (./blasPath.ts).
  *
  * One step (docs/theory.md (1.2)): prefix products P_j = W_j ⋯ W_1, the product's gradient
  * G, then B_N = G, B_j = W_{j+1}ᵀ B_{j+1}, and ∇_{W_j} L = B_j P_{j−1}ᵀ: 3N − 2 matrix products,
  * all inside one tf.tidy, the old factors disposed after the new ones exist. The prefix products
  * computed for `loss`, `product` or `observe` are kept until the next step and reused by it, so a
- * loss read between chunks costs no extra matrix product. Nothing is read back to the host
+ * loss read between chunks costs no extra matrix product. Nothing is read back from the backend
  * except by `loss`, `product` and `observe`.
  */
-export class MatrixDynamics implements Dynamics {
-  readonly path = 'matrix' as const;
+export class TfjsDynamics extends MatrixPathDynamics {
   readonly backend: string;
-  readonly precision = 'float32' as const;
   private factors: tf.Tensor2D[] = [];
-  /** P_1 … P_{N−1} of the current factors (tfjs path), or null when stale. */
+  /** P_1 … P_{N−1} of the current factors, or null when stale. */
   private prefixCache: tf.Tensor2D[] | null = null;
-  private readonly problem?: Problem;
-  private readonly stepSize?: tf.Scalar;
-  private readonly host?: HostFactorization;
+  private readonly problem: Problem;
+  private readonly stepSize: tf.Scalar;
 
-  constructor(
-    private readonly target: Target,
-    private readonly references: RankReferences,
-    init: InitSpec,
-    problem: ProblemSpec,
-    private readonly depth: number,
-    stepSize: number,
-  ) {
+  constructor(target: Target, references: RankReferences, init: InitSpec, problem: ProblemSpec, depth: number, stepSize: number, svd?: SingularValueRoutine) {
+    super(target, references, svd);
     const n = target.n;
-    const blas = getHostBlas();
-    const data = hostProblem(problem, target);
-    const initial = initialFactors(init, n, depth).map((f) => Float32Array.from(f.data));
-    if (blas) {
-      this.backend = 'native';
-      this.host = new HostFactorization(blas, initial, n, data, stepSize);
-    } else {
-      this.backend = tf.getBackend();
-      this.factors = initial.map((f) => tf.tensor2d(f, [n, n], 'float32'));
-      this.problem = makeProblem(data, n);
-      this.stepSize = tf.scalar(stepSize, 'float32');
-    }
+    this.backend = tf.getBackend();
+    this.factors = initialFactors(init, n, depth).map((f) => tf.tensor2d(Float32Array.from(f.data), [n, n], 'float32'));
+    this.problem = makeProblem(problemData(problem, target), n);
+    this.stepSize = tf.scalar(stepSize, 'float32');
   }
 
-  /** [P_0 = W_1, P_1, …, P_{N−1}] of the current factors (tfjs path); cached until the next step. */
+  /** [P_0 = W_1, P_1, …, P_{N−1}] of the current factors; cached until the next step. */
   private prefixes(): tf.Tensor2D[] {
     if (!this.prefixCache) {
       const f = this.factors;
@@ -175,12 +215,8 @@ export class MatrixDynamics implements Dynamics {
   }
 
   advance(count: number): void {
-    if (this.host) {
-      this.host.advance(count);
-      return;
-    }
-    const problem = this.problem!;
-    const eta = this.stepSize!;
+    const problem = this.problem;
+    const eta = this.stepSize;
     for (let k = 0; k < count; k++) {
       const old = this.factors;
       const prefix = this.prefixes();
@@ -201,9 +237,8 @@ export class MatrixDynamics implements Dynamics {
   }
 
   loss(): number {
-    if (this.host) return this.host.loss();
     const prefix = this.prefixes();
-    const lossTensor = tf.tidy(() => this.problem!.loss(prefix[prefix.length - 1]));
+    const lossTensor = tf.tidy(() => this.problem.loss(prefix[prefix.length - 1]));
     const loss = lossTensor.dataSync()[0];
     lossTensor.dispose();
     return loss;
@@ -211,48 +246,19 @@ export class MatrixDynamics implements Dynamics {
 
   product(): DenseMatrix {
     const n = this.target.n;
-    if (this.host) return { rows: n, cols: n, data: Float64Array.from(this.host.product()) };
     const prefix = this.prefixes();
     return { rows: n, cols: n, data: Float64Array.from(prefix[prefix.length - 1].dataSync()) };
   }
 
   balancedness(): Float64Array {
-    const factors = this.host ? this.host.factors : this.factors.map((f) => f.dataSync());
-    return balancedness(factors, this.target.n);
-  }
-
-  observe(): Observation {
-    const { product, ...rest } = this.observeWithoutSpectrum();
-    return { ...rest, singularValues: singularValues(product) };
-  }
-
-  observeLater(): PendingObservation | undefined {
-    const observed = this.observeWithoutSpectrum();
-    const singular = singularValuesLater(observed.product);
-    return singular && { ...observed, singularValues: singular };
-  }
-
-  /** Everything a logged step records except the singular values, and W(k) they come from. */
-  private observeWithoutSpectrum(): Omit<Observation, 'singularValues'> & { product: DenseMatrix } {
-    const loss = this.loss();
-    const w = this.product();
-    const n = this.target.n;
-    const distances = distancesToBestRank(w.data, n, this.references);
-    let groundTruthError: number | undefined;
-    if (this.target.groundTruth) {
-      const t = this.target.groundTruth().data;
-      let e = 0;
-      for (let i = 0; i < t.length; i++) e += (w.data[i] - t[i]) ** 2;
-      groundTruthError = Math.sqrt(e);
-    }
-    return { product: w, loss, distances, groundTruthError };
+    return balancedness(this.factors.map((f) => f.dataSync()), this.target.n);
   }
 
   dispose(): void {
     this.dropPrefixCache();
     tf.dispose(this.factors);
     this.factors = [];
-    this.problem?.dispose();
-    this.stepSize?.dispose();
+    this.problem.dispose();
+    this.stepSize.dispose();
   }
 }

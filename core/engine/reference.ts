@@ -97,3 +97,32 @@ export function distancesToBestRank(w: Float64Array, n: number, references: Rank
   }
   return distances;
 }
+
+/** Ŵ_L = Σ_{l≤L} s_l u_l v_lᵀ as a row-major n×n array (the Lab's heatmap of the nearest Ŵ_L). */
+export function bestRankApproximation(references: RankReferences, L: number, n: number): Float64Array {
+  const { values } = references;
+  const { u, v } = references.columns();
+  const m = new Float64Array(n * n);
+  for (let l = 0; l < Math.min(L, values.length); l++)
+    for (let i = 0; i < n; i++) {
+      const a = values[l] * u[l][i];
+      if (a === 0) continue;
+      const vl = v[l];
+      for (let j = 0; j < n; j++) m[i * n + j] += a * vl[j];
+    }
+  return m;
+}
+
+/** The L whose erank(Ŵ_L) is nearest `effectiveRank` (1 when there is none): the approximation an iterate is "at". */
+export function nearestRank(references: RankReferences, effectiveRank: number): number {
+  let L = 1;
+  let best = Infinity;
+  references.effectiveRanks.forEach((r, i) => {
+    const d = Math.abs(r - effectiveRank);
+    if (d < best) {
+      best = d;
+      L = i + 1;
+    }
+  });
+  return L;
+}

@@ -1,9 +1,10 @@
 import { InputError, RunCancelledError } from '../errors';
-import { getHostBlas, getHostSingularValues } from '../linalg/accelerator';
+import type { Accelerators } from '../linalg/accelerators';
 import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import type { RunResult, Snapshots, StopReason, TrajectoryPoint } from '../result';
+import { stepSizeBound } from '../theory/hypotheses';
 import { predictPlateaus } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, MAX_STORED_SINGULAR_VALUES, type ExperimentSpec } from '../spec/schema';
 import { buildTargetInPieces } from '../targets/buildTarget';
@@ -11,7 +12,8 @@ import type { Target, TargetSources } from '../targets/target';
 import type { Dynamics, Observation } from './dynamics';
 import { singularValues } from '../linalg/decompositions';
 import { logSchedule } from '../trajectory/logSchedule';
-import { MatrixDynamics } from './matrixPath';
+import { BlasDynamics } from './blasPath';
+import { TfjsDynamics } from './matrixPath';
 import { rankReferences, type RankReferences } from './reference';
 import { SpectralDynamics } from './spectralPath';
 
@@ -36,12 +38,18 @@ export interface RunOptions {
    * callers that keep snapshots (the Lab's heatmaps).
    */
   onPoint?(point: TrajectoryPoint, view: { product(): DenseMatrix }): void;
-  /** Lets the host render or handle messages between chunks; default: a macrotask. */
+  /** Lets the caller's event loop render or handle messages between chunks; default: a macrotask. */
   yieldToHost?(): Promise<void>;
   /** Wall-clock budget of one chunk of steps between yields (default 30 ms). */
   chunkMilliseconds?: number;
   /** Memory for logged steps waiting for their singular values (default MAX_QUEUED_SNAPSHOT_BYTES). */
   queuedSnapshotBytes?: number;
+  /**
+   * Accelerated routines built by the platform (node/ builds them from native/): a BLAS runs the
+   * matrix path instead of tfjs, a singular value routine computes the logged spectra. None: tfjs
+   * and the TypeScript routines.
+   */
+  accelerators?: Accelerators;
   /**
    * A result always begins with step 0, so by default a cancel that comes while the target and
    * the factors are built (seconds at n = 1024) is honoured after step 0. With `abortSetup`, it
@@ -50,11 +58,14 @@ export interface RunOptions {
   abortSetup?: boolean;
 }
 
-/** What ran the products and the logged singular values of a run (`result.engine.blas`, `.lapack`). */
-export function engineLibraries(path: 'spectral' | 'matrix', backend: string): { blas: string; lapack: string } {
+/**
+ * What ran the products and the logged singular values of a run (`result.engine.blas`, `.lapack`),
+ * from the accelerators passed in.
+ */
+export function engineLibraries(path: 'spectral' | 'matrix', backend: string, accelerators: Accelerators = {}): { blas: string; lapack: string } {
   if (path === 'spectral') return { blas: 'none (spectral path: O(n) per step)', lapack: 'none (spectral path: closed form)' };
-  const host = getHostBlas();
-  const svd = getHostSingularValues();
+  const host = accelerators.blas;
+  const svd = accelerators.singularValues;
   return {
     blas: backend === 'native' && host ? host.description : `none (tfjs ${backend})`,
     lapack: svd ? svd.description : 'none (TypeScript Householder bidiagonalization)',
@@ -75,17 +86,19 @@ export function selectPath(spec: ExperimentSpec, target: Target): 'spectral' | '
   return path;
 }
 
-export function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences): Dynamics {
-  return selectPath(spec, target) === 'spectral'
-    ? new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize)
-    : new MatrixDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize);
+/** The engine of a spec: the spectral path, or the matrix path on the BLAS passed in, else on tfjs. */
+export function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences, accelerators: Accelerators = {}): Dynamics {
+  if (selectPath(spec, target) === 'spectral') return new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
+  const { blas, singularValues: svd } = accelerators;
+  return blas
+    ? new BlasDynamics(blas, target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd)
+    : new TfjsDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd);
 }
 
 export function stableStepHint(spec: ExperimentSpec, target: Target): string {
   const top = target.eigenvalues?.[0];
   if (top === undefined || !(top > 0)) return '';
-  const N = spec.depth;
-  const bound = N === 1 ? 1 : 1 / (N * top ** (2 - 2 / N));
+  const bound = stepSizeBound(top, spec.depth);
   return spec.stepSize > bound ? ` (step size ${spec.stepSize} is above the bound ${bound.toPrecision(3)} of docs/theory.md (4.1))` : '';
 }
 
@@ -156,7 +169,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   }
   const references = rankReferences(target, spec.effectiveRank);
   await between();
-  const dynamics = createDynamics(spec, target, references);
+  const dynamics = createDynamics(spec, target, references, options.accelerators);
   const requested = Array.isArray(spec.record?.snapshots) ? spec.record.snapshots : [];
   const schedule = requested.length > 0 ? [...new Set([...logSchedule(spec.steps, spec.log), ...requested])].sort((a, b) => a - b) : logSchedule(spec.steps, spec.log);
   const keepEveryProduct = spec.record?.snapshots === 'plateauMidpoints';
@@ -168,7 +181,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
 
   const result: RunResult = {
     spec,
-    engine: { path: dynamics.path, backend: dynamics.backend, precision: dynamics.precision, ...engineLibraries(dynamics.path, dynamics.backend) },
+    engine: { path: dynamics.path, backend: dynamics.backend, precision: dynamics.precision, ...engineLibraries(dynamics.path, dynamics.backend, options.accelerators) },
     target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, keep)) },
     steps: [],
     singularValues: [],
@@ -217,9 +230,9 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   };
 
   // Logged steps whose singular values are still being computed (off the main thread where the
-  // platform can: the host takes them one after another, overlapping the next steps). A dense
+  // routine passed in can: it takes them one after another, overlapping the next steps). A dense
   // stretch of logged steps (log spacing puts ~3/4 of the points in the first tenth of the run)
-  // queues up to `maxQueued` snapshots instead of stalling the steps; once the host is
+  // queues up to `maxQueued` snapshots instead of stalling the steps; once the routine is
   // `maxInFlight` behind, a logged step's values are computed here instead, on a core that would
   // otherwise only wait. Points are accepted in step order, and a stop found by one drops the
   // points queued after it.
@@ -259,13 +272,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     if (!later) return accept(step, o as Observation, () => dynamics.product());
     if (diverged(o.loss)) return divergedAt(step, o.loss);
     queued++;
-    // Started now: the host computes them one at a time in call order, back to back, while the
+    // Started now: the routine computes them one at a time in call order, back to back, while the
     // steps go on; the chain below only accepts the points in step order.
     let computing: Promise<Float64Array>;
     if (inFlight < maxInFlight) {
       inFlight++;
       computing = later.singularValues().finally(() => inFlight--);
-    } else computing = new Promise((resolve) => resolve(singularValues(later.product)));
+    } else computing = new Promise((resolve) => resolve(singularValues(later.product, options.accelerators?.singularValues)));
     computing.catch(() => undefined); // awaited (and rethrown) in the chain
     chain = chain
       .then(async () => {

@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
-import { hostProblem, initialFactors } from '../engine/matrixPath';
+import { initialFactors, problemData } from '../engine/matrixPath';
 import { formatIssue } from '../spec/parseSpec';
-import { runResultSchema } from '../protocol/messages';
+import { parseRunResult } from '../result';
 import type { RunResult } from '../result';
 import { buildTarget } from '../targets/buildTarget';
 import { encodeNpy } from '../targets/files/npyWriter';
@@ -36,12 +36,9 @@ export interface ReplayFiles {
   files: Map<string, Uint8Array>;
 }
 
-/** Validates a parsed result JSON as a RunResult (one InputError naming the field). */
-export function parseRunResult(input: unknown, source: string): RunResult {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InputError(`${source}: not a dfl result (expected a JSON object)`);
-  const parsed = runResultSchema.safeParse(input);
-  if (!parsed.success) throw new InputError(`${source}: not a valid dfl result: ${formatIssue(parsed.error.issues[0], input, 'result')}`);
-  const result = parsed.data as RunResult;
+/** A parsed result JSON as a RunResult (core/result.ts) whose trajectory can be replayed: rows as long as the steps, steps increasing. */
+export function parseReplayableResult(input: unknown, source: string): RunResult {
+  const result = parseRunResult(input, source);
   const { steps, singularValues } = result;
   if (singularValues.length !== steps.length) throw new InputError(`${source}: result.singularValues has ${singularValues.length} rows for ${steps.length} steps`);
   const width = singularValues[0]?.length ?? 0;
@@ -83,7 +80,7 @@ export function replayFiles(result: RunResult, sources: TargetSources, source = 
     files.set(name, encodeNpy(factor.data, [n, n]));
   });
   if (spec.problem.kind !== 'estimation') {
-    const problem = hostProblem(spec.problem, target);
+    const problem = problemData(spec.problem, target);
     if (problem.kind === 'sensing') {
       index.files.operator = 'A.npy';
       files.set('A.npy', encodeNpy(problem.operator, [problem.measurements, n, n]));

@@ -2,13 +2,13 @@ import { EigenvalueDecomposition, Matrix, QrDecomposition, SingularValueDecompos
 import type { DenseMatrix } from './dense';
 import { identity, zeros } from './dense';
 import type { Rng } from '../random';
-import { getHostSingularValues } from './accelerator';
+import type { SingularValueRoutine } from './accelerators';
 import { householderSingularValues } from './singularValues';
 
 // ml-matrix is the float64 linear algebra of core for the one-off decompositions (targets,
 // references): well kept, pure JS (runs in Node and in the webview). The per-logged-step
-// singular values have their own faster routine (./singularValues.ts, or LAPACK where the native
-// module is loaded); see docs/performance.md for the numbers.
+// singular values have their own faster routine (./singularValues.ts, or LAPACK where the caller
+// passes it, ./accelerators.ts); see docs/performance.md for the numbers.
 
 function toMl(a: DenseMatrix): Matrix {
   const m = new Matrix(a.rows, a.cols);
@@ -30,38 +30,36 @@ function allFinite(data: Float64Array): boolean {
 
 /**
  * Singular values of a matrix, descending, in float64. Backward stable whichever routine runs
- * (LAPACK dgesdd through the native module when registered, else Householder bidiagonalization
- * and bidiagonal QR in TypeScript): each value is within a small multiple of n·2⁻⁵³·σ₁ of the
- * exact one, independently of the conditioning. Non-finite entries give NaN values.
+ * (`routine`, e.g. LAPACK dgesdd through the native module, when given; else Householder
+ * bidiagonalization and bidiagonal QR in TypeScript): each value is within a small multiple of
+ * n·2⁻⁵³·σ₁ of the exact one, independently of the conditioning. Non-finite entries give NaN values.
  */
-export function singularValues(a: DenseMatrix): Float64Array {
+export function singularValues(a: DenseMatrix, routine?: SingularValueRoutine): Float64Array {
   const k = Math.min(a.rows, a.cols);
   if (k === 0) return new Float64Array(0);
-  const host = getHostSingularValues();
-  if (host) {
+  if (routine) {
     if (!allFinite(a.data)) return new Float64Array(k).fill(NaN);
     const out = new Float64Array(k);
-    if (host.singularValues(Float64Array.from(a.data), a.rows, a.cols, out)) return out.sort().reverse();
+    if (routine.singularValues(Float64Array.from(a.data), a.rows, a.cols, out)) return out.sort().reverse();
   }
   return householderSingularValues(a.data, a.rows, a.cols);
 }
 
 /**
- * A function that computes `singularValues(a)` off the main thread when called, where the host
- * offers it (the native module: LAPACK on its SVD thread, one job at a time in call order);
- * undefined where it does not. Same values as `singularValues`; `a` must not change until its
- * promise settles.
+ * A function that computes `singularValues(a, routine)` off the main thread when called, where
+ * the routine offers it (the native module: LAPACK on its SVD thread, one job at a time in call
+ * order); undefined where it does not. Same values as `singularValues`; `a` must not change until
+ * its promise settles.
  */
-export function singularValuesLater(a: DenseMatrix): (() => Promise<Float64Array>) | undefined {
-  const host = getHostSingularValues();
+export function singularValuesLater(a: DenseMatrix, routine?: SingularValueRoutine): (() => Promise<Float64Array>) | undefined {
   const k = Math.min(a.rows, a.cols);
-  const compute = host?.singularValuesAsync;
+  const compute = routine?.singularValuesAsync;
   if (!compute || k === 0) return undefined;
   return async () => {
     if (!allFinite(a.data)) return new Float64Array(k).fill(NaN);
     const out = new Float64Array(k);
-    const ok = await compute.call(host, a.data, a.rows, a.cols, out);
-    return ok ? out.sort().reverse() : singularValues(a);
+    const ok = await compute.call(routine, a.data, a.rows, a.cols, out);
+    return ok ? out.sort().reverse() : singularValues(a, routine);
   };
 }
 

@@ -1,4 +1,4 @@
-/** A row-major float64 matrix: the host-side currency of core (targets, spectra, results). */
+/** A row-major float64 matrix in plain memory: the currency of core outside tfjs (targets, spectra, results). */
 export interface DenseMatrix {
   readonly rows: number;
   readonly cols: number;

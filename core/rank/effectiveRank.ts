@@ -1,6 +1,14 @@
 import type { EffectiveRankMeasure } from '../spec/schema';
 
-// Measures of THEORY.md §5 / docs/theory.md §5, on descending singular values.
+// Measures of docs/theory.md §5, on descending singular values.
+
+/** What each measure is called on plots, in the form and in reports. */
+export const EFFECTIVE_RANK_LABELS: Record<EffectiveRankMeasure, string> = {
+  entropy: 'entropy erank',
+  stable: 'stable rank',
+  nuclear: 'nuclear / operator',
+  numerical: 'numerical rank',
+};
 
 /** Entropy effective rank (Roy & Vetterli 2007): exp(−Σ pᵢ ln pᵢ), pᵢ = σᵢ/Σσ; 0 for the zero matrix. */
 export function entropyRank(sigma: ArrayLike<number>): number {

@@ -1,5 +1,5 @@
 import { nuclearNormComplete } from '../baselines/svt';
-import { hostProblem } from '../engine/matrixPath';
+import { problemData } from '../engine/matrixPath';
 import { fromEigen } from '../linalg/dense';
 import { singularValues } from '../linalg/decompositions';
 import { entropyRank } from '../rank/effectiveRank';
@@ -138,7 +138,7 @@ export function completionTable(results: RunResult[]) {
     const observed = r.spec.problem.observed;
     if (baselines.some((b) => b.observed === observed)) continue;
     const target = buildTarget(r.spec);
-    const problem = hostProblem(r.spec.problem, target);
+    const problem = problemData(r.spec.problem, target);
     if (problem.kind !== 'completion') continue;
     const solved = nuclearNormComplete(target.matrix(), problem.mask);
     const truth = target.groundTruth!();

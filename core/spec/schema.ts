@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The experiment spec of DESIGN.md, as one zod schema: the parser, the TypeScript types and the
+// The experiment spec (docs/architecture.md), as one zod schema: the parser, the TypeScript types and the
 // JSON Schema for `*.dfl.json` files all come from here, so they cannot drift apart.
 
 /** Largest n of any engine (the spectral path is O(n) per step). */

@@ -67,7 +67,7 @@ export function flowTimeTo(w: number, lambda: number, alpha: number, depth: numb
   return (singular + nearSingularIntegral(alpha, w, lambda, N)) / lambda;
 }
 
-/** Flow time for component λ to reach x = θλ from x = α^N (THEORY.md §3); 0 if it starts there. */
+/** Flow time for component λ to reach x = θλ from x = α^N (docs/theory.md §3); 0 if it starts there. */
 export function flowTime(lambda: number, alpha: number, depth: number, theta: number): number {
   const target = theta * lambda;
   if (!(lambda > 0) || ipow(alpha, depth) >= target) return 0;

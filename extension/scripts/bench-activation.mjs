@@ -27,7 +27,7 @@ const t1 = process.hrtime.bigint();
 const memento = { get: () => undefined, update: async () => undefined };
 ext.activate({ subscriptions: [], extensionUri: vscode.Uri.file(${JSON.stringify(path.resolve('.'))}), globalStorageUri: vscode.Uri.file(${JSON.stringify(dir)}), workspaceState: memento, globalState: memento });
 const t2 = process.hrtime.bigint();
-process.stdout.write(JSON.stringify({ load: Number(t1 - t0) / 1e6, activate: Number(t2 - t1) / 1e6, engineLoaded: Object.keys(require.cache).some((k) => k.endsWith('engine.js')) }));
+process.stdout.write(JSON.stringify({ load: Number(t1 - t0) / 1e6, activate: Number(t2 - t1) / 1e6, engineLoaded: Object.keys(require.cache).some((k) => k.endsWith('compute.js')) }));
 `,
 );
 const samples = [];
@@ -42,7 +42,7 @@ for (let i = 0; i < RUNS; i++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = samples.map((s) => s.load);
 const activate = samples.map((s) => s.activate);
-console.log(`dist/extension.js: ${(await import('node:fs')).statSync(bundle).size} bytes; engine.js is loaded on the first run, not at activation`);
+console.log(`dist/extension.js: ${(await import('node:fs')).statSync(bundle).size} bytes; compute.js is loaded on the first run, not at activation`);
 console.log(`load (require)  median ${median(load).toFixed(1)} ms, max ${Math.max(...load).toFixed(1)} ms  (${RUNS} fresh processes; budget 100 ms)`);
-if (samples.some((s) => s.engineLoaded)) console.log('note: engine.js was loaded during activation');
+if (samples.some((s) => s.engineLoaded)) console.log('note: compute.js was loaded during activation');
 console.log(`activate()      median ${median(activate).toFixed(1)} ms, max ${Math.max(...activate).toFixed(1)} ms  (against a stand-in vscode)`);

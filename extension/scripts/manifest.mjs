@@ -1,4 +1,4 @@
-// Sets the extension manifest fields of package.json (issue 6) and nothing else: other fields
+// Sets the extension manifest fields of package.json and nothing else: other fields
 // (scripts, dependencies) belong to others, so the file is read, these keys are set, and it is
 // written back with the same formatting. Run: node extension/scripts/manifest.mjs
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -5,7 +5,7 @@ import type { ExperimentSpecInput } from '../../core/spec/schema';
 import type { RunResult } from '../../core/result';
 
 /**
- * Empirical claims of THEORY.md §6 (random init, non-symmetric targets, sensing): measured
+ * Empirical claims of docs/theory.md §6 (random init, non-symmetric targets, sensing): measured
  * and reported with their observed frequency, never asserted as theorems.
  */
 export interface Observation {

@@ -10,7 +10,7 @@ import { certifiedCells, specEigenvalues, spectrumEnclosure } from '../../core/t
 import { references as referencesOf } from '../evaluation';
 import { theorySpec } from '../arbitraries/theorySpec';
 import { simulateSpectral } from '../simulate';
-import { fullMatrixGradientDescent } from '../../test/helpers/specs';
+import { fullMatrixGradientDescent } from '../reference';
 import { fail, type TheoryProperty } from './types';
 
 const hypothesesMet = (spec: Parameters<typeof checkHypotheses>[0]) => checkHypotheses(spec, specEigenvalues(spec)).met;

@@ -21,7 +21,7 @@ export interface CheckContext {
   record(statistic: string, value: number): void;
 }
 
-/** One claim of THEORY.md §6 as a property over generated specs. */
+/** One claim of docs/theory.md §6 as a property over generated specs. */
 export interface TheoryProperty {
   name: string;
   /** The claim, in words, with its number in docs/theory.md. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The benchmark script's plumbing and output contract (issue 8), on tiny sizes. Never asserts a
+// The benchmark script's plumbing and output contract, on tiny sizes. Never asserts a
 // time: only that every figure is present, finite and positive where it must be.
 describe('npm run bench -- --json', () => {
   it('prints one JSON object with the documented fields and nothing else on stdout', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The browser benchmark's plumbing and output contract (issue 8, item 3), on tiny sizes, in
+// The browser benchmark's plumbing and output contract, on tiny sizes, in
 // Debian's Chromium with SwiftShader WebGL (dist/webview/bench.js is built by the global setup).
 // Never asserts a time: only that every figure is present, finite and positive.
 describe('node bench/browser.mjs --smoke --json', () => {

@@ -31,7 +31,7 @@ function specFile(name: string, content: unknown): string {
 }
 
 describe('dfl run', () => {
-  it('runs a spec file, prints the plateau table and writes the result JSON of DESIGN.md', async () => {
+  it('runs a spec file, prints the plateau table and writes the result JSON of core/result.ts', async () => {
     const result = path.join(dir, 'result.json');
     expect(await main(['run', specFile('good.dfl.json', spec), '--out', result, '--backend', 'cpu'])).toBe(0);
     expect(out).toMatch(/spectral path/);

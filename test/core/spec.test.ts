@@ -28,7 +28,7 @@ function rejection(input: unknown): string {
 }
 
 describe('parseSpec', () => {
-  it('fills the defaults of DESIGN.md', () => {
+  it('fills the defaults of the spec schema', () => {
     const spec = parseSpec(base);
     expect(spec.problem).toEqual({ kind: 'estimation' });
     expect(spec.log).toEqual({ points: 400, scale: 'log' });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../core/engine/runExperiment';
-import { runResultSchema } from '../../core/protocol/messages';
+import { runResultSchema } from '../../core/result';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { ARTIFACTS, clickLens, extensionHostPids, extensionLog, hostErrors, killExtensionHost, labStates, notifications, runCommand, start, webviewFrame, type Session } from './codeServer';
 

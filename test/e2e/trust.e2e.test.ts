@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../core/engine/runExperiment';
-import { runResultSchema } from '../../core/protocol/messages';
+import { runResultSchema } from '../../core/result';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { ARTIFACTS, clickLens, extensionLog, hostErrors, notifications, openFile, runCommand, start, webviewFrame, type Session } from './codeServer';
 

@@ -22,7 +22,7 @@ export function extensionContext(storage: string) {
 }
 
 /**
- * A stand-in of dist/engine.js: runs return `result` renamed to the spec (after `delay` ms, or
+ * A stand-in of dist/compute.js: runs return `result` renamed to the spec (after `delay` ms, or
  * at once when aborted, then `stopped: cancelled`); file targets go through `sources.readFile`
  * as the real engine's do.
  */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../core/result';
-import { interpretWebviewMessage, safeExportName } from '../../extension/labMessages';
+import { interpretWebviewMessage, safeExportName } from '../../extension/panels/labMessages';
 import { DEFAULT_SETTINGS, isSafeRelativeFolder, presetWithSettings, readSettings, specWithSettings } from '../../extension/settings';
 import { readWorkspaceFile, resolveWorkspaceFile } from '../../extension/workspaceFiles';
 import { smallResult } from './fixtures';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runResultSchema } from '../../core/protocol/messages';
+import { runResultSchema } from '../../core/result';
 import type { RunResult } from '../../core/result';
 import { extensionContext, fakeEngine, smallResult } from './fixtures';
 import * as stub from './vscodeStub';
@@ -14,10 +14,10 @@ vi.mock('vscode', () => import('./vscodeStub'));
 
 const { activate } = await import('../../extension/extension');
 const { COMMANDS, LAB_VIEW_TYPE } = await import('../../extension/ids');
-const { setEngine } = await import('../../extension/engineLoader');
-const { LabPanel } = await import('../../extension/labPanel');
-const { RunStore } = await import('../../extension/runStore');
-const { RunsTreeProvider } = await import('../../extension/runsView');
+const { setCompute } = await import('../../extension/computeLoader');
+const { LabPanel } = await import('../../extension/panels/labPanel');
+const { RunStore } = await import('../../extension/runs/runStore');
+const { RunsTreeProvider } = await import('../../extension/runs/runsView');
 
 let result: RunResult;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   for (const d of ctx.subscriptions.splice(0)) d.dispose();
-  setEngine(undefined);
+  setCompute(undefined);
 });
 
 /** Two runs already in the history. */
@@ -62,7 +62,7 @@ describe('the extension host stops mid-run (Restart Extension Host, reload, exit
   it('aborts the host run: nothing is saved or opened afterwards, and the history is untouched', async () => {
     const before = seedHistory();
     const engine = fakeEngine(result, 200);
-    setEngine(engine as never);
+    setCompute(engine as never);
     const specFile = stub.Uri.file(path.join(workspace, 'long.dfl.json'));
     stub.recorded.written.set(specFile.fsPath, new TextEncoder().encode(JSON.stringify({ ...result.spec, name: 'long' })));
     activate(ctx as never);
@@ -133,7 +133,7 @@ describe('the Lab panel closes mid-run', () => {
 
   it('a host run that finishes after its Lab was closed opens a new one', async () => {
     const engine = fakeEngine(result, 20);
-    setEngine(engine as never);
+    setCompute(engine as never);
     const api = activate(ctx as never);
     await stub.commands.executeCommand(COMMANDS.openLab);
     const scratch = stub.recorded.panels[0];

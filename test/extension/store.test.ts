@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../core/result';
-import { isStaleTemporary, processRunning, RunStore, slug, timestampName, writeFileAtomic } from '../../extension/runStore';
+import { isStaleTemporary, processRunning, RunStore, slug, timestampName, writeFileAtomic } from '../../extension/runs/runStore';
 import { formatPlateauRow, plateauMarkdown, plateauRows, resultCsv } from '../../extension/plateauTable';
 import { smallResult } from './fixtures';
 

@@ -13,7 +13,7 @@ vi.mock('vscode', () => import('./vscodeStub'));
 
 const { activate } = await import('../../extension/extension');
 const { COMMANDS } = await import('../../extension/ids');
-const { setEngine } = await import('../../extension/engineLoader');
+const { setCompute } = await import('../../extension/computeLoader');
 const { ExperimentCodeLensProvider } = await import('../../extension/codeLens');
 const { trustRefusal, untrustedMessage, MANAGE_TRUST_COMMAND, WORKSPACE_RUN_COMMANDS } = await import('../../extension/trust');
 
@@ -40,14 +40,14 @@ function setUp(trusted: boolean) {
   writeFileSync(path.join(workspace, 'A.csv'), '1,0\n0,1\n');
   stub.recorded.written.set(path.join(workspace, 'A.csv'), new TextEncoder().encode('1,0\n0,1\n'));
   engine = fakeEngine(result);
-  setEngine(engine as never);
+  setCompute(engine as never);
   ctx = extensionContext(mkdtempSync(path.join(tmpdir(), 'dfl-global-')));
   api = activate(ctx as never);
 }
 
 afterEach(() => {
   for (const d of ctx?.subscriptions.splice(0) ?? []) d.dispose();
-  setEngine(undefined);
+  setCompute(undefined);
 });
 
 const ran = () => engine.runSpec.mock.calls.length + engine.targetRows.mock.calls.length + engine.inspectMatrix.mock.calls.length;

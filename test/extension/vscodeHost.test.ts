@@ -10,11 +10,11 @@ import * as stub from './vscodeStub';
 // The host against the typed stand-in of `vscode` (test/extension/vscodeStub.ts).
 vi.mock('vscode', () => import('./vscodeStub'));
 
-const { reportToOutcome } = await import('../../extension/testMessages');
-const { TheoryTests } = await import('../../extension/theoryTests');
+const { reportToOutcome } = await import('../../extension/theory/testMessages');
+const { TheoryTests } = await import('../../extension/theory/theoryTests');
 const { activate } = await import('../../extension/extension');
 const { COMMANDS, COUNTEREXAMPLE_CONTEXT, LAB_VIEW_TYPE } = await import('../../extension/ids');
-const { LabPanel } = await import('../../extension/labPanel');
+const { LabPanel } = await import('../../extension/panels/labPanel');
 
 let result: RunResult;
 beforeAll(async () => {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../../core/platform/node';
+import type { Accelerators } from '../../core/linalg/accelerators';
+import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../../node/platform';
 
 /** Every tfjs backend available in Node: the same engine test runs on each (tfjs-core's ALL_ENVS). */
 export const nodeBackends: readonly NodeBackend[] = NODE_BACKENDS;
 
-export async function withBackend<T>(backend: NodeBackend, body: () => Promise<T> | T): Promise<T> {
-  await useNodeBackend(backend);
-  return body();
+/** Runs `body` on `backend` with the accelerators a run there gets (pass them to `runExperiment`). */
+export async function withBackend<T>(backend: NodeBackend, body: (accelerators: Accelerators) => Promise<T> | T): Promise<T> {
+  return body(await useNodeBackend(backend));
 }
 
 /** Contract helper: a body leaves the tensor count as it found it. */

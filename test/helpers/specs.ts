@@ -17,7 +17,7 @@ export function spectrumSpec(overrides: Partial<ExperimentSpecInput> & { eigenva
 }
 
 /**
- * An independent float64 implementation of the scalar recursion of THEORY.md §2, written
+ * An independent float64 implementation of the scalar recursion of docs/theory.md §2, written
  * differently from core (Math.pow, step-outer loop): the reference the engines are held to.
  */
 export function referenceSingularValues(eigenvalues: number[], n: number, depth: number, alpha: number, eta: number, steps: readonly number[]): number[][] {
@@ -33,21 +33,4 @@ export function referenceSingularValues(eigenvalues: number[], n: number, depth:
   return out;
 }
 
-/**
- * Plain float64 gradient descent on all N·n² entries from W_j(0) = αI (THEORY.md §1), no
- * spectral shortcut: returns the product after `steps` steps. The reference for Theorem 2.1.
- */
-export function fullMatrixGradientDescent(target: DenseMatrix, depth: number, alpha: number, eta: number, steps: number): DenseMatrix {
-  const n = target.rows;
-  let factors = Array.from({ length: depth }, () => identity(n, alpha));
-  const product = (fs: DenseMatrix[], from: number, to: number) => {
-    let p = identity(n);
-    for (let j = from; j < to; j++) p = multiply(fs[j], p);
-    return p;
-  };
-  for (let k = 0; k < steps; k++) {
-    const residual = add(product(factors, 0, depth), target, -1);
-    factors = factors.map((w, j) => add(w, multiply(multiply(transpose(product(factors, j + 1, depth)), residual), transpose(product(factors, 0, j))), -eta));
-  }
-  return product(factors, 0, depth);
-}
+export { fullMatrixGradientDescent } from '../../property-tests/reference';

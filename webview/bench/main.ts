@@ -3,18 +3,17 @@ import 'uplot/dist/uPlot.min.css';
 import '../lab.css';
 import './bench.css';
 import * as tf from '@tensorflow/tfjs-core';
-import { MatrixDynamics } from '../../core/engine/matrixPath';
+import { TfjsDynamics } from '../../core/engine/matrixPath';
 import { rankReferences } from '../../core/engine/reference';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { buildTarget } from '../../core/targets/buildTarget';
-import type { TrajectoryPoint } from '../../core/result';
 import { activeWebglContext, selectBackend } from '../engine/backend';
-import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId, type RunContext } from '../plots/charts';
-import { TrajectoryStore } from '../plots/store';
+import { CONFIG, DEPTH, median, pause, SMOKE, status } from './common';
+import { timePlots } from './plotTiming';
 
-// The browser benchmark page (issue 8, item 3), dist/webview/bench.js, opened by
+// The browser benchmark page, dist/webview/bench.js, opened by
 // bench/browser.mjs in headless Chromium: (a) selects the Lab's backend (webgl, CPU fallback)
-// with the Lab's own selectBackend, (b) times the matrix path (MatrixDynamics, N = 3) on it and on
+// with the Lab's own selectBackend, (b) times the matrix path (TfjsDynamics, N = 3) on it and on
 // tfjs's cpu backend, (c) times LabCharts redraws of a 100-series × 10,000-point trajectory.
 // Results go to window.dflBench and a table; <body data-state> becomes 'done' (or 'error').
 // `?smoke=1`: tiny sizes, for the test of the output contract.
@@ -67,24 +66,6 @@ declare global {
   }
 }
 
-const params = new URLSearchParams(location.search);
-const SMOKE = params.get('smoke') === '1';
-const CONFIG = SMOKE
-  ? { sizes: [16], warmup: 2, fixedSteps: 6, windows: 3, windowMs: 0, series: 10, points: 200, appended: 100, redraws: 3 }
-  : { sizes: [64, 128, 256], warmup: 3, fixedSteps: 0, windows: 5, windowMs: 400, series: 100, points: 10_000, appended: 100, redraws: 7 };
-const DEPTH = 3;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-/** Lets the page breathe between measurements (events, frames), outside the timed windows. */
-const pause = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const status = (text: string) => {
-  const el = document.getElementById('bench-status');
-  if (el) el.textContent = text;
-};
-
 // ---------------------------------------------------------------------------------------------
 // (b) The matrix path: gradient-descent steps per second.
 
@@ -107,9 +88,9 @@ async function timeMatrix(n: number): Promise<MatrixRow> {
   const target = buildTarget(spec);
   const references = rankReferences(target, spec.effectiveRank);
   const tensorsBefore = tf.memory().numTensors;
-  const dynamics = new MatrixDynamics(target, references, spec.init, spec.problem, DEPTH, spec.stepSize);
+  const dynamics = new TfjsDynamics(target, references, spec.init, spec.problem, DEPTH, spec.stepSize);
   // advance(k) only queues work on WebGL; the loss read-back (one scalar) waits for all of it.
-  // The prefix products it computes are reused by the next step (MatrixDynamics' cache).
+  // The prefix products it computes are reused by the next step (TfjsDynamics' cache).
   const timeWindow = (k: number) => {
     const t0 = performance.now();
     dynamics.advance(k);
@@ -168,137 +149,6 @@ function webglInfo(): { renderer: string | null; webglVersion: number | null } {
   const renderer = ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : String(gl.getParameter(gl.RENDERER));
   return { renderer, webglVersion: tf.env().getNumber('WEBGL_VERSION') };
 }
-
-// ---------------------------------------------------------------------------------------------
-// (c) The plots: a synthetic trajectory shaped like the Lab's (sigmoidal learning of a graded
-// spectrum), fed into LabCharts in figures built as the report page builds them.
-
-function syntheticTrajectory(series: number, points: number) {
-  const lambda = Array.from({ length: series }, (_, i) => 10 * 10 ** ((-3 * i) / Math.max(series - 1, 1)));
-  const s0 = 1e-3;
-  const rate = 4 / points;
-  const entropyRank = (s: ArrayLike<number>) => {
-    let total = 0;
-    for (let i = 0; i < s.length; i++) total += s[i];
-    let h = 0;
-    for (let i = 0; i < s.length; i++) if (s[i] > 0) h -= (s[i] / total) * Math.log(s[i] / total);
-    return Math.exp(h);
-  };
-  const point = (step: number): TrajectoryPoint => {
-    const sigma = lambda.map((l) => l / (1 + (l / s0 - 1) * Math.exp(-rate * l * step)));
-    let loss = 0;
-    for (let i = 0; i < series; i++) loss += 0.5 * (lambda[i] - sigma[i]) ** 2;
-    const distanceToBestRank = Array.from({ length: 8 }, (_, L) => {
-      let d = 0;
-      for (let i = 0; i < series; i++) d += (i <= L ? lambda[i] - sigma[i] : sigma[i]) ** 2;
-      return Math.sqrt(d);
-    });
-    return { step, singularValues: sigma, effectiveRank: entropyRank(sigma), loss, distanceToBestRank };
-  };
-  const targetEffectiveRanks = Array.from({ length: 8 }, (_, L) => entropyRank(lambda.slice(0, L + 1)));
-  return { lambda, point, targetEffectiveRanks };
-}
-
-function buildFigures(main: HTMLElement): { figures: Record<ChartId, HTMLElement>; canvases: () => HTMLCanvasElement[] } {
-  const grid = document.createElement('div');
-  grid.className = 'plot-grid';
-  const figures = {} as Record<ChartId, HTMLElement>;
-  for (const id of CHART_IDS) {
-    const figure = document.createElement('figure');
-    figure.className = 'plot';
-    const caption = document.createElement('figcaption');
-    const title = document.createElement('span');
-    title.className = 'plot-title';
-    title.textContent = CHART_TITLES[id];
-    const readout = document.createElement('span');
-    readout.className = 'plot-readout';
-    readout.setAttribute('data-readout', '');
-    caption.append(title, readout);
-    const body = document.createElement('div');
-    body.className = 'plot-body';
-    figure.append(caption, body);
-    figures[id] = figure;
-    grid.append(figure);
-  }
-  main.append(grid);
-  return { figures, canvases: () => Array.from(grid.querySelectorAll('canvas')) };
-}
-
-async function timePlots(main: HTMLElement): Promise<BenchResult['plots']> {
-  const { series, points, appended, redraws } = CONFIG;
-  const { figures, canvases } = buildFigures(main);
-  const synthetic = syntheticTrajectory(series, points);
-  const store = new TrajectoryStore(series, 8);
-  for (let k = 0; k < points; k++) store.push(synthetic.point(k));
-  const totalSteps = points + appended * (redraws + 1);
-  const context: RunContext = {
-    steps: totalSteps,
-    targetSingularValues: synthetic.lambda,
-    targetEffectiveRanks: synthetic.targetEffectiveRanks,
-    predicted: [
-      { L: 1, start: Math.round(points * 0.05), end: Math.round(points * 0.2), epsilon: 0.1, hypothesesMet: true },
-      { L: 2, start: Math.round(points * 0.25), end: Math.round(points * 0.4), epsilon: 0.1, hypothesesMet: false },
-    ],
-    measured: [{ L: 1, start: Math.round(points * 0.06), end: Math.round(points * 0.22), epsilon: 0.1 }],
-    measureLabel: 'entropy rank',
-  };
-  // uPlot commits a draw in a microtask; Chromium records 2D-canvas calls and rasterizes them on
-  // a read-back (or the next frame). So: script part = call + microtasks, total = + read-back.
-  const settle = async () => {
-    await Promise.resolve();
-    await Promise.resolve();
-  };
-  const rasterize = () => {
-    for (const canvas of canvases()) canvas.getContext('2d')!.getImageData(0, 0, 1, 1);
-  };
-  const timed = async (draw: () => void) => {
-    const t0 = performance.now();
-    draw();
-    await settle();
-    const t1 = performance.now();
-    rasterize();
-    return { total: performance.now() - t0, script: t1 - t0 };
-  };
-
-  const charts = new LabCharts(figures);
-  status('plots: first draw…');
-  await pause();
-  const first = await timed(() => charts.reset(store, context));
-  await pause(50);
-
-  const full: { total: number; script: number }[] = [];
-  for (let i = 0; i < redraws; i++) {
-    status(`plots: full redraw ${i + 1}/${redraws}…`);
-    await pause(20);
-    full.push(await timed(() => charts.redrawNow(true)));
-  }
-  const sigmaPlot = charts.plots().get('sigma')!;
-  const drawnPointsPerSeries = sigmaPlot.data[0].length;
-  const incremental: { total: number; script: number }[] = [];
-  let next = store.length;
-  for (let i = 0; i < redraws; i++) {
-    status(`plots: incremental draw ${i + 1}/${redraws}…`);
-    await pause(20);
-    for (let j = 0; j < appended; j++) store.push(synthetic.point(next++));
-    // What requestDraw does on its animation frame once the store moved.
-    incremental.push(await timed(() => charts.redrawNow()));
-  }
-  const result = {
-    series,
-    points,
-    appended,
-    plotWidthPx: Math.round(sigmaPlot.bbox.width / devicePixelRatio),
-    drawnPointsPerSeries,
-    firstDrawMs: first.total,
-    fullRedraw: { medianMs: median(full.map((t) => t.total)), scriptMedianMs: median(full.map((t) => t.script)), runs: full.length },
-    incremental: { medianMs: median(incremental.map((t) => t.total)), scriptMedianMs: median(incremental.map((t) => t.script)), runs: incremental.length },
-  };
-  // reset() builds the charts without counting a draw; every redrawNow above counts one.
-  if (charts.draws !== 2 * redraws) throw new Error(`LabCharts drew ${charts.draws} times, expected ${2 * redraws}`);
-  return result;
-}
-
-// ---------------------------------------------------------------------------------------------
 
 function table(head: string[], rows: (string | number)[][]): HTMLTableElement {
   const t = document.createElement('table');

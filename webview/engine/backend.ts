@@ -43,6 +43,13 @@ export function activeWebglContext(): WebGLRenderingContext | WebGL2RenderingCon
   return (tf.backend() as MathBackendWebGL).gpgpu?.gl;
 }
 
+/** Drops the WebGL context (the browser tests check the CPU fallback with it); false without one. */
+export function loseWebglContext(): boolean {
+  const ext = activeWebglContext()?.getExtension('WEBGL_lose_context');
+  ext?.loseContext();
+  return ext !== undefined && ext !== null;
+}
+
 async function useCpu(reason?: string): Promise<BackendStatus> {
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   await tf.ready();

@@ -1,8 +1,17 @@
 import uPlot from 'uplot';
 import type { Plateau } from '../../core/plateaus/measurePlateaus';
 import type { PredictedPlateau } from '../../core/result';
+import { CHART_HEIGHT, chartOptions, HIGHLIGHTED, MAX_REFERENCES, SIGMA_FLOOR } from './chartOptions';
 import { readPlotTheme, singularValueColor, withAlpha, type PlotTheme } from './colors';
-import type { TrajectoryStore } from './store';
+import { formatNumber, subscript } from './format';
+import { renderKeys } from './keys';
+import type { Primitive } from './primitives';
+import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
+import type { RunResult } from '../../core/result';
+import { TrajectoryStore } from './store';
+
+export { formatDecade, formatNumber, logTicks, subscript } from './format';
+export type { Primitive } from './primitives';
 
 // The four live plots (uPlot, one canvas each): singular values, effective rank with predicted
 // and measured plateaus, loss, and distances to the best rank-L approximations. Overlays are
@@ -28,58 +37,8 @@ export interface RunContext {
   measureLabel: string;
 }
 
-/** Overlay primitives in data coordinates (x: step, y: the chart's y scale). */
-export type Primitive =
-  | { type: 'band'; x0: number; x1: number; color: string; label?: string }
-  | { type: 'hline'; y: number; x0?: number; x1?: number; color: string; width: number; dash?: number[]; label?: string }
-  | { type: 'vline'; x: number; color: string; width: number; dash?: number[] }
-  | { type: 'tick'; y: number; color: string; length: number };
-
-/** Singular values drawn thicker (the leading target components). */
-const HIGHLIGHTED = 8;
-/** Reference lines erank(Ŵ_L) drawn for L = 1… up to this. */
-const MAX_REFERENCES = 8;
-const CHART_HEIGHT = 230;
-/** The singular-value plot shows values down to this fraction of σ₁ (float32 noise below). */
-const SIGMA_FLOOR = 1e-7;
 /** Points per pixel column handed to uPlot at most (see `data`). */
 const DISPLAY_POINTS_PER_PIXEL = 2;
-
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
-
-/** 10⁻³ for decades, '' for the minor ticks of a log axis. */
-export function formatDecade(v: number | null): string {
-  if (v === null || !(v > 0)) return '';
-  const e = Math.round(Math.log10(v));
-  if (Math.abs(v / 10 ** e - 1) > 1e-9) return '';
-  if (e >= 0 && e <= 3) return String(10 ** e);
-  if (e === -1) return '0.1';
-  return `10${String(e).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
-}
-
-/** Labels of a log axis: the decades, or 1-2-5 steps too when the range holds under two decades. */
-export function logTicks(splits: (number | null)[]): string[] {
-  const decades = splits.map(formatDecade);
-  if (decades.filter(Boolean).length >= 2) return decades;
-  return splits.map((v) => {
-    if (v === null || !(v > 0)) return '';
-    const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
-    return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? formatNumber(v) : '';
-  });
-}
-
-/** Compact numbers for ticks and readouts: 1.5k, 0.0031, 2.4e-7. */
-export function formatNumber(v: number, digits = 3): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 && a < 1e7 && Number.isInteger(v)) return `${+(v / 1000).toPrecision(digits)}k`;
-  if (a >= 1e-3 && a < 1e5) return String(+v.toPrecision(digits));
-  return v.toExponential(digits - 1).replace('e+', 'e');
-}
-
-function stepTicks(_u: uPlot, splits: number[]): string[] {
-  return splits.map((v) => (v >= 10000 && v % 1000 === 0 ? `${v / 1000}k` : String(v)));
-}
 
 interface ChartState {
   plot: uPlot;
@@ -104,6 +63,20 @@ export class LabCharts {
   constructor(private readonly figures: Record<ChartId, HTMLElement>) {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(figures.sigma.parentElement ?? figures.sigma);
+  }
+
+  /** Shows a saved result, its whole trajectory at once; returns the store it is drawn from. */
+  showResult(result: RunResult, measureLabel: string = EFFECTIVE_RANK_LABELS[result.spec.effectiveRank] ?? result.spec.effectiveRank): TrajectoryStore {
+    const store = TrajectoryStore.forResult(result);
+    this.reset(store, {
+      steps: result.spec.steps,
+      targetSingularValues: result.target.singularValues.slice(0, store.sigmaCount),
+      targetEffectiveRanks: result.targetEffectiveRanks,
+      predicted: result.predicted.plateaus,
+      measured: result.measured.plateaus,
+      measureLabel,
+    });
+    return store;
   }
 
   /** Shows a new run (or a loaded result): rebuilds the charts for its series. */
@@ -275,107 +248,17 @@ export class LabCharts {
   }
 
   private options(id: ChartId, width: number): uPlot.Options {
-    const theme = this.theme;
-    const ctx = this.context!;
-    const store = this.store!;
-    const axis = (extra: Partial<uPlot.Axis>): uPlot.Axis => ({
-      stroke: theme.muted,
-      font: theme.font,
-      labelFont: theme.font,
-      grid: { stroke: theme.grid, width: 1 },
-      ticks: { stroke: theme.grid, width: 1, size: 4 },
-      ...extra,
+    return chartOptions(id, width, {
+      theme: this.theme,
+      context: this.context!,
+      store: this.store!,
+      overlays: (layer) => this.overlays(id, layer),
+      onCursor: () => this.updateReadout(id),
     });
-    const xAxis = axis({ values: stepTicks, label: 'step k', labelSize: 14, labelGap: 0, size: 34, space: 60 });
-    const logAxis = axis({ values: (_u, splits) => logTicks(splits), size: 50, space: 16 });
-    const series: uPlot.Series[] = [{ label: 'step' }];
-    let y: uPlot.Scale = { distr: 3, log: 10 };
-    let yAxis = logAxis;
-    switch (id) {
-      case 'sigma': {
-        for (let i = 0; i < store.sigmaCount; i++)
-          series.push({ label: `σ${i + 1}`, stroke: singularValueColor(theme, i, store.sigmaCount), width: i < HIGHLIGHTED ? 1.75 : 1, points: { show: false }, spanGaps: false });
-        const targets = ctx.targetSingularValues.filter((v) => v > SIGMA_FLOOR * (ctx.targetSingularValues[0] ?? 0)).slice(0, store.sigmaCount);
-        y = {
-          distr: 3,
-          log: 10,
-          range: (_u, min, max) => {
-            const hi = Math.max(max ?? -Infinity, ...targets.slice(0, 1));
-            // Values below SIGMA_FLOOR·σ₁ are rounding noise (exact zeros of the target).
-            const lo = Math.max(Math.min(min ?? Infinity, ...targets.slice(-1)), SIGMA_FLOOR * hi);
-            return uPlot.rangeLog(lo > 0 && Number.isFinite(lo) ? lo : 1e-3, hi > 0 && Number.isFinite(hi) ? hi : 1, 10, true);
-          },
-        };
-        break;
-      }
-      case 'erank': {
-        series.push({ label: ctx.measureLabel, stroke: theme.foreground, width: 2, points: { show: false } });
-        // Zoomed on the plateaus: the initial drop from erank ≈ n leaves through the top.
-        const refMax = Math.max(...ctx.targetEffectiveRanks.slice(0, MAX_REFERENCES), 1);
-        const cap = Math.max(1.6 * refMax, refMax + 1.5);
-        y = { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.min(Math.max(max ?? 1, refMax) * 1.08, cap)] };
-        yAxis = axis({ size: 48, space: 28, values: (_u, splits) => splits.map((v) => formatNumber(v)) });
-        break;
-      }
-      case 'loss':
-        series.push({ label: 'loss', stroke: theme.accent2, width: 2, points: { show: false }, spanGaps: false });
-        break;
-      case 'distance':
-        for (let l = 0; l < store.distanceCount; l++)
-          series.push({ label: `L=${l + 1}`, stroke: theme.categorical[l % theme.categorical.length], width: 1.75, points: { show: false }, spanGaps: false });
-        if (store.hasGroundTruth) series.push({ label: '‖W − W*‖', stroke: theme.foreground, width: 1.5, dash: [6, 4], points: { show: false }, spanGaps: false });
-        break;
-    }
-    return {
-      width,
-      height: CHART_HEIGHT,
-      pxAlign: false,
-      legend: { show: false },
-      padding: [10, 14, 0, 0],
-      cursor: { sync: { key: 'lab' }, points: { show: false }, drag: { x: true, y: false }, focus: { prox: -1 } },
-      scales: { x: { time: false, range: () => [0, Math.max(1, ctx.steps)] }, y },
-      axes: [xAxis, yAxis],
-      series,
-      hooks: {
-        drawClear: [(u) => drawPrimitives(u, this.overlays(id, 'under'), theme)],
-        draw: [(u) => drawPrimitives(u, this.overlays(id, 'over'), theme)],
-        setCursor: [() => this.updateReadout(id)],
-      },
-    };
   }
 
   private renderKeys(): void {
-    const theme = this.theme;
-    const store = this.store!;
-    const swatch = (color: string, label: string, kind: 'line' | 'band' | 'bar' | 'dash' = 'line') => {
-      const item = document.createElement('span');
-      item.className = 'key-item';
-      const mark = document.createElement('i');
-      mark.className = `key-${kind}`;
-      // CSSOM assignment (allowed by the CSP, unlike style attributes in markup).
-      mark.style.setProperty('--key-color', color);
-      item.append(mark, document.createTextNode(label));
-      return item;
-    };
-    const keys: Record<ChartId, HTMLElement[]> = {
-      sigma: [swatch(singularValueColor(theme, 0, store.sigmaCount), 'σ₁'), swatch(singularValueColor(theme, store.sigmaCount - 1, store.sigmaCount), `σ${subscript(store.sigmaCount)}`), swatch(theme.muted, 'target', 'dash')],
-      erank: [swatch(theme.foreground, this.context!.measureLabel), swatch(withAlpha(theme.categorical[0], 0.35), 'predicted', 'band'), swatch(theme.categorical[0], 'measured', 'bar'), swatch(theme.muted, `${this.context!.measureLabel} of Ŵ_L`, 'dash')],
-      loss: [],
-      distance: [
-        ...Array.from({ length: store.distanceCount }, (_, l) => swatch(theme.categorical[l % theme.categorical.length], `L=${l + 1}`)),
-        ...(store.hasGroundTruth ? [swatch(theme.foreground, '‖W − W*‖', 'dash')] : []),
-      ],
-    };
-    for (const id of CHART_IDS) {
-      const figure = this.figures[id];
-      let key = figure.querySelector<HTMLElement>('.plot-key');
-      if (!key) {
-        key = document.createElement('div');
-        key.className = 'plot-key';
-        figure.querySelector('figcaption')?.after(key);
-      }
-      key.replaceChildren(...keys[id]);
-    }
+    renderKeys(this.figures, this.theme, this.store!, this.context!.measureLabel);
   }
 
   private updateReadouts(): void {
@@ -419,85 +302,3 @@ export class LabCharts {
   }
 }
 
-export function subscript(n: number): string {
-  return String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
-}
-
-/** Draws overlay primitives on a uPlot canvas, clipped to the plotting area. */
-function drawPrimitives(u: uPlot, primitives: Primitive[], theme: PlotTheme): void {
-  if (primitives.length === 0) return;
-  const ctx = u.ctx;
-  const { left, top, width, height } = u.bbox;
-  const dpr = uPlot.pxRatio;
-  const xMin = u.scales.x.min ?? 0;
-  const xMax = u.scales.x.max ?? 1;
-  const X = (x: number) => u.valToPos(Math.min(Math.max(x, xMin), xMax), 'x', true);
-  const Y = (y: number) => u.valToPos(y, 'y', true);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(left, top, width, height);
-  ctx.clip();
-  ctx.font = `${Math.round(10 * dpr)}px ${theme.fontFamily}`;
-  for (const p of primitives) {
-    ctx.setLineDash([]);
-    switch (p.type) {
-      case 'band': {
-        if (p.x1 < xMin || p.x0 > xMax) break;
-        const x0 = X(p.x0);
-        const x1 = Math.max(X(p.x1), x0 + dpr);
-        ctx.fillStyle = p.color;
-        ctx.fillRect(x0, top, x1 - x0, height);
-        if (p.label && x1 - x0 > 18 * dpr) {
-          ctx.fillStyle = theme.muted;
-          ctx.textAlign = 'center';
-          ctx.textBaseline = 'top';
-          ctx.fillText(p.label, (x0 + x1) / 2, top + 3 * dpr);
-        }
-        break;
-      }
-      case 'hline': {
-        const y = Y(p.y);
-        if (!Number.isFinite(y)) break;
-        ctx.strokeStyle = p.color;
-        ctx.lineWidth = p.width * dpr;
-        ctx.lineCap = p.x0 !== undefined ? 'round' : 'butt';
-        ctx.setLineDash((p.dash ?? []).map((d) => d * dpr));
-        ctx.beginPath();
-        ctx.moveTo(p.x0 !== undefined ? X(p.x0) : left, y);
-        ctx.lineTo(p.x1 !== undefined ? Math.max(X(p.x1), X(p.x0 ?? p.x1) + dpr) : left + width, y);
-        ctx.stroke();
-        if (p.label) {
-          ctx.fillStyle = theme.muted;
-          ctx.textAlign = 'right';
-          ctx.textBaseline = 'bottom';
-          ctx.fillText(p.label, left + width - 4 * dpr, y - 2 * dpr);
-        }
-        break;
-      }
-      case 'vline': {
-        if (p.x < xMin || p.x > xMax) break;
-        const x = X(p.x);
-        ctx.strokeStyle = p.color;
-        ctx.lineWidth = p.width * dpr;
-        ctx.setLineDash((p.dash ?? []).map((d) => d * dpr));
-        ctx.beginPath();
-        ctx.moveTo(x, top);
-        ctx.lineTo(x, top + height);
-        ctx.stroke();
-        break;
-      }
-      case 'tick': {
-        const y = Y(p.y);
-        if (!Number.isFinite(y)) break;
-        ctx.strokeStyle = p.color;
-        ctx.lineWidth = 2 * dpr;
-        ctx.beginPath();
-        ctx.moveTo(left + width - p.length * dpr, y);
-        ctx.lineTo(left + width, y);
-        ctx.stroke();
-        break;
-      }
-    }
-  }
-  ctx.restore();
-}

@@ -1,5 +1,7 @@
 import uPlot from 'uplot';
 import type { RunResult } from '../../core/result';
+import { trajectoryCsv } from '../../core/report/trajectoryCsv';
+import { escapeHtml } from '../../core/text';
 import { CHART_IDS, CHART_TITLES, type ChartId, type LabCharts, type Primitive } from './charts';
 import type { PlotTheme } from './colors';
 
@@ -7,23 +9,12 @@ import type { PlotTheme } from './colors';
 // decimated to min/max per pixel column, with the same overlays as the canvas) and as one PNG
 // (the page's canvases composed on the theme's background).
 
-/** Wide CSV: one row per logged step. */
+/** Wide CSV: one row per logged step (core/report/trajectoryCsv.ts). */
 export function resultToCsv(result: RunResult): string {
-  const k = result.singularValues[0]?.length ?? 0;
-  const L = result.distanceToBestRank[0]?.length ?? 0;
-  const header = ['step', 'loss', `effective_rank_${result.spec.effectiveRank}`, ...Array.from({ length: k }, (_, i) => `sigma_${i + 1}`), ...Array.from({ length: L }, (_, l) => `distance_L${l + 1}`)];
-  if (result.groundTruthError) header.push('ground_truth_error');
-  const rows = result.steps.map((step, i) => {
-    const row = [step, result.loss[i], result.effectiveRank[i], ...result.singularValues[i], ...result.distanceToBestRank[i]];
-    if (result.groundTruthError) row.push(result.groundTruthError[i]);
-    return row.map((v) => (Number.isFinite(v) ? String(v) : '')).join(',');
-  });
-  return `${header.join(',')}\n${rows.join('\n')}\n`;
+  return trajectoryCsv(result);
 }
 
-function esc(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
+const esc = escapeHtml;
 
 const f1 = (v: number) => (Math.round(v * 10) / 10).toString();
 

@@ -6,17 +6,15 @@ import './report.css';
 import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId } from '../plots/charts';
 import { readPlotTheme } from '../plots/colors';
 import { chartsToSvg } from '../plots/export';
-import { TrajectoryStore } from '../plots/store';
+import type { ReportData } from '../../core/report/reportData';
+import { slug } from '../../core/text';
 import type { RunResult } from '../../core/result';
 import { balancednessPlot, snapshotStrip } from './snapshots';
 
 // The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
 // result, drawn from data embedded in the page. No network, no host.
 
-export interface ReportData {
-  title: string;
-  sections: { id: string; heading: string; claim?: string; findings: { label: string; text: string }[]; results: { label: string; result: RunResult }[] }[];
-}
+export type { ReportData };
 
 declare global {
   interface Window {
@@ -92,17 +90,9 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
       s.append(run);
       main.append(s);
       const charts = new LabCharts(figures);
-      const store = TrajectoryStore.forResult(result);
-      charts.reset(store, {
-        steps: result.spec.steps,
-        targetSingularValues: result.target.singularValues.slice(0, store.sigmaCount),
-        targetEffectiveRanks: result.targetEffectiveRanks,
-        predicted: result.predicted.plateaus,
-        measured: result.measured.plateaus,
-        measureLabel: measureName(result.spec.effectiveRank),
-      });
+      charts.showResult(result, measureName(result.spec.effectiveRank));
       charts.redrawNow(true);
-      drawn.push({ name: `${section.id}-${label}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''), charts, label: `${section.id} — ${label}` });
+      drawn.push({ name: slug(`${section.id}-${label}`), charts, label: `${section.id} — ${label}` });
     }
     main.append(s);
   }

@@ -1,18 +1,16 @@
 import { InputError } from '../../core/errors';
+import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import type { Preset } from '../../core/presets';
 import { parseSpec } from '../../core/spec/parseSpec';
-import { effectiveRankMeasures, type ExperimentSpec, type ProblemSpec } from '../../core/spec/schema';
-import { button, checkbox, divider, dropdown, textArea, textField, type Button, type Dropdown, type Field } from './toolkit';
+import type { ExperimentSpec, ProblemSpec } from '../../core/spec/schema';
+import { buildFields, FIELDS, writeFields, type FieldKey } from './fields';
+import { button, divider, dropdown, type Field } from './toolkit';
 
-// The experiment form on the left of the Lab: presets, the spec's fields, Run / Pause / Cancel
-// and the exports. It reads and writes ExperimentSpec; validation is core's parseSpec.
+// The experiment form on the left of the Lab: presets, the spec's fields (built from the table
+// of ./fields.ts), Run / Pause / Cancel and the exports. It reads and writes ExperimentSpec;
+// validation is core's parseSpec.
 
-export const MEASURE_LABELS: Record<(typeof effectiveRankMeasures)[number], string> = {
-  entropy: 'entropy erank',
-  stable: 'stable rank',
-  nuclear: 'nuclear / operator',
-  numerical: 'numerical rank',
-};
+export { EFFECTIVE_RANK_LABELS as MEASURE_LABELS };
 
 type TargetKind = ExperimentSpec['target']['kind'];
 
@@ -64,77 +62,13 @@ export function presetChoiceValue(presetIndex: number, specIndex: number): strin
   return `${presetIndex}:${specIndex}`;
 }
 
-export function createControls(root: HTMLElement, presets: readonly Preset[]): Controls {
+export function createControls(root: HTMLElement, presets: readonly Preset[]): Controls & { presetField: Field<string> } {
   const presetChoices = presets.flatMap((p, i) => p.specs.map((s, j) => ({ value: presetChoiceValue(i, j), label: `${p.name} · ${s.name ?? `#${j + 1}`}` })));
   const preset = dropdown({ choices: [...presetChoices, { value: 'custom', label: 'custom' }], value: presetChoices[0]?.value ?? 'custom', ariaLabel: 'preset', id: 'preset' });
   const presetNote = document.createElement('p');
   presetNote.className = 'preset-note';
-
-  const n = textField({ value: '20', ariaLabel: 'n', id: 'field-n' });
-  const depth = textField({ value: '3', ariaLabel: 'depth N', id: 'field-depth' });
-
-  const targetKind = dropdown({
-    choices: [
-      { value: 'spectrum', label: 'spectrum V diag(λ) Vᵀ' },
-      { value: 'lowRankPlusNoise', label: 'low rank + noise' },
-      { value: 'mnist', label: 'MNIST digit' },
-      { value: 'matrix', label: 'matrix (JSON rows)' },
-      { value: 'file', label: 'file' },
-    ],
-    value: 'spectrum',
-    ariaLabel: 'target kind',
-    id: 'target-kind',
-  });
-  const eigenvalues = textField({ value: '10, 6, 3, 1.5', ariaLabel: 'eigenvalues', id: 'field-eigenvalues', placeholder: '10, 6, 3, 1.5' });
-  const targetSeed = textField({ value: '1', ariaLabel: 'target seed', id: 'field-target-seed' });
-  const rank = textField({ value: '3', ariaLabel: 'rank', id: 'field-rank' });
-  const noise = textField({ value: '0.1', ariaLabel: 'noise', id: 'field-noise' });
-  const symmetric = checkbox({ label: 'symmetric', checked: true, id: 'field-symmetric' });
-  const mnistIndex = textField({ value: '0', ariaLabel: 'MNIST index', id: 'field-mnist-index' });
-  const mnistDigit = textField({ value: '', ariaLabel: 'MNIST digit', id: 'field-mnist-digit', placeholder: 'any' });
-  const matrixData = textArea({ value: '[[2, 1], [1, 2]]', ariaLabel: 'matrix rows', id: 'field-matrix', rows: 4 });
-  const filePath = textField({ value: '', ariaLabel: 'file path', id: 'field-file', placeholder: 'data/matrix.csv' });
-
-  const initKind = dropdown({
-    choices: [
-      { value: 'identity', label: 'identity αI' },
-      { value: 'gaussian', label: 'Gaussian N(0, α²/n)' },
-      { value: 'orthogonal', label: 'α · random orthogonal' },
-    ],
-    value: 'identity',
-    ariaLabel: 'init kind',
-    id: 'init-kind',
-  });
-  const alpha = textField({ value: '0.1', ariaLabel: 'alpha', id: 'field-alpha' });
-  const initSeed = textField({ value: '2', ariaLabel: 'init seed', id: 'field-init-seed' });
-
-  const stepSize = textField({ value: '0.005', ariaLabel: 'step size', id: 'field-step-size' });
-  const steps = textField({ value: '4000', ariaLabel: 'steps', id: 'field-steps' });
-  const logKind = dropdown({
-    choices: [
-      { value: 'log', label: 'log-spaced points' },
-      { value: 'linear', label: 'linear points' },
-      { value: 'every', label: 'every k steps' },
-    ],
-    value: 'log',
-    ariaLabel: 'logging',
-    id: 'log-kind',
-  });
-  const logValue = textField({ value: '400', ariaLabel: 'logging points or interval', id: 'field-log' });
-  logKind.element.classList.add('wide');
-  const measure = dropdown({ choices: effectiveRankMeasures.map((m) => ({ value: m, label: MEASURE_LABELS[m] })), value: 'entropy', ariaLabel: 'effective rank measure', id: 'measure' });
-  const epsilon = textField({ value: '0.1', ariaLabel: 'epsilon', id: 'field-epsilon' });
-  const engine = dropdown({
-    choices: [
-      { value: 'auto', label: 'auto' },
-      { value: 'spectral', label: 'spectral (float64)' },
-      { value: 'matrix', label: 'matrix (tfjs)' },
-    ],
-    value: 'auto',
-    ariaLabel: 'engine',
-    id: 'engine',
-  });
-  engine.element.classList.add('wide');
+  const f = buildFields();
+  const { n, depth, targetKind, eigenvalues, targetSeed, rank, noise, symmetric, mnistIndex, mnistDigit, matrixData, filePath, initKind, alpha, initSeed, stepSize, steps, logKind, logValue, measure, epsilon, engine } = f;
 
   const run = button({ label: 'Run', id: 'run', title: 'Run the experiment' });
   const pause = button({ label: 'Pause', appearance: 'secondary', id: 'pause' });
@@ -199,44 +133,12 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
   );
 
   let writing = false;
-  const writeFields = (spec: ExperimentSpec) => {
+  const write = (spec: ExperimentSpec) => {
     meta = { name: spec.name, description: spec.description };
     if (meta.name === undefined) delete meta.name;
     if (meta.description === undefined) delete meta.description;
     problem = spec.problem;
-    n.set(String(spec.n));
-    depth.set(String(spec.depth));
-    targetKind.set(spec.target.kind);
-    const t = spec.target;
-    if (t.kind === 'spectrum') {
-      eigenvalues.set(t.eigenvalues.join(', '));
-      targetSeed.set(String(t.seed));
-    } else if (t.kind === 'lowRankPlusNoise') {
-      rank.set(String(t.rank));
-      noise.set(String(t.noise));
-      targetSeed.set(String(t.seed));
-      symmetric.set(t.symmetric);
-    } else if (t.kind === 'mnist') {
-      mnistIndex.set(String(t.index));
-      mnistDigit.set(t.digit === undefined ? '' : String(t.digit));
-    }
-    else if (t.kind === 'matrix') matrixData.set(JSON.stringify(t.data));
-    else filePath.set(t.path);
-    initKind.set(spec.init.kind);
-    alpha.set(String(+spec.init.alpha.toPrecision(6)));
-    if (spec.init.kind !== 'identity') initSeed.set(String(spec.init.seed));
-    stepSize.set(String(spec.stepSize));
-    steps.set(String(spec.steps));
-    if ('every' in spec.log) {
-      logKind.set('every');
-      logValue.set(String(spec.log.every));
-    } else {
-      logKind.set(spec.log.scale);
-      logValue.set(String(spec.log.points));
-    }
-    measure.set(spec.effectiveRank);
-    epsilon.set(String(spec.epsilon));
-    engine.set(spec.engine);
+    writeFields(f, spec);
     presetNote.textContent = spec.description ?? '';
     showTarget();
     showInit();
@@ -298,7 +200,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
     writeSpec(spec) {
       writing = true;
       try {
-        writeFields(spec);
+        write(spec);
       } finally {
         writing = false;
       }
@@ -322,8 +224,9 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
     },
   };
 
-  const fields: (Field<string> | Field<boolean> | Dropdown)[] = [n, depth, eigenvalues, targetSeed, rank, noise, symmetric, mnistIndex, mnistDigit, matrixData, filePath, alpha, initSeed, stepSize, steps, logValue, measure, epsilon, engine, logKind];
-  fields.forEach((f) => f.onChange(() => {
+  // Every field but the two kinds (they also switch rows) marks the form as edited.
+  const plain = (Object.keys(FIELDS) as FieldKey[]).filter((key) => key !== 'targetKind' && key !== 'initKind');
+  plain.forEach((key) => f[key].onChange(() => {
     if (writing) return;
     preset.set('custom');
     edited();

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runExperiment } from '../../../core/engine/runExperiment';
 import { InputError } from '../../../core/errors';
-import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../../../core/platform/node';
+import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../../../node/platform';
 import { parseHostMessage } from '../../../core/protocol/messages';
 import type { RunResult } from '../../../core/result';
 import { parseSpec, parseSpecText } from '../../../core/spec/parseSpec';
@@ -305,7 +305,7 @@ async function runCase(c: Case, tally: Tally, run: Runner = runExperiment): Prom
   }
 
   // 2. The run, on the case's backend, with its cancellation.
-  await useNodeBackend(c.backend);
+  const accelerators = await useNodeBackend(c.backend);
   const controller = new AbortController();
   if (c.cancel.kind === 'before') controller.abort();
   let points = 0;
@@ -314,6 +314,7 @@ async function runCase(c: Case, tally: Tally, run: Runner = runExperiment): Prom
   let result: RunResult | undefined;
   try {
     result = await run(spec, {
+      accelerators,
       signal: controller.signal,
       chunkMilliseconds: c.chunkMilliseconds,
       onPoint: () => {

@@ -9,10 +9,10 @@ import { spectrumSpec } from '../../helpers/specs';
 
 describe.each(nodeBackends)('matrix path on %s', (backend) => {
   it('matches the exact spectral path within the derived float32 tolerance', () =>
-    withBackend(backend, async () => {
+    withBackend(backend, async (accelerators) => {
       const spec = spectrumSpec({ n: 12, depth: 3, eigenvalues: [4, 2, 1, 0.5], stepSize: 0.01, steps: 800, log: { points: 40 } });
-      const exact = await runExperiment(spec);
-      const float32 = await runExperiment({ ...spec, engine: 'matrix' });
+      const exact = await runExperiment(spec, { accelerators });
+      const float32 = await runExperiment({ ...spec, engine: 'matrix' }, { accelerators });
       expect(float32.engine).toEqual({ path: 'matrix', backend, precision: 'float32', blas: backend === 'native' ? expect.stringMatching(/^(OpenBLAS|builtin C kernel)/) : `none (tfjs ${backend})`, lapack: expect.stringMatching(/^(LAPACK dgesdd|none \(TypeScript)/) });
       expect(float32.steps).toEqual(exact.steps);
       const { tolerance, validThrough } = matrixPathTolerance(spec, buildTarget(spec).eigenvalues!, exact.steps);
@@ -25,10 +25,10 @@ describe.each(nodeBackends)('matrix path on %s', (backend) => {
     }));
 
   it('with a negative eigenvalue, matches within the tolerance while its model is valid', () =>
-    withBackend(backend, async () => {
+    withBackend(backend, async (accelerators) => {
       const spec = spectrumSpec({ n: 12, depth: 3, eigenvalues: [4, 2, 1, -1], stepSize: 0.01, steps: 800, log: { points: 40 } });
-      const exact = await runExperiment(spec);
-      const float32 = await runExperiment({ ...spec, engine: 'matrix' });
+      const exact = await runExperiment(spec, { accelerators });
+      const float32 = await runExperiment({ ...spec, engine: 'matrix' }, { accelerators });
       const { tolerance, validThrough } = matrixPathTolerance(spec, buildTarget(spec).eigenvalues!, exact.steps);
       expect(validThrough).toBeGreaterThan(100);
       const checked = exact.steps.filter((k) => k <= validThrough).length;
@@ -44,10 +44,10 @@ describe.each(nodeBackends)('matrix path on %s', (backend) => {
     ['matrix sensing', { init: { kind: 'gaussian', alpha: 0.1, seed: 2 }, problem: { kind: 'sensing', measurements: 60, seed: 3 } }],
     ['matrix completion', { init: { kind: 'gaussian', alpha: 0.1, seed: 2 }, problem: { kind: 'completion', observed: 0.5, seed: 3 } }],
   ])('runs %s without leaking tensors and lowers the loss', (_, overrides) =>
-    withBackend(backend, () =>
+    withBackend(backend, (accelerators) =>
       expectNoTensorLeak(async () => {
         const spec = parseSpec({ n: 8, depth: 3, target: { kind: 'spectrum', eigenvalues: [2, 1], seed: 1 }, stepSize: 0.05, steps: 300, log: { every: 50 }, ...overrides });
-        const result = await runExperiment(spec);
+        const result = await runExperiment(spec, { accelerators });
         expect(result.engine.path).toBe('matrix');
         expect(result.stopped.kind).toBe('completed');
         expect(result.loss.at(-1)!).toBeLessThan(0.5 * result.loss[0]);
@@ -56,9 +56,9 @@ describe.each(nodeBackends)('matrix path on %s', (backend) => {
   );
 
   it('stops a diverging run with the trajectory kept', () =>
-    withBackend(backend, () =>
+    withBackend(backend, (accelerators) =>
       expectNoTensorLeak(async () => {
-        const result = await runExperiment(spectrumSpec({ n: 6, engine: 'matrix', stepSize: 1, steps: 500, log: { every: 1 } }));
+        const result = await runExperiment(spectrumSpec({ n: 6, engine: 'matrix', stepSize: 1, steps: 500, log: { every: 1 } }), { accelerators });
         expect(result.stopped.kind).toBe('diverged');
         expect(result.stopped.reason).toMatch(/loss .* above the bound/);
         expect(result.steps.length).toBeGreaterThan(0);

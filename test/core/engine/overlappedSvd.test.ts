@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getHostSingularValues, setHostSingularValues, type HostSingularValues } from '../../../core/linalg/accelerator';
+import type { SingularValueRoutine } from '../../../core/linalg/accelerators';
 import { singularValues } from '../../../core/linalg/decompositions';
 import { householderSingularValues } from '../../../core/linalg/singularValues';
 import type { RunResult } from '../../../core/result';
@@ -12,14 +12,16 @@ import { withBackend } from '../../helpers/backends';
 // (core/engine/runExperiment.ts). Whatever the timing, the recorded run must be the one the
 // synchronous routine records: same points, same order, same stops.
 
-const installed = getHostSingularValues();
-afterEach(() => setHostSingularValues(installed));
+/** The routine the next runs get (`RunOptions.accelerators`); each test sets its own. */
+let routine: SingularValueRoutine | undefined;
+afterEach(() => (routine = undefined));
+const useRoutine = (r: SingularValueRoutine) => void (routine = r);
 
 /**
  * The TypeScript routine behind a host interface. The async one keeps the host's contract (one
  * at a time, in call order, as the native module's SVD thread does); call k takes `delay(k)` ms.
  */
-function fakeHost(delay: (call: number) => number, calls: { sync: number; async: number }): HostSingularValues {
+function fakeHost(delay: (call: number) => number, calls: { sync: number; async: number }): SingularValueRoutine {
   const compute = (a: Float64Array, m: number, n: number, out: Float64Array) => {
     out.set(householderSingularValues(a, m, n));
     return true;
@@ -37,7 +39,9 @@ function fakeHost(delay: (call: number) => number, calls: { sync: number; async:
   };
 }
 
-const withoutAsync = (host: HostSingularValues): HostSingularValues => ({ description: host.description, singularValues: host.singularValues });
+const withoutAsync = (host: SingularValueRoutine): SingularValueRoutine => ({ description: host.description, singularValues: host.singularValues });
+
+const run = (s: Parameters<typeof runExperiment>[0], options: Parameters<typeof runExperiment>[1] = {}) => runExperiment(s, { ...options, accelerators: { singularValues: routine } });
 
 const comparable = (r: RunResult) => ({ ...r, elapsedSeconds: 0 });
 
@@ -57,14 +61,14 @@ describe('logged singular values computed off the main thread', () => {
   it('record the same run as the synchronous routine, whatever the delays', () =>
     withBackend('cpu', async () => {
       const calls = { sync: 0, async: 0 };
-      setHostSingularValues(withoutAsync(fakeHost(() => 0, calls)));
-      const reference = await runExperiment(spec());
+      useRoutine(withoutAsync(fakeHost(() => 0, calls)));
+      const reference = await run(spec());
       expect(calls.async).toBe(0);
       expect(calls.sync).toBe(reference.steps.length);
       // Irregular delays: a slow point is followed by fast ones, so completions would reorder
       // if more than one were in flight.
-      setHostSingularValues(fakeHost((k) => (k % 3 === 0 ? 15 : 0), calls));
-      const overlapped = await runExperiment(spec());
+      useRoutine(fakeHost((k) => (k % 3 === 0 ? 15 : 0), calls));
+      const overlapped = await run(spec());
       expect(calls.async).toBe(reference.steps.length);
       expect(comparable(overlapped)).toEqual(comparable(reference));
     }));
@@ -73,21 +77,21 @@ describe('logged singular values computed off the main thread', () => {
     withBackend('cpu', async () => {
       const calls = { sync: 0, async: 0 };
       const diverging = spec({ stepSize: 3, log: { every: 1 }, steps: 200 });
-      setHostSingularValues(withoutAsync(fakeHost(() => 0, calls)));
-      const reference = await runExperiment(diverging);
+      useRoutine(withoutAsync(fakeHost(() => 0, calls)));
+      const reference = await run(diverging);
       expect(reference.stopped.kind).toBe('diverged');
-      setHostSingularValues(fakeHost(() => 5, calls));
-      const overlapped = await runExperiment(diverging);
+      useRoutine(fakeHost(() => 5, calls));
+      const overlapped = await run(diverging);
       expect(comparable(overlapped)).toEqual(comparable(reference));
     }));
 
   it('stop at the point where onPoint cancels, keeping the points before it', () =>
     withBackend('cpu', async () => {
       const calls = { sync: 0, async: 0 };
-      setHostSingularValues(fakeHost(() => 10, calls));
+      useRoutine(fakeHost(() => 10, calls));
       const controller = new AbortController();
       let seen = 0;
-      const result = await runExperiment(spec(), { signal: controller.signal, onPoint: () => ++seen === 7 && controller.abort() });
+      const result = await run(spec(), { signal: controller.signal, onPoint: () => ++seen === 7 && controller.abort() });
       expect(result.stopped.kind).toBe('cancelled');
       expect(result.steps).toHaveLength(7);
       expect(result.stopped.step).toBe(result.steps[6]);
@@ -96,9 +100,9 @@ describe('logged singular values computed off the main thread', () => {
   it('give onPoint the product at the logged step, not the current one', () =>
     withBackend('cpu', async () => {
       const calls = { sync: 0, async: 0 };
-      setHostSingularValues(fakeHost(() => 10, calls));
+      useRoutine(fakeHost(() => 10, calls));
       const mismatches: number[] = [];
-      await runExperiment(spec({ steps: 100, log: { every: 10 } }), {
+      await run(spec({ steps: 100, log: { every: 10 } }), {
         onPoint: (point, view) => {
           const s = singularValues(view.product());
           if (Math.abs(s[0] - point.singularValues[0]) > 1e-12 * s[0]) mismatches.push(point.step);
@@ -111,11 +115,11 @@ describe('logged singular values computed off the main thread', () => {
   it('hand every logged step to the host at once, and go on stepping past a slow one', () =>
     withBackend('cpu', async () => {
       const calls = { sync: 0, async: 0 };
-      setHostSingularValues(fakeHost((k) => (k === 0 ? 300 : 0), calls));
+      useRoutine(fakeHost((k) => (k === 0 ? 300 : 0), calls));
       let latestStep = 0;
       let stepWhenFirstArrived = -1;
       let callsWhenFirstArrived = -1;
-      const result = await runExperiment(spec({ steps: 200, log: { every: 1 } }), {
+      const result = await run(spec({ steps: 200, log: { every: 1 } }), {
         onProgress: ({ step }) => (latestStep = step),
         onPoint: (point) => point.step === 0 && ((stepWhenFirstArrived = latestStep), (callsWhenFirstArrived = calls.async)),
       });
@@ -129,14 +133,14 @@ describe('logged singular values computed off the main thread', () => {
   it('compute a logged step here when the host is far behind, recording the same run', () =>
     withBackend('cpu', async () => {
       const calls = { sync: 0, async: 0 };
-      setHostSingularValues(withoutAsync(fakeHost(() => 0, calls)));
+      useRoutine(withoutAsync(fakeHost(() => 0, calls)));
       const dense = spec({ steps: 120, log: { every: 1 } });
-      const reference = await runExperiment(dense);
+      const reference = await run(dense);
       calls.sync = 0;
       // Room for 4 snapshots of W (n = 10): at most 2 with the host; each of its SVDs takes 20 ms
       // while a step takes far less, so it soon falls behind.
-      setHostSingularValues(fakeHost(() => 20, calls));
-      const behind = await runExperiment(dense, { queuedSnapshotBytes: 4 * 8 * 10 * 10 });
+      useRoutine(fakeHost(() => 20, calls));
+      const behind = await run(dense, { queuedSnapshotBytes: 4 * 8 * 10 * 10 });
       expect(calls.sync).toBeGreaterThan(0);
       expect(calls.async).toBeGreaterThan(0);
       expect(calls.sync + calls.async).toBe(reference.steps.length);
@@ -145,9 +149,9 @@ describe('logged singular values computed off the main thread', () => {
 
   it('end the run with the error of an onPoint that throws', () =>
     withBackend('cpu', async () => {
-      setHostSingularValues(fakeHost(() => 5, { sync: 0, async: 0 }));
-      const run = runExperiment(spec(), { onPoint: (point) => { if (point.step > 0) throw new Error('onPoint failed'); } });
-      await expect(run).rejects.toThrow('onPoint failed');
+      useRoutine(fakeHost(() => 5, { sync: 0, async: 0 }));
+      const failing = run(spec(), { onPoint: (point) => { if (point.step > 0) throw new Error('onPoint failed'); } });
+      await expect(failing).rejects.toThrow('onPoint failed');
     }));
 
   it.skipIf(!loadNative()?.singularValuesAsync)('native: LAPACK on the SVD thread gives the values of the synchronous call', async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../../../core/platform/node';
+import { useNodeBackend } from '../../../node/platform';
 import { balancedness } from '../../../core/engine/balancedness';
 import { runExperiment } from '../../../core/engine/runExperiment';
 import { flowTimeLaw } from '../../../core/report/flowTimeLaw';

@@ -7,7 +7,7 @@ import { fullMatrixGradientDescent, referenceSingularValues, spectrumSpec } from
 
 
 describe('spectral path', () => {
-  it('equals full-matrix float64 gradient descent (THEORY.md §6 claim 1)', async () => {
+  it('equals full-matrix float64 gradient descent (docs/theory.md §6 claim 1)', async () => {
     const spec = spectrumSpec({ n: 6, depth: 3, eigenvalues: [3, 2, 1, -0.5], stepSize: 0.01, steps: 300, log: { every: 300 } });
     const result = await runExperiment(spec);
     const full = fullMatrixGradientDescent(buildTarget(spec).matrix(), 3, 0.1, 0.01, 300);

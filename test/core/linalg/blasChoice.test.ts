@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../../core/engine/runExperiment';
-import { useNodeBackend } from '../../../core/platform/node';
-import { runResultSchema } from '../../../core/protocol/messages';
+import { useNodeBackend } from '../../../node/platform';
+import { runResultSchema } from '../../../core/result';
 import { loadNative, nativeModulePath } from '../../../native/loader';
 import { summarize } from '../../../cli/format';
 import { spectrumSpec } from '../../helpers/specs';
@@ -48,14 +48,13 @@ describe.skipIf(!native)('the BLAS the native module chooses', () => {
   });
 
   it('result.engine records the BLAS and the SVD routine; the summary line says them', async () => {
-    await useNodeBackend('native');
-    const result = await runExperiment(spectrumSpec({ n: 12, engine: 'matrix', steps: 50 }));
+    const accelerators = await useNodeBackend('native');
+    const result = await runExperiment(spectrumSpec({ n: 12, engine: 'matrix', steps: 50 }), { accelerators });
     expect(result.engine.blas).toEqual(native!.info().blas ? expect.stringMatching(/\(lib\w+.*\), \d+ threads?/) : expect.stringContaining('builtin C kernel'));
     expect(result.engine.lapack).toMatch(native!.info().lapack ? /^LAPACK dgesdd/ : /TypeScript/);
     expect(runResultSchema.parse(JSON.parse(JSON.stringify(result))).engine.blas).toBe(result.engine.blas);
     expect(summarize(result).split('\n')[0]).toContain(`BLAS ${result.engine.blas}; SVD ${result.engine.lapack}`);
-    await useNodeBackend('wasm');
-    const wasm = await runExperiment(spectrumSpec({ n: 12, engine: 'matrix', steps: 50 }));
+    const wasm = await runExperiment(spectrumSpec({ n: 12, engine: 'matrix', steps: 50 }), { accelerators: await useNodeBackend('wasm') });
     expect(wasm.engine.blas).toBe('none (tfjs wasm)');
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchKey, runBatch } from '../../../core/engine/batchRun';
 import { runExperiment } from '../../../core/engine/runExperiment';
-import { getHostBatchKernel } from '../../../core/linalg/accelerator';
-import { NODE_BACKENDS, useNodeBackend } from '../../../core/platform/node';
+import { NODE_BACKENDS, useNodeBackend } from '../../../node/platform';
 import type { RunResult } from '../../../core/result';
 import { parseSpec } from '../../../core/spec/parseSpec';
 import { buildTarget } from '../../../core/targets/buildTarget';
@@ -19,7 +18,7 @@ describe('runBatch', () => {
     const specs = [spec({}), spec({ depth: 4, stepSize: 0.005 }), spec({ init: { kind: 'identity', alpha: 0.05 } }), spec({ n: 6, target: { kind: 'spectrum', eigenvalues: [3, 1] } })];
     const batch = await runBatch(specs);
     for (let i = 0; i < specs.length; i++) expect(timeless(batch[i])).toEqual(timeless(await runExperiment(specs[i])));
-    expect(new Set(specs.map(batchKey)).size).toBe(1);
+    expect(new Set(specs.map((s) => batchKey(s))).size).toBe(1);
   });
 
   it('stops a diverging member at a logged step and keeps the others going', async () => {
@@ -40,15 +39,15 @@ describe('runBatch', () => {
 
 describe.runIf(NODE_BACKENDS.includes('native'))('runBatch, matrix members on the native batched kernel', () => {
   it('is registered with the native backend', async () => {
-    await useNodeBackend('native');
-    expect(getHostBatchKernel()).not.toBeNull();
-    expect(batchKey(spec({ init: { kind: 'gaussian', alpha: 0.1, seed: 1 } }))).toMatch(/^matrix 10 3/);
+    const accelerators = await useNodeBackend('native');
+    expect(accelerators.batch ?? null).not.toBeNull();
+    expect(batchKey(spec({ init: { kind: 'gaussian', alpha: 0.1, seed: 1 } }), accelerators)).toMatch(/^matrix 10 3/);
   });
 
   it('matches the exact spectral path within the derived float32 tolerance (docs/theory.md Proposition 7.2)', async () => {
-    await useNodeBackend('native');
+    const accelerators = await useNodeBackend('native');
     const specs = [spec({ engine: 'matrix' }), spec({ engine: 'matrix', init: { kind: 'identity', alpha: 0.2 } }), spec({ engine: 'matrix', n: 16 })];
-    const batch = await runBatch(specs);
+    const batch = await runBatch(specs, { accelerators });
     for (let m = 0; m < specs.length; m++) {
       const exact = await runExperiment({ ...specs[m], engine: 'auto' });
       expect(batch[m].engine).toMatchObject({ path: 'matrix', backend: 'native-batched', precision: 'float32' });
@@ -65,10 +64,10 @@ describe.runIf(NODE_BACKENDS.includes('native'))('runBatch, matrix members on th
   });
 
   it("gives each member the same numbers whatever else is in the batch", async () => {
-    await useNodeBackend('native');
+    const accelerators = await useNodeBackend('native');
     const gaussian = (seed: number) => spec({ init: { kind: 'gaussian', alpha: 0.1, seed } });
-    const alone = await runBatch([gaussian(3)]);
-    const together = await runBatch([gaussian(1), gaussian(2), gaussian(3), spec({})]);
+    const alone = await runBatch([gaussian(3)], { accelerators });
+    const together = await runBatch([gaussian(1), gaussian(2), gaussian(3), spec({})], { accelerators });
     expect(timeless(together[2])).toEqual(timeless(alone[0]));
     expect(together[2].loss.at(-1)!).toBeLessThan(together[2].loss[0]);
   });

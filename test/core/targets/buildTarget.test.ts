@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '../../../core/errors';
 import { frobeniusNorm, isSymmetric, multiply, transpose } from '../../../core/linalg/dense';
 import { symmetricEigen } from '../../../core/linalg/decompositions';
-import { nodeTargetSources } from '../../../core/platform/node';
+import { nodeTargetSources } from '../../../node/platform';
 import { createRng } from '../../../core/random';
 import { buildTarget } from '../../../core/targets/buildTarget';
 

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { ExperimentSpec } from '../../core/spec/schema';
+import type { SavedRun } from '../runs/runStore';
+import { LabPanel, themeKind, type LabServices } from './labPanel';
+import { SCRATCH_LAB, SCRATCH_TITLE } from './panelMemory';
+
+// What commands do with Lab panels: open the scratch Lab, show a saved run in its own panel,
+// start a live run; and the serializer that restores panels after a reload.
+
+export class Labs {
+  constructor(private readonly services: LabServices) {}
+
+  /** Open Lab: the scratch Lab, where runs go live on WebGL. */
+  openScratch(): LabPanel {
+    const lab = LabPanel.createOrShow(this.services, SCRATCH_LAB, SCRATCH_TITLE);
+    lab.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
+    return lab;
+  }
+
+  /** A saved run in its own Lab panel (one per run). */
+  showRun(run: SavedRun): LabPanel {
+    const title = `Lab · ${run.label} · ${new Date(run.savedAt).toLocaleTimeString()}`;
+    const lab = LabPanel.createOrShow(this.services, `run:${run.name}`, title);
+    lab.post({ type: 'loadResult', result: run.result });
+    void this.services.memory.remember(lab.title, run.name);
+    return lab;
+  }
+
+  /** Runs a spec live in the scratch Lab; Ŵ of file and MNIST targets is read here (relative to `baseDir`). */
+  run(spec: ExperimentSpec, baseDir: string, target = this.services.sources.targetFor(spec, baseDir)): void {
+    const lab = this.openScratch();
+    lab.post({ type: 'run', spec, ...(target ? { target } : {}), backend: this.services.sources.settings().labBackend });
+  }
+
+  serializer(): vscode.WebviewPanelSerializer {
+    return {
+      deserializeWebviewPanel: async (panel) => {
+        LabPanel.revive(panel, this.services);
+      },
+    };
+  }
+
+  dispose(): void {
+    LabPanel.disposeAll();
+  }
+}

@@ -1,0 +1,264 @@
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, accessSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../core/errors';
+
+// The one reader of users' files and the one atomic writer of outputs of the Node adapters (`dfl
+// run --out`, `dfl report`, the extension's run store, the tests; docs/reliability.md). Reading opens first and checks the opened file's kind, so
+// a link swapped after the check cannot slip a device or a pipe in; writing goes through a
+// temporary file beside the output that is removed on every failure.
+
+/** Largest input read: a 1024×1024 float64 `.npy` plus headroom; specs and results share it. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** One phrase for a file-system error code, as the messages of this module word it. */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'ENAMETOOLONG':
+      return 'name too long';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    case 'EIO':
+      return 'input/output error';
+    default:
+      return code ? `cannot access it (${code})` : 'cannot access it';
+  }
+}
+
+function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** Options of `readRegularFile`. */
+export interface ReadOptions {
+  /** Largest size accepted (bytes); default MAX_INPUT_BYTES. */
+  readonly maxBytes?: number;
+  /** How the file is named in messages; default the path as given. */
+  readonly label?: string;
+}
+
+/**
+ * The bytes of a regular file (after following links), at most `maxBytes` of them. Anything else
+ * (a directory, a device, a pipe, a socket) is refused without reading from it; a pipe is opened
+ * non-blocking so that the open itself cannot wait for a writer.
+ * @throws InputError naming the file and what is wrong
+ */
+export function readRegularFile(file: string, options: ReadOptions = {}): Uint8Array {
+  const label = options.label ?? file;
+  const max = options.maxBytes ?? MAX_INPUT_BYTES;
+  if (file === '') throw new InputError('an empty file name');
+  if (file.includes('\0')) throw new InputError(`${JSON.stringify(file)}: not a file name`);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new InputError(`${label}: ${describeFsError(error)}`);
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new InputError(`${label}: ${kindOf(stats)}, not a regular file`);
+    if (stats.size > max) throw new InputError(`${label}: ${stats.size} bytes is larger than the limit of ${max}`);
+    // Read to the end with a cap: a file that grows while it is read is still bounded.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      const got = readSync(fd, chunk, 0, chunk.length, null);
+      if (got === 0) break;
+      total += got;
+      if (total > max) throw new InputError(`${label}: larger than the limit of ${max} bytes`);
+      chunks.push(chunk.subarray(0, got));
+    }
+    return new Uint8Array(Buffer.concat(chunks, total));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${label}: ${describeFsError(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `readRegularFile` as UTF-8 text. */
+export function readRegularTextFile(file: string, options: ReadOptions = {}): string {
+  return Buffer.from(readRegularFile(file, options)).toString('utf8');
+}
+
+function identity(file: string): string | undefined {
+  try {
+    const s = statSync(file);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function canonical(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/** The nearest existing folder at or above `dir` (where a missing output folder would be made). */
+function nearestExisting(dir: string): string {
+  let d = path.resolve(dir);
+  for (;;) {
+    try {
+      lstatSync(d);
+      return d;
+    } catch {
+      const up = path.dirname(d);
+      if (up === d) return d;
+      d = up;
+    }
+  }
+}
+
+function checkFolderWritable(dir: string, label: string): void {
+  const existing = nearestExisting(dir);
+  let stats;
+  try {
+    stats = statSync(existing);
+  } catch (error) {
+    throw new InputError(`${label}: ${describeFsError(error)}`);
+  }
+  if (!stats.isDirectory()) throw new InputError(`${label}: ${path.relative(process.cwd(), existing) || existing} is not a directory`);
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new InputError(`${label}: the folder ${existing} is not writable`);
+  }
+}
+
+/** Options of `checkOutputFile`. */
+export interface OutputCheck {
+  /** Files the command reads: the output may be none of them. */
+  readonly inputs?: readonly string[];
+  /** The flag that named the output, for messages (`--out`). */
+  readonly flag?: string;
+}
+
+/**
+ * Checks, before any work, that `file` can be written as a new or replaced regular file: not
+ * empty, not a directory, device or pipe, not one of the inputs, in a folder that exists (or can
+ * be made) and is writable.
+ * @throws InputError naming the flag and the file
+ */
+export function checkOutputFile(file: string, check: OutputCheck = {}): void {
+  const flag = check.flag ?? 'output';
+  if (file.trim() === '') throw new InputError(`${flag}: an empty file name`);
+  if (file.includes('\0')) throw new InputError(`${flag}: ${JSON.stringify(file)} is not a file name`);
+  const label = `${flag} ${file}`;
+  if (/[/\\]$/.test(file)) throw new InputError(`${label}: names a folder (expected a file name)`);
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw new InputError(`${label}: ${describeFsError(error)}`);
+  }
+  if (stats && !stats.isFile()) throw new InputError(`${label}: is ${kindOf(stats)}; give the name of a file to write`);
+  const out = identity(file);
+  const outPath = canonical(file);
+  for (const input of check.inputs ?? []) {
+    if ((out !== undefined && identity(input) === out) || canonical(input) === outPath)
+      throw new InputError(`${label}: is also an input; writing it would replace ${input}`);
+  }
+  checkFolderWritable(path.dirname(path.resolve(file)), label);
+}
+
+/** Checks an output folder before any work: a folder, or a path where one can be made. */
+export function checkOutputFolder(dir: string, flag = 'output'): void {
+  if (dir.trim() === '') throw new InputError(`${flag}: an empty folder name`);
+  if (dir.includes('\0')) throw new InputError(`${flag}: ${JSON.stringify(dir)} is not a folder name`);
+  const label = `${flag} ${dir}`;
+  let stats;
+  try {
+    stats = statSync(dir);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw new InputError(`${label}: ${describeFsError(error)}`);
+  }
+  if (stats && !stats.isDirectory()) throw new InputError(`${label}: is ${stats.isFile() ? 'an existing file' : kindOf(stats)}; give a folder`);
+  checkFolderWritable(stats ? dir : path.dirname(path.resolve(dir)), label);
+}
+
+/**
+ * The temporary `writeFileAtomic` writes `file` through: `.<name>.<pid>.<ms>.tmp` in the same
+ * folder (a rename within one file system is atomic). The run store removes stale ones.
+ */
+export function temporaryName(file: string, pid = process.pid, now = Date.now()): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${pid}.${now}.tmp`);
+}
+
+/**
+ * Writes `text` to `file` atomically: a temporary file in the same folder, flushed, then renamed
+ * over `file`. On any failure the temporary file is removed and `file` is left as it was.
+ * @throws InputError naming the file and the reason (a full disk, a folder that vanished, …)
+ */
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
+  const dir = path.dirname(path.resolve(file));
+  const temporary = temporaryName(path.resolve(file));
+  let fd: number | undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const existing = (() => {
+      try {
+        return statSync(file);
+      } catch {
+        return undefined;
+      }
+    })();
+    // A device or folder put there since the check is never replaced.
+    if (existing && !existing.isFile()) throw new InputError(`${file}: is ${kindOf(existing)}; not replaced`);
+    fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, file);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already failing; the removal below is what matters
+      }
+    }
+    rmSync(temporary, { force: true });
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${file}: cannot write (${describeFsError(error)})`);
+  }
+}
+
+/** `prev.json` → `prev.partial.json`: where a cancelled run's result goes, beside the old one. */
+export function partialResultPath(file: string): string {
+  const ext = path.extname(file);
+  return ext ? `${file.slice(0, -ext.length)}.partial${ext}` : `${file}.partial`;
+}
+
+/** A text file the user named on the command line: a regular file, capped; an InputError says what is wrong. */
+export function readTextFile(file: string, options: ReadOptions = {}): string {
+  return readRegularTextFile(file, options);
+}

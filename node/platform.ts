@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { InputError } from '../core/errors';
+import type { Accelerators } from '../core/linalg/accelerators';
+import type { TargetSources } from '../core/targets/target';
+import { loadNative, nativeAccelerators, nativeUnavailableReason } from '../native/loader';
+import { MAX_INPUT_BYTES, readRegularFile } from './files';
+import { activateTfjsBackend } from './tfjsBackend';
+
+// The Node adapter of core, shared by the CLI, the benchmarks and the tests: it activates a
+// backend, builds the accelerated routines of the optional native module (native/: OpenBLAS
+// through Node-API, built at install where it can be) and hands them to the caller, who passes
+// them to `runExperiment`. The webview and core never import this folder.
+
+const require_ = createRequire(__filename);
+
+export type NodeBackend = 'native' | 'wasm' | 'cpu';
+
+/** The native module's routines, or null where it is not loaded (read once: loadNative caches). */
+function native(): ReturnType<typeof nativeAccelerators> | null {
+  const module = loadNative();
+  return module ? nativeAccelerators(module) : null;
+}
+
+/** Fastest first (docs/performance.md): native (BLAS) ≫ wasm (SIMD, ~3.5× cpu) > cpu. */
+export const NODE_BACKENDS: readonly NodeBackend[] = native() ? ['native', 'wasm', 'cpu'] : ['wasm', 'cpu'];
+export const DEFAULT_NODE_BACKEND: NodeBackend = NODE_BACKENDS[0];
+
+/**
+ * What a run on `backend` gets: LAPACK for the logged singular values wherever the native module
+ * is loaded, whichever backend runs, and its BLAS for the matrix path on `native`.
+ */
+export function nodeAccelerators(backend: NodeBackend): Accelerators {
+  const routines = native();
+  if (backend === 'native' && !routines) throw new InputError(`backend "native" is not available: ${nativeUnavailableReason()}`);
+  return {
+    ...(backend === 'native' ? { blas: routines!.blas, ...(routines!.batch ? { batch: routines!.batch } : {}) } : {}),
+    ...(routines?.singularValues ? { singularValues: routines.singularValues } : {}),
+  };
+}
+
+/** The installed tfjs-backend-wasm's dist/ folder (its .wasm binaries). */
+function wasmFolder(): string {
+  return path.join(path.dirname(require_.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+}
+
+/**
+ * Activates a backend in Node and returns the accelerators to pass to `runExperiment`: a tfjs
+ * backend (wasm from the installed package), or `native`, which runs the matrix path on the native
+ * BLAS (tfjs stays on wasm).
+ */
+export async function useNodeBackend(backend: NodeBackend): Promise<Accelerators> {
+  const accelerators = nodeAccelerators(backend);
+  await activateTfjsBackend(backend === 'native' ? 'wasm' : backend, { wasmFolder: wasmFolder() });
+  return accelerators;
+}
+
+/** Largest matrix file read (bytes): a 1024×1024 float64 .npy plus headroom. */
+export const MAX_FILE_BYTES = MAX_INPUT_BYTES;
+
+/** Targets from the file system (relative to `baseDir`) and from the `mnist` package. */
+export function nodeTargetSources(baseDir: string): TargetSources {
+  return {
+    // Regular files only, read with a cap (a link to /dev/zero or a FIFO is refused, not read).
+    readFile: (file) => readRegularFile(path.resolve(baseDir, file), { label: file, maxBytes: MAX_FILE_BYTES }),
+    mnistDigit(digit, index) {
+      // One digit's file (~4 MB), not the whole package's 41 MB.
+      const data: number[] = require_(`mnist/src/digits/${digit}.json`).data;
+      const count = Math.floor(data.length / 784);
+      if (index >= count) throw new InputError(`spec.target.index: MNIST digit ${digit} has ${count} samples (got index ${index})`);
+      return data.slice(index * 784, (index + 1) * 784);
+    },
+  };
+}
