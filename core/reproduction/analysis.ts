@@ -7,6 +7,7 @@ import { reachStep } from '../report/assess';
 import { flowTimeLaw } from '../report/flowTimeLaw';
 import type { RunResult } from '../result';
 import { buildTarget } from '../targets/buildTarget';
+import { pairPlateaus } from '../plateaus/pairing';
 
 // The numbers docs/reproduction.md quotes, computed from saved results (scripts/reproduce.mjs
 // bundles this file and writes the page from what these functions return). The baselines
@@ -24,17 +25,30 @@ export function minimumOf(series: readonly number[], steps: readonly number[]): 
   return { value: series[best], step: steps[best] };
 }
 
-/** Per run: for L = 1…4 the measured plateau (the one containing the prediction, else the longest) and the predicted interval. */
+/**
+ * Per run: for L = 1…4 the measured run and the predicted interval as every view pairs them
+ * (core/plateaus/pairing.ts, docs/theory.md §5.5); `inside` when the prediction lies in that run.
+ */
 export function depthTable(results: RunResult[]) {
-  return results.map((r) => ({
-    depth: r.spec.depth,
-    ranks: [1, 2, 3, 4].map((L) => {
-      const predicted = r.predicted.plateaus.find((p) => p.L === L);
-      const containing = predicted && r.measured.plateaus.find((m) => m.L === L && m.start <= predicted.start && predicted.end <= m.end);
-      const measured = containing ?? longestPlateau(r, L);
-      return { L, measured, predicted, inside: Boolean(containing), tightness: containing && predicted ? (predicted.end - predicted.start + 1) / (containing.end - containing.start + 1) : undefined };
-    }),
-  }));
+  return results.map((r) => {
+    const pairs = pairPlateaus(r);
+    return {
+      depth: r.spec.depth,
+      ranks: [1, 2, 3, 4].map((L) => {
+        const pair = pairs.find((p) => p.L === L);
+        const predicted = pair?.predicted;
+        const measured = pair?.measured ?? longestPlateau(r, L);
+        // Logged steps only resolve a run's ends to the neighbouring logged steps: the prediction is
+        // inside when it starts after the logged step before the run and ends before the one after.
+        const m = pair?.measured;
+        const at = m ? [r.steps.indexOf(m.start), r.steps.indexOf(m.end)] : [-1, -1];
+        const before = at[0] > 0 ? r.steps[at[0] - 1] : -1;
+        const after = at[1] >= 0 && at[1] + 1 < r.steps.length ? r.steps[at[1] + 1] : Infinity;
+        const inside = Boolean(predicted && m && before < predicted.start && predicted.end < after);
+        return { L, measured, predicted, inside, tightness: inside ? pair?.tightness : undefined };
+      }),
+    };
+  });
 }
 
 /** MNIST per depth: rank-1 and rank-2 phases, closest approach to Ŵ_1 and Ŵ_2 relative to ‖Ŵ_L‖_F. */
