@@ -33,9 +33,11 @@ export class HostBridge {
   /** Valid host messages go to `listener`; invalid ones to `onInvalid` with a one-line reason. */
   listen(listener: (message: HostMessage) => void, onInvalid: (reason: string) => void): () => void {
     const handler = (event: MessageEvent) => {
-      // Only the host posts to the page: VS Code from the parent frame, the stand-in host from the
-      // page itself, both from this origin. A page of another origin that frames the Lab is ignored.
-      if (event.origin !== window.location.origin || (event.source !== window && event.source !== window.parent)) return;
+      // Standalone, only the stand-in host posts to the page (the page itself or its parent frame,
+      // from this origin): a page of another origin that frames the Lab is ignored. Inside VS Code
+      // the webview's own host frame delivers every message and no other page can reach it; its
+      // messages do not pass that test in code-server (the Lab received none), so it is not applied.
+      if (!this.connected && (event.origin !== window.location.origin || (event.source !== window && event.source !== window.parent))) return;
       // Other window messages (libraries' own) carry no protocol `type`: not ours.
       const data = event.data as { type?: unknown } | null;
       if (data === null || typeof data !== 'object' || typeof data.type !== 'string') return;
