@@ -222,9 +222,12 @@ describe('the Lab in headless Chromium with software WebGL', () => {
     // predictPlateaus: ≈ 1.8 s here) gets a loose bound. Measured values are in the artifact.
     // A page that does not yield stalls for the whole run; this one stalls at most for one slice
     // plus one redraw. The bound is relative to the run (so a loaded machine does not fail it):
-    // no stall longer than a fifth of the stepping time (measured: 5–10 %).
+    // no stall longer than a fifth of the stepping time (measured: 5–10 %). That bound alone
+    // implies at least five timer turns; the count is checked so that a run too short to be
+    // sampled fails instead of passing on no data (CI once saw 19 turns: the count depends on
+    // the machine's speed, so it is not held to more).
     expect(stats.draws).toBeGreaterThan(5);
-    expect(stats.samples).toBeGreaterThan(20);
+    expect(stats.samples).toBeGreaterThanOrEqual(5);
     expect(stats.maxLagWhileSteppingMs).toBeLessThan(0.2 * stats.steppingMs);
     expect(stats.maxLagAfterSteppingMs).toBeLessThan(8000);
     const ink = await canvasInk(page);
