@@ -3,6 +3,7 @@ import { InputError } from '../errors';
 import { formatIssue } from '../spec/parseSpec';
 import { experimentSpecSchema, MAX_MATRIX_N } from '../spec/schema';
 import { isNumbers, runResultSchema, trajectoryPointSchema } from '../result';
+import { sweepSummarySchema } from '../sweep/phaseDiagram';
 
 // The one message protocol between the extension host and the Lab webview. Both sides validate
 // what they receive with `parseHostMessage` / `parseWebviewMessage`; a malformed message is an
@@ -55,6 +56,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cancel') }),
   /** Show a saved result (no live run, no iterate heatmaps). */
   z.strictObject({ type: z.literal('loadResult'), result: runResultSchema }),
+  /**
+   * Show a sweep folder's summary in the Sweep view (phase diagrams, docs/sweeps.md). `title`
+   * names the folder; a cell's run is asked for with `openSweepRun`.
+   */
+  z.strictObject({ type: z.literal('sweep'), title: z.string().min(1).max(500), summary: sweepSummarySchema }),
   /** The colour theme changed (VS Code also sets its CSS variables and body classes itself). */
   z.strictObject({ type: z.literal('theme'), kind: z.enum(THEME_KINDS) }),
   /** A line for the status bar of the page (e.g. "saved lab.png"). */
@@ -84,6 +90,11 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
    * answers with a `run` carrying `target` (or a `notice` saying why not).
    */
   z.strictObject({ type: z.literal('needTarget'), spec: experimentSpecSchema }),
+  /**
+   * Open one run of the sweep shown (a cell of a phase diagram was clicked): the host answers
+   * with `loadResult` (or a `notice` saying why not). `file` is the summary row's `file`.
+   */
+  z.strictObject({ type: z.literal('openSweepRun'), file: z.string().regex(/^run-[0-9a-f]{16}\.json$/, 'expected run-HASH.json (16 hex digits)') }),
   /**
    * Save a file. `encoding: "base64"` for PNG, `utf8` for SVG, JSON and CSV. The host shows a
    * save dialog; the stand-in host downloads it.

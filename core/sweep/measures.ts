@@ -1,4 +1,4 @@
-import type { Plateau } from '../plateaus/measurePlateaus';
+import { pairPlateaus } from '../plateaus/pairing';
 import type { RunResult } from '../result';
 import { specEigenvalues } from '../theory/predictPlateaus';
 import { stepCountBounds } from '../theory/stepBounds';
@@ -20,7 +20,7 @@ export function measureColumns(options: MeasureOptions): string[] {
   if (on.has('plateaus')) {
     columns.push('hypothesesMet');
     for (const L of ranks)
-      columns.push(`measured.L${L}.start`, `measured.L${L}.end`, `measured.L${L}.length`, `predicted.L${L}.start`, `predicted.L${L}.end`, `predicted.L${L}.length`, `tightness.L${L}`);
+      columns.push(`measured.L${L}.start`, `measured.L${L}.end`, `measured.L${L}.length`, `measured.L${L}.kind`, `predicted.L${L}.start`, `predicted.L${L}.end`, `predicted.L${L}.length`, `tightness.L${L}`);
   }
   if (on.has('stepsTo'))
     for (const theta of options.theta)
@@ -32,17 +32,7 @@ export function measureColumns(options: MeasureOptions): string[] {
 }
 
 const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
-const length = (p: Plateau) => p.end - p.start + 1;
-
-/**
- * The measured plateau reported against L: the one that contains the predicted interval, else
- * the longest (as the plateau table of `dfl run` does).
- */
-export function matchPlateau(measured: readonly Plateau[], predicted: Plateau | undefined, L: number): Plateau | undefined {
-  const runs = measured.filter((p) => p.L === L);
-  const containing = predicted && runs.find((m) => m.start <= predicted.start && predicted.end <= m.end);
-  return containing ?? runs.reduce<Plateau | undefined>((a, b) => (!a || length(b) > length(a) ? b : a), undefined);
-}
+const length = (p: { start: number; end: number }) => p.end - p.start + 1;
 
 /** First logged step with σ_i(W(k)) ≥ θ·σ_i(Ŵ), or null if the run never got there. */
 function stepsToReach(result: RunResult, i: number, theta: number): number | null {
@@ -69,16 +59,18 @@ export function measureRun(result: RunResult, options: MeasureOptions): Record<s
   if (on.has('erank')) row.finalErank = finite(result.effectiveRank[last]);
   if (on.has('plateaus')) {
     row.hypothesesMet = checkHypotheses(spec, eigenvalues).met;
+    // The one pairing rule of every plateau table (docs/theory.md §5.5).
+    const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
     for (const L of ranks) {
-      const predicted = result.predicted.plateaus.find((p) => p.L === L);
-      const measured = matchPlateau(result.measured.plateaus, predicted, L);
+      const { predicted, measured, tightness } = pairs.get(L) ?? {};
       row[`measured.L${L}.start`] = measured?.start ?? null;
       row[`measured.L${L}.end`] = measured?.end ?? null;
       row[`measured.L${L}.length`] = measured ? length(measured) : null;
+      row[`measured.L${L}.kind`] = measured?.kind ?? null;
       row[`predicted.L${L}.start`] = predicted?.start ?? null;
       row[`predicted.L${L}.end`] = predicted?.end ?? null;
       row[`predicted.L${L}.length`] = predicted ? length(predicted) : null;
-      row[`tightness.L${L}`] = predicted && measured ? length(predicted) / length(measured) : null;
+      row[`tightness.L${L}`] = tightness ?? null;
     }
   }
   const bounds = (i: number, theta: number) => {
