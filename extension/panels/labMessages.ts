@@ -15,6 +15,7 @@ export type LabAction =
   | { kind: 'error'; message: string }
   | { kind: 'supplyTarget'; spec: ExperimentSpec }
   | { kind: 'export'; format: ExportFormat; fileName: string; bytes: Uint8Array }
+  | { kind: 'openSweepRun'; file: string }
   | { kind: 'invalid'; reason: string };
 
 const EXTENSIONS: Record<ExportFormat, string> = { png: '.png', svg: '.svg', json: '.json', csv: '.csv' };
@@ -58,6 +59,9 @@ export function actionFor(message: WebviewMessage): LabAction {
       return { kind: 'supplyTarget', spec: message.spec };
     case 'export':
       return { kind: 'export', format: message.format, fileName: safeExportName(message.fileName, message.format), bytes: decode(message.data, message.encoding) };
+    case 'openSweepRun':
+      // The protocol allows only run-HASH.json: a base name inside the sweep folder shown.
+      return { kind: 'openSweepRun', file: message.file };
   }
 }
 

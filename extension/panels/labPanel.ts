@@ -152,6 +152,9 @@ export class LabPanel {
         }
         return;
       }
+      case 'openSweepRun':
+        this.post({ type: 'notice', level: 'warning', text: `This Lab shows no sweep folder: cannot open ${action.file}` });
+        return;
       case 'export': {
         const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(sources.defaultUri(), action.fileName), saveLabel: 'Export', title: `Export ${action.format.toUpperCase()}` });
         if (!uri) return;
