@@ -25,7 +25,7 @@ const USAGE = `usage:
   dfl presets                                                  list the presets
   dfl sweep SWEEP.json --out DIR [--jobs J] [--slurm]          many runs at once (dfl sweep --help)
   dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
-  dfl report RESULT.json… --html OUT.html [--figures DIR]       a self-contained report with the plots
+  dfl report RESULT.json|SWEEP_DIR… --html OUT.html [--figures DIR]  a self-contained report with the plots (phase diagrams for sweep folders)
   dfl export RESULT.json --npy DIR                             the files that replay a run in NumPy (docs/replay.md)
   dfl schema                                                   print the JSON Schema of experiment files`;
 

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors';
 import { parseRunResult, type RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
-import { reportData, type ReportData } from '../core/report/reportData';
+import { reportData, reportSweep, type ReportData, type ReportSweep } from '../core/report/reportData';
+import { sweepSummarySchema } from '../core/sweep/phaseDiagram';
+import { formatIssue } from '../core/spec/parseSpec';
 import { escapeHtml } from '../core/text';
 import { checkOutputFile, checkOutputFolder, readTextFile, writeFileAtomic } from '../node/files';
 import { parseFlags } from './flags';
@@ -24,6 +26,24 @@ function reportAssets(): { script: string; style: string } {
 function readResult(file: string): RunResult {
   const text = readTextFile(file);
   return parseRunResult(parseJson(text, file), file);
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A sweep folder (`dfl sweep --out DIR`): its summary.json, validated; its figures. */
+function readSweepFolder(dir: string): ReportSweep {
+  const file = path.join(dir, 'summary.json');
+  if (!existsSync(file)) throw new InputError(`${dir}: a folder, but no summary.json in it (dfl report takes result files and sweep folders written by dfl sweep --out)`);
+  const json = parseJson(readTextFile(file), file);
+  const parsed = sweepSummarySchema.safeParse(json);
+  if (!parsed.success) throw new InputError(formatIssue(parsed.error.issues[0], json, file));
+  return reportSweep(dir, parsed.data);
 }
 
 /** One HTML file with the data, the script and the styles inlined: it opens offline anywhere. */
@@ -58,14 +78,15 @@ async function writeFigures(htmlFile: string, dir: string): Promise<string[]> {
     const page = await browser.newPage({ viewport: { width: 1180, height: 900 }, deviceScaleFactor: 1.5 });
     await page.goto(`file://${path.resolve(htmlFile)}`);
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
-    const figures = await page.evaluate(() => window.dflFigures!().map(({ name, svg }) => ({ name, svg })));
-    // PNG: the browser's own rendering of each run (plots, keys and plateau table).
-    const runs = await page.$$('.run');
+    const figures = await page.evaluate(() => window.dflFigures!().map(({ name, svg, element }) => ({ name, svg, element })));
+    // PNG: the browser's own rendering of each figure (a run's plots, keys and plateau table; a sweep's figure).
     mkdirSync(dir, { recursive: true });
     const written: string[] = [];
-    for (const [i, f] of figures.entries()) {
+    for (const f of figures) {
       writeFileSync(path.join(dir, `${f.name}.svg`), f.svg);
-      await runs[i].screenshot({ path: path.join(dir, `${f.name}.png`) });
+      const element = await page.$(`[id="${f.element}"]`);
+      if (!element) throw new Error(`report page: no element #${f.element} for figure ${f.name}`);
+      await element.screenshot({ path: path.join(dir, `${f.name}.png`) });
       written.push(f.name);
     }
     return written;
@@ -77,14 +98,21 @@ async function writeFigures(htmlFile: string, dir: string): Promise<string[]> {
 /** `dfl report RESULT.json… --html OUT.html [--figures DIR]`. */
 export async function reportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, { html: { type: 'string' }, figures: { type: 'string' } }, true);
-  if (positionals.length === 0) throw new InputError('dfl report: give one or more result JSON files');
+  if (positionals.length === 0) throw new InputError('dfl report: give one or more result JSON files or sweep folders');
   if (values.html === undefined) throw new InputError('dfl report: --html OUT.html is required');
   checkOutputFile(values.html, { inputs: positionals, flag: '--html' });
   if (values.figures !== undefined) checkOutputFolder(values.figures, '--figures');
-  const results = positionals.map((file) => ({ file, result: readResult(file) }));
-  const data = reportData(results);
+  const folders = positionals.filter(isFolder);
+  const results = positionals.filter((p) => !isFolder(p)).map((file) => ({ file, result: readResult(file) }));
+  const sweeps = folders.map(readSweepFolder);
+  const data = reportData(results, sweeps);
   writeFileAtomic(values.html, reportHtml(data));
-  process.stderr.write(`wrote ${values.html} (${results.length} result${results.length > 1 ? 's' : ''})\n`);
+  const parts = [results.length > 0 ? `${results.length} result${results.length > 1 ? 's' : ''}` : '', sweeps.length > 0 ? `${sweeps.length} sweep${sweeps.length > 1 ? 's' : ''}` : ''].filter(Boolean);
+  process.stderr.write(`wrote ${values.html} (${parts.join(', ')})\n`);
+  for (const s of sweeps) {
+    process.stdout.write(`sweep ${s.title}: ${s.summary.done}/${s.summary.total} runs, axes ${s.summary.axes.join(', ')}\n`);
+    for (const f of s.figures) process.stdout.write(`  ${f.measure} over ${f.x}${f.y ? ` × ${f.y}` : ''}\n`);
+  }
   for (const s of data.sections) {
     process.stdout.write(`${s.heading}\n`);
     for (const f of s.findings) process.stdout.write(`  ${f.label}: ${f.text}\n`);

@@ -1,6 +1,7 @@
 import { listPresets } from '../presets';
 import type { RunResult } from '../result';
 import { assessRun } from './assess';
+import { sweepFigures, type SweepFigure, type SweepSummary } from '../sweep/phaseDiagram';
 
 // What `dfl report` puts in its page (webview/report/main.ts draws it): results grouped by the
 // preset they were run from, each group with the paper's claim and the measured findings.
@@ -8,6 +9,22 @@ import { assessRun } from './assess';
 export interface ReportData {
   title: string;
   sections: { id: string; heading: string; claim?: string; findings: { label: string; text: string }[]; results: { label: string; result: RunResult }[] }[];
+  /** Sweep folders: each drawn as phase diagrams and line plots (core/sweep/phaseDiagram.ts). */
+  sweeps?: ReportSweep[];
+}
+
+export interface ReportSweep {
+  id: string;
+  /** The folder as given on the command line. */
+  title: string;
+  summary: SweepSummary;
+  figures: SweepFigure[];
+}
+
+/** A sweep folder's part of the report: its summary and the figures drawn from it. */
+export function reportSweep(folder: string, summary: SweepSummary): ReportSweep {
+  const name = summary.name ?? baseName(folder.replace(/[\\/]+$/, ''));
+  return { id: `sweep-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`, title: name, summary, figures: sweepFigures(summary) };
 }
 
 /** The last segment of a path, without `ext` (core has no `node:path`). */
@@ -17,7 +34,7 @@ function baseName(file: string, ext = ''): string {
 }
 
 /** Groups results by preset (in the order given) and describes each group: claim and findings. */
-export function reportData(results: { file: string; result: RunResult }[]): ReportData {
+export function reportData(results: { file: string; result: RunResult }[], sweeps: ReportSweep[] = []): ReportData {
   const presets = new Map(listPresets().map((p) => [p.name, p]));
   const groups = new Map<string, { file: string; result: RunResult }[]>();
   for (const r of results) {
@@ -25,7 +42,8 @@ export function reportData(results: { file: string; result: RunResult }[]): Repo
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return {
-    title: 'Deep Factorization Lab — reproduction report',
+    title: results.length === 0 && sweeps.length > 0 ? `Deep Factorization Lab — sweep ${sweeps.map((s) => s.title).join(', ')}` : 'Deep Factorization Lab — reproduction report',
+    ...(sweeps.length > 0 ? { sweeps } : {}),
     sections: [...groups].map(([key, members]) => {
       const preset = presets.get(key);
       const label = (r: { file: string; result: RunResult }) => r.result.spec.name ?? baseName(r.file, '.json');

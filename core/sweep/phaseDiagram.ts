@@ -205,3 +205,31 @@ export function defaultFigure(summary: SweepSummary): { x: string; y: string | u
   const axes = varied.length ? varied : summary.axes;
   return { x: axes[0], y: axes[1], measure };
 }
+
+/** A figure of a sweep: a heatmap of `measure` over `x` × `y` and the same measure against `x`, one line per `y`. */
+export interface SweepFigure {
+  x: string;
+  y?: string;
+  measure: string;
+}
+
+/**
+ * The figures `dfl report DIR` draws for a sweep (and the Lab's Sweep view opens on): over the
+ * first two varied axes, every measured plateau length that some run has, then divergence,
+ * the early-stopping error and the final loss where they vary; at most `max`.
+ */
+export function sweepFigures(summary: SweepSummary, max = 8): SweepFigure[] {
+  const { x, y } = defaultFigure(summary);
+  if (x === undefined) return [];
+  const varies = (m: string) => {
+    const values = new Set(summary.rows.map((r) => numeric(r[m])).filter((v) => v !== null));
+    return values.size > 1;
+  };
+  const measures = figureMeasures(summary);
+  const chosen = [
+    ...measures.filter((m) => /^measured\.L\d+\.length$/.test(m) && varies(m)),
+    ...['diverged', 'minGroundTruthError', 'argminGroundTruthError', 'finalLoss'].filter((m) => measures.includes(m) && varies(m)),
+  ];
+  if (chosen.length === 0 && measures.length > 0) chosen.push(measures[0]);
+  return chosen.slice(0, max).map((measure) => ({ x, ...(y !== undefined ? { y } : {}), measure }));
+}

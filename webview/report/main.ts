@@ -18,8 +18,11 @@ export type { ReportData };
 
 declare global {
   interface Window {
-    /** For `dfl report --figures`: each result's four plots as SVG. */
-    dflFigures?: () => { name: string; svg: string }[];
+    /**
+     * For `dfl report --figures`: each figure as SVG, and the id of the element whose screenshot
+     * is its PNG (a result's plots with their keys and plateau table; a sweep's figure).
+     */
+    dflFigures?: () => { name: string; svg: string; element: string }[];
   }
 }
 
@@ -92,7 +95,9 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
       const charts = new LabCharts(figures);
       charts.showResult(result, measureName(result.spec.effectiveRank));
       charts.redrawNow(true);
-      drawn.push({ name: slug(`${section.id}-${label}`), charts, label: `${section.id} — ${label}` });
+      const name = slug(`${section.id}-${label}`);
+      run.id = `figure-${name}`;
+      drawn.push({ name, charts, label: `${section.id} — ${label}` });
     }
     main.append(s);
   }
@@ -103,6 +108,6 @@ const source = document.getElementById('dfl-report-data');
 const drawn = render(JSON.parse(source?.textContent ?? '{"title":"empty report","sections":[]}') as ReportData);
 window.dflFigures = () => {
   const theme = readPlotTheme();
-  return drawn.map(({ name, charts, label }) => ({ name, svg: chartsToSvg(charts, theme, label) }));
+  return drawn.map(({ name, charts, label }) => ({ name, svg: chartsToSvg(charts, theme, label), element: `figure-${name}` }));
 };
 document.body.dataset.state = 'done';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFigure, linePlot, phaseDiagram, sweepSummarySchema, type SweepSummary } from '../../../core/sweep/phaseDiagram';
+import { defaultFigure, linePlot, sweepFigures, phaseDiagram, sweepSummarySchema, type SweepSummary } from '../../../core/sweep/phaseDiagram';
 import { parseHostMessage, parseWebviewMessage } from '../../../core/protocol/messages';
 
 const hash = (i: number) => i.toString(16).padStart(16, '0');
@@ -48,6 +48,12 @@ describe('phaseDiagram', () => {
   });
   it('picks a default figure: two varied axes and a plateau length', () => {
     expect(defaultFigure(summary())).toEqual({ x: 'depth', y: 'init.alpha', measure: 'measured.L1.length' });
+  });
+  it('lists the figures a report draws: the varied plateau lengths and divergence over the first two axes', () => {
+    expect(sweepFigures(summary())).toEqual([
+      { x: 'depth', y: 'init.alpha', measure: 'measured.L1.length' },
+      { x: 'depth', y: 'init.alpha', measure: 'diverged' },
+    ]);
   });
   it('travels in the one message protocol', () => {
     expect(parseHostMessage({ type: 'sweep', title: 'out', summary: summary() })).toMatchObject({ type: 'sweep' });
