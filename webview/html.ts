@@ -86,7 +86,11 @@ export function renderLabHtml(options: LabHtmlOptions): string {
       <div class="notice" id="fallback-notice" hidden></div>
       <div class="notice notice-info" id="message" hidden></div>
       <div class="progress" id="progress" aria-hidden="true"><div class="progress-bar" id="progress-bar"></div></div>
-      <main class="lab-main">
+      <nav class="view-tabs" id="view-tabs" role="tablist" aria-label="View" hidden>
+        <button type="button" class="view-tab" role="tab" id="tab-run" aria-controls="run-view" aria-selected="true">Run</button>
+        <button type="button" class="view-tab" role="tab" id="tab-sweep" aria-controls="sweep-view" aria-selected="false" tabindex="-1">Sweep</button>
+      </nav>
+      <main class="lab-main" id="run-view" role="tabpanel" aria-labelledby="tab-run">
         <aside class="controls" id="controls" aria-label="Experiment"></aside>
         <section class="results" aria-label="Results">
           <div class="plot-grid">
@@ -112,6 +116,18 @@ export function renderLabHtml(options: LabHtmlOptions): string {
           </div>
         </section>
       </main>
+      <section class="sweep-view" id="sweep-view" role="tabpanel" aria-labelledby="tab-sweep" hidden>
+        <aside class="controls sweep-controls" id="sweep-controls" aria-label="Sweep figure"></aside>
+        <div class="sweep-results">
+          <header class="sweep-header">
+            <h2 class="sweep-title" id="sweep-title">Sweep</h2>
+            <p class="sweep-counts" id="sweep-counts"></p>
+          </header>
+          <figure class="plot sweep-panel" id="sweep-heatmap" aria-label="Phase diagram"><div class="sweep-svg-box" id="sweep-heatmap-body"></div></figure>
+          <p class="sweep-readout" id="sweep-readout" role="status" aria-live="polite"></p>
+          <figure class="plot sweep-panel" id="sweep-lines" aria-label="Line plot"><div class="sweep-svg-box" id="sweep-lines-body"></div></figure>
+        </div>
+      </section>
     </div>
     ${scripts}
   </body>

@@ -11,6 +11,8 @@ import { showResultPlots, startRunPlots } from './components/runPlots';
 import { clearSummary, setSummary } from './components/runSummary';
 import { StatusLine } from './components/statusLine';
 import { StepView } from './components/stepView';
+import { SweepView } from './components/sweepView';
+import { ViewTabs } from './components/viewTabs';
 import { applyThemeKind } from './components/theme';
 import { loseWebglContext, onWebglContextLost, selectBackend } from './engine/backend';
 import { LabRunner, type RunRequest } from './engine/runner';
@@ -35,6 +37,8 @@ export class Lab {
   private readonly status = new StatusLine();
   private readonly heatmaps = new Heatmaps();
   private readonly stepView: StepView;
+  private readonly views = new ViewTabs();
+  private readonly sweep = new SweepView((message) => this.host.post(message));
   private state: LabState = 'idle';
   private backend: LabBackend = 'webgl';
   private store: TrajectoryStore | undefined;
@@ -76,6 +80,7 @@ export class Lab {
     new MutationObserver(() => {
       this.charts.refreshTheme();
       this.stepView.redraw(this.store);
+      this.sweep.redraw();
     }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.setState('idle');
     this.heatmaps.drawEmpty();
@@ -148,6 +153,7 @@ export class Lab {
   private async onHostMessage(message: HostMessage): Promise<void> {
     switch (message.type) {
       case 'run': {
+        this.views.show('run');
         showSpecInForm(this.controls, message.spec);
         await this.run({ spec: message.spec, target: message.target, backend: message.backend ?? 'webgl' });
         break;
@@ -163,7 +169,15 @@ export class Lab {
         break;
       case 'loadResult':
         await this.runner.cancel();
+        // A sweep cell's run (or any saved result) is shown in the Run view; shown first, so
+        // that the plots are laid out at their real width.
+        this.views.show('run');
+        this.sweep.opened();
         this.showResult(message.result);
+        break;
+      case 'sweep':
+        this.views.show('sweep');
+        this.sweep.show(message.title, message.summary);
         break;
       case 'theme':
         applyThemeKind(message.kind);

@@ -18,7 +18,7 @@ export interface PlotTheme {
   categorical: string[];
 }
 
-type Rgb = [number, number, number];
+export type Rgb = [number, number, number];
 
 export function parseColor(text: string): Rgb | undefined {
   const s = text.trim();
@@ -95,6 +95,16 @@ function sample(map: Rgb[], t: number): Rgb {
   const i = Math.min(map.length - 2, Math.floor(x));
   const f = x - i;
   return [0, 1, 2].map((c) => map[i][c] + f * (map[i + 1][c] - map[i][c])) as Rgb;
+}
+
+/** Sequential colormap (viridis) for heatmaps of one-signed values, t in [0, 1]. */
+export function sequentialColor(t: number): Rgb {
+  return sample(VIRIDIS, Number.isFinite(t) ? t : 0);
+}
+
+/** Relative luminance of a colour (WCAG), to choose dark or light text on it. */
+export function relativeLuminance(rgb: Rgb): number {
+  return luminance(rgb);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ReportData } from '../../core/report/reportData';
 import { slug } from '../../core/text';
 import type { RunResult } from '../../core/result';
 import { balancednessPlot, snapshotStrip } from './snapshots';
+import { renderSweeps, type DrawnSweepFigure } from './sweeps';
 
 // The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
 // result, drawn from data embedded in the page. No network, no host.
@@ -63,7 +64,7 @@ function plateauTable(result: RunResult): HTMLTableElement {
   return table;
 }
 
-function render(data: ReportData): { name: string; charts: LabCharts; label: string }[] {
+function render(data: ReportData): { runs: { name: string; charts: LabCharts; label: string }[]; sweeps: DrawnSweepFigure[] } {
   document.title = data.title;
   const main = document.getElementById('report')!;
   main.append(el('h1', { text: data.title }));
@@ -101,13 +102,14 @@ function render(data: ReportData): { name: string; charts: LabCharts; label: str
     }
     main.append(s);
   }
-  return drawn;
+  const sweeps = renderSweeps(main, data.sweeps ?? [], readPlotTheme());
+  return { runs: drawn, sweeps };
 }
 
 const source = document.getElementById('dfl-report-data');
 const drawn = render(JSON.parse(source?.textContent ?? '{"title":"empty report","sections":[]}') as ReportData);
 window.dflFigures = () => {
   const theme = readPlotTheme();
-  return drawn.map(({ name, charts, label }) => ({ name, svg: chartsToSvg(charts, theme, label), element: `figure-${name}` }));
+  return [...drawn.sweeps, ...drawn.runs.map(({ name, charts, label }) => ({ name, svg: chartsToSvg(charts, theme, label), element: `figure-${name}` }))];
 };
 document.body.dataset.state = 'done';

@@ -70,7 +70,7 @@ describe('host → webview messages', () => {
   });
 
   it('names the problem in one line', () => {
-    expect(error(() => parseHostMessage({ type: 'launch' }))).toBe('host message "launch".type: unknown kind "launch" (expected one of: run, pause, resume, cancel, loadResult, theme, notice)');
+    expect(error(() => parseHostMessage({ type: 'launch' }))).toBe('host message "launch".type: unknown kind "launch" (expected one of: run, pause, resume, cancel, loadResult, sweep, theme, notice)');
     expect(error(() => parseHostMessage({ type: 'run', spec: { ...spec, depth: 0 } }))).toBe('host message "run".spec.depth: value must be ≥ 1 (got 0)');
     expect(error(() => parseHostMessage({ type: 'run', spec, target: [[1, 'x']] }))).toMatch(/^host message "run"\.target: expected a matrix/);
     expect(error(() => parseHostMessage({ type: 'pause', extra: 1 }))).toBe('host message "pause": unknown field "extra"');
