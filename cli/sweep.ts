@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { expandSweepText, type ExpandedSweep, type SweepPoint } from '../core/sw
 import { specHash } from '../core/sweep/hash';
 import { runSweep, type SweepExecutor, type SweepProgress } from '../core/sweep/runSweep';
 import { resultFileName, summaryColumns, summaryCsv, summaryJson, summaryRow, type SummaryRow } from '../core/sweep/summary';
-import { writeFileAtomic } from '../node/files';
+import { readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
 import { executeGroup, type GroupReply } from './sweepExecute';
 
 export const SWEEP_USAGE = `usage:
@@ -44,7 +44,7 @@ function existingResults(dir: string): Map<string, string> {
 
 function readJson(file: string): unknown {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readRegularTextFile(file));
   } catch {
     return undefined;
   }
@@ -196,12 +196,9 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
 }
 
 function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: no such file`);
-  }
+  // A regular file, capped (docs/reliability.md): a FIFO, a device or a huge file is refused
+  // with one line naming it, before any run starts.
+  const text = readTextFile(file);
   return { text, expanded: expandSweepText(text, file) };
 }
 
@@ -345,7 +342,7 @@ function submitSlurm(o: {
   const copy = path.join(meta, SWEEP_COPY);
   // The same command rerun: collect (the job exists and the sweep is unchanged).
   const previous = readJson(jobFile) as SlurmJob | undefined;
-  if (previous && existsSync(copy) && readFileSync(copy, 'utf8') === o.text) return collect(o.dir, false);
+  if (previous && existsSync(copy) && readRegularTextFile(copy) === o.text) return collect(o.dir, false);
   if (!which('sbatch')) throw new InputError('--slurm: sbatch is not on PATH (is this a Slurm login node?)');
   if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name ("${o.partition}")`);
   if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got "${o.time}")`);

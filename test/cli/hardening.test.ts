@@ -84,12 +84,15 @@ describe('1. special files are refused, never read', () => {
     symlinkSync('/dev/zero', path.join(dir, 'zero.csv'));
     spawnSync('mkfifo', [path.join(dir, 'fifo.csv')]);
     spawnSync('mkfifo', [path.join(dir, 'fifo.dfl.json')]);
+    spawnSync('mkfifo', [path.join(dir, 'fifo.dfl-sweep.json')]);
     const cases: [string[], string][] = [
       [['run', file('zero-target.dfl.json', { ...small, n: 3, target: { kind: 'file', path: 'zero.csv' } })], 'zero.csv: a device, not a regular file'],
       [['run', file('fifo-target.dfl.json', { ...small, n: 3, target: { kind: 'file', path: 'fifo.csv' } })], 'fifo.csv: a named pipe, not a regular file'],
       [['run', '/dev/zero'], '/dev/zero: a device, not a regular file'],
       [['run', path.join(dir, 'fifo.dfl.json')], 'fifo.dfl.json: a named pipe, not a regular file'],
       [['report', '/dev/urandom', '--html', path.join(dir, 'r.html')], '/dev/urandom: a device, not a regular file'],
+      [['sweep', path.join(dir, 'fifo.dfl-sweep.json'), '--out', path.join(dir, 'sweep-out')], 'fifo.dfl-sweep.json: a named pipe, not a regular file'],
+      [['sweep', '/dev/zero', '--out', path.join(dir, 'sweep-out')], '/dev/zero: a device, not a regular file'],
     ];
     // In child processes: before the fix these grew without bound or blocked forever.
     const results = await Promise.all(cases.map(([args]) => spawnDfl(args, { boundMs: 15_000 })));
@@ -99,6 +102,7 @@ describe('1. special files are refused, never read', () => {
       expect(r.stderr).toContain(cases[i][1]);
     });
     expect(existsSync(path.join(dir, 'r.html'))).toBe(false);
+    expect(existsSync(path.join(dir, 'sweep-out'))).toBe(false);
   });
 
   it('a file larger than the cap is refused by its size', async () => {
