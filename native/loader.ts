@@ -123,6 +123,7 @@ export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularVal
     advance && observe
       ? {
           description: `native batched kernel${info.lapack ? ' with LAPACK dgesdd' : ''}`,
+          backend: 'native-batched',
           advance,
           observe: (f, h, e, a, n, depth, products, singular) => observe(f, h, e, a, n, depth, products, singular) === 0,
         }

@@ -6,6 +6,7 @@ import type { TargetSources } from '../core/targets/target';
 import { loadNative, nativeAccelerators, nativeUnavailableReason } from '../native/loader';
 import { MAX_INPUT_BYTES, readRegularFile } from './files';
 import { activateTfjsBackend } from './tfjsBackend';
+import { tfjsBatchKernel } from '../core/engine/tfjsBatchKernel';
 
 // The Node adapter of core, shared by the CLI, the benchmarks and the tests: it activates a
 // backend, builds the accelerated routines of the optional native module (native/: OpenBLAS
@@ -39,20 +40,26 @@ export function nodeAccelerators(backend: NodeBackend): Accelerators {
   };
 }
 
-/** The installed tfjs-backend-wasm's dist/ folder (its .wasm binaries). */
+/**
+ * The tfjs wasm binaries: $DFL_WASM_FOLDER where it is set (the VS Code extension's dfl bundle,
+ * which has no node_modules, is pointed at its dist/wasm/), else the installed package's dist/.
+ */
 function wasmFolder(): string {
+  const explicit = process.env.DFL_WASM_FOLDER;
+  if (explicit) return explicit;
   return path.join(path.dirname(require_.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
 }
 
 /**
  * Activates a backend in Node and returns the accelerators to pass to `runExperiment`: a tfjs
- * backend (wasm from the installed package), or `native`, which runs the matrix path on the native
- * BLAS (tfjs stays on wasm).
+ * backend (wasm from the installed package) with the tfjs batched kernel for sweeps, or `native`,
+ * which runs the matrix path on the native BLAS and sweeps on its batched kernel (tfjs stays on wasm).
  */
 export async function useNodeBackend(backend: NodeBackend): Promise<Accelerators> {
   const accelerators = nodeAccelerators(backend);
   await activateTfjsBackend(backend === 'native' ? 'wasm' : backend, { wasmFolder: wasmFolder() });
-  return accelerators;
+  // On a tfjs backend, sweeps step their small matrix-path runs together with batched matMuls.
+  return backend === 'native' ? accelerators : { ...accelerators, batch: tfjsBatchKernel() };
 }
 
 /** Largest matrix file read (bytes): a 1024×1024 float64 .npy plus headroom. */

@@ -132,11 +132,11 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
       const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
       return { spec, target, references, spectral, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) }) };
     }
-    if (!kernel) throw new Error('runBatch: matrix-path members need the native batched kernel');
+    if (!kernel) throw new Error('runBatch: matrix-path members need a batched kernel (accelerators.batch)');
     const gkey = `${spec.n} ${spec.depth}`;
     let group = groups.get(gkey);
     if (!group) groups.set(gkey, (group = { n: spec.n, depth: spec.depth, members: [] } as unknown as MatrixGroup));
-    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: 'native-batched', precision: 'float32', blas: 'dfl native batched kernel (builtin C, one call per batch)', lapack: options.accelerators?.singularValues?.description ?? 'none (TypeScript Householder bidiagonalization)' }) };
+    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: kernel.backend, precision: 'float32', blas: kernel.description, lapack: options.accelerators?.singularValues?.description ?? 'none (TypeScript Householder bidiagonalization)' }) };
     member.slot = { group, index: group.members.length };
     group.members.push(member);
     return member;

@@ -40,12 +40,14 @@ export interface Accelerators {
 
 /**
  * Many small factorizations of the estimation problem with the same n and N stepped in one call
- * (the native module's batched kernel; core/engine/batchRun.ts). Member b's factor j is the
+ * (the native module's batched kernel, or core/engine/tfjsBatchKernel.ts on a tfjs backend; core/engine/batchRun.ts). Member b's factor j is the
  * row-major n×n block at (b·N + j)·n² of `factors`, its target Ŵ at b·n² of `hats`; members
  * with `active[b] = 0` are left alone.
  */
 export interface BatchKernel {
   readonly description: string;
+  /** The engine backend its results name (`native-batched`, `wasm-batched`, …). */
+  readonly backend: string;
   advance(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, count: number): void;
   /** Each active member's product (float64 copy of the float32 product) and its singular values; false: values not computed. */
   observe(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, products: Float64Array, singular: Float64Array): boolean;

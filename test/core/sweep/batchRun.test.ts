@@ -72,3 +72,40 @@ describe.runIf(NODE_BACKENDS.includes('native'))('runBatch, matrix members on th
     expect(together[2].loss.at(-1)!).toBeLessThan(together[2].loss[0]);
   });
 });
+
+// The tfjs batched kernel (core/engine/tfjsBatchKernel.ts): the host matrix path's step with
+// batched matMuls, so on the same backend it is TfjsDynamics' arithmetic, op for op.
+describe.each(['cpu', 'wasm'] as const)('runBatch, matrix members on the tfjs batched kernel (%s)', (backend) => {
+  const gaussian = (seed: number, overrides: Record<string, unknown> = {}) => spec({ init: { kind: 'gaussian', alpha: 0.1, seed }, ...overrides });
+
+  it('is registered with the tfjs backend and names it in the results', async () => {
+    const accelerators = await useNodeBackend(backend);
+    expect(accelerators.batch?.backend).toBe(`${backend}-batched`);
+    expect(batchKey(gaussian(1), accelerators)).toMatch(/^matrix 10 3/);
+    const [r] = await runBatch([gaussian(1)], { accelerators });
+    expect(r.engine).toMatchObject({ path: 'matrix', backend: `${backend}-batched`, precision: 'float32' });
+  });
+
+  it("has runExperiment's matrix path's singular values on the same backend, bit for bit", async () => {
+    const accelerators = await useNodeBackend(backend);
+    const specs = [gaussian(1), gaussian(2, { stepSize: 0.02 }), spec({ engine: 'matrix', init: { kind: 'identity', alpha: 0.2 } })];
+    const batch = await runBatch(specs, { accelerators });
+    for (let m = 0; m < specs.length; m++) {
+      const single = await runExperiment(specs[m], { accelerators: { singularValues: accelerators.singularValues } });
+      expect(single.engine.backend).toBe(backend);
+      expect(batch[m].steps).toEqual(single.steps);
+      expect(batch[m].singularValues).toEqual(single.singularValues);
+      // The loss: float64 from the float32 product here, a float32 reduction on tfjs there.
+      batch[m].loss.forEach((l, t) => expect(Math.abs(l - single.loss[t])).toBeLessThanOrEqual(1e-5 * Math.max(1, single.loss[t])));
+    }
+  });
+
+  it('gives each member the same numbers whatever else is in the batch, and drops a diverging one', async () => {
+    const accelerators = await useNodeBackend(backend);
+    const alone = await runBatch([gaussian(3)], { accelerators });
+    const together = await runBatch([gaussian(1), gaussian(2, { stepSize: 3 }), gaussian(3), spec({})], { accelerators });
+    expect(timeless(together[2])).toEqual({ ...timeless(alone[0]) });
+    expect(together[1].stopped.kind).toBe('diverged');
+    expect(together[2].loss.at(-1)!).toBeLessThan(together[2].loss[0]);
+  });
+});
