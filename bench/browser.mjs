@@ -147,6 +147,13 @@ function formatTable(r) {
     '',
     grid(['backend', ...sizes.map((n) => `n = ${n}`)], matrixRows),
     '',
+    `A sweep of small runs (tfjs batched kernel, core/engine/tfjsBatchKernel.ts): runs per second, batched against one at a time on the same backend`,
+    '',
+    grid(
+      ['backend', 'runs × steps', 'batched', 'one at a time', 'ratio', 'worst |Δσ| / tolerance (Prop. 7.2)'],
+      (r.batch ?? []).map((b) => [`tfjs ${b.backend}`, `${b.members} × ${b.steps}`, fmt(b.batchedRunsPerSecond), `${fmt(b.singleRunsPerSecond)} (${b.singleRuns} runs)`, `${fmt(b.ratio)}×`, b.worstToleranceRatio.toPrecision(2)]),
+    ),
+    '',
     `Plots (LabCharts, 4 uPlot charts, ${p.plotWidthPx} px wide): ${p.series} singular-value series × ${p.points.toLocaleString('en-US')} points, ${p.drawnPointsPerSeries} drawn per series after thinning; ms, median`,
     '',
     grid(

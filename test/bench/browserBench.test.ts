@@ -30,6 +30,13 @@ describe('node bench/browser.mjs --smoke --json', () => {
     expect(out.ratios[0]).toEqual(expect.objectContaining({ n: 16, backend: 'webgl' }));
     expect(positive(out.ratios[0].ratioToCpu)).toBe(true);
 
+    // The batched kernel on WebGL: timed, and every member within the float32 tolerance (7.2).
+    expect(out.batch).toHaveLength(1);
+    const b = out.batch[0];
+    expect(b).toEqual(expect.objectContaining({ backend: 'webgl', n: 16, depth: 3, steps: 20, members: 4, singleRuns: 2 }));
+    for (const x of [b.batchedRunsPerSecond, b.singleRunsPerSecond, b.ratio, b.checkedSteps]) expect(positive(x), JSON.stringify(b)).toBe(true);
+    expect(b.worstToleranceRatio).toBeLessThanOrEqual(1);
+
     const p = out.plots;
     expect(p).toEqual(expect.objectContaining({ series: 10, points: 200, appended: 100 }));
     for (const x of [p.plotWidthPx, p.drawnPointsPerSeries, p.firstDrawMs, p.fullRedraw.medianMs, p.fullRedraw.scriptMedianMs, p.incremental.medianMs, p.incremental.scriptMedianMs])

@@ -9,12 +9,14 @@ import { parseSpec } from '../../core/spec/parseSpec';
 import { buildTarget } from '../../core/targets/buildTarget';
 import { activeWebglContext, selectBackend } from '../engine/backend';
 import { CONFIG, DEPTH, median, pause, SMOKE, status } from './common';
+import { timeBatch, type BatchRow } from './batchTiming';
 import { timePlots } from './plotTiming';
 
 // The browser benchmark page, dist/webview/bench.js, opened by
 // bench/browser.mjs in headless Chromium: (a) selects the Lab's backend (webgl, CPU fallback)
 // with the Lab's own selectBackend, (b) times the matrix path (TfjsDynamics, N = 3) on it and on
-// tfjs's cpu backend, (c) times LabCharts redraws of a 100-series × 10,000-point trajectory.
+// tfjs's cpu backend, (c) times LabCharts redraws of a 100-series × 10,000-point trajectory,
+// (d) times a sweep's small runs batched on the selected backend against one at a time (./batchTiming.ts).
 // Results go to window.dflBench and a table; <body data-state> becomes 'done' (or 'error').
 // `?smoke=1`: tiny sizes, for the test of the output contract.
 
@@ -46,6 +48,8 @@ export interface BenchResult {
   matrix: MatrixRow[];
   /** stepsPerSecond of the selected backend over cpu's, per n. */
   ratios: { n: number; backend: string; ratioToCpu: number }[];
+  /** The tfjs batched kernel on the selected backend (one row). */
+  batch: BatchRow[];
   plots: {
     series: number;
     points: number;
@@ -193,7 +197,13 @@ function show(main: HTMLElement, r: BenchResult): void {
       [`after appending ${r.plots.appended} points`, fmt(r.plots.incremental.medianMs), fmt(r.plots.incremental.scriptMedianMs), r.plots.incremental.runs],
     ],
   );
-  section.append(h, note, matrix, h2, plots);
+  const h3 = document.createElement('h2');
+  h3.textContent = 'A sweep of small runs (n = 16, N = 3): runs per second';
+  const batch = table(
+    ['backend', 'runs', 'steps', 'batched', 'one at a time', 'ratio', 'worst |Δσ| / tolerance (7.2)'],
+    r.batch.map((b) => [b.backend, b.members, b.steps, fmt(b.batchedRunsPerSecond), fmt(b.singleRunsPerSecond), `${fmt(b.ratio)}×`, b.worstToleranceRatio.toPrecision(2)]),
+  );
+  section.append(h, note, matrix, h3, batch, h2, plots);
   main.prepend(section);
 }
 
@@ -213,14 +223,17 @@ async function run(): Promise<void> {
   const selected = await selectBackend('webgl');
   const backend = { selected: selected.backend, fallback: selected.fallback ?? null, ...webglInfo() };
   document.body.dataset.backend = selected.backend;
-  const matrix = selected.backend === 'webgl' ? [...(await matrixRows('webgl')), ...(await matrixRows('cpu'))] : await matrixRows('cpu');
+  const selectedRows = selected.backend === 'webgl' ? await matrixRows('webgl') : [];
+  // On the selected backend, before the cpu rows switch to cpu.
+  const batch = [await timeBatch(selected.backend)];
+  const matrix = [...selectedRows, ...(await matrixRows('cpu'))];
   const ratios = CONFIG.sizes.map((n) => {
     const a = matrix.find((m) => m.backend === selected.backend && m.n === n)!;
     const c = matrix.find((m) => m.backend === 'cpu' && m.n === n)!;
     return { n, backend: selected.backend, ratioToCpu: a.stepsPerSecond / c.stepsPerSecond };
   });
   const plots = await timePlots(main);
-  const result: BenchResult = { mode: SMOKE ? 'smoke' : 'full', userAgent: navigator.userAgent, backend, matrix, ratios, plots, totalSeconds: (performance.now() - start) / 1000 };
+  const result: BenchResult = { mode: SMOKE ? 'smoke' : 'full', userAgent: navigator.userAgent, backend, matrix, ratios, batch, plots, totalSeconds: (performance.now() - start) / 1000 };
   status(`done in ${result.totalSeconds.toFixed(1)} s`);
   show(main, result);
   window.dflBench = result;
