@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sweepSummarySchema, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import type { PlotTheme } from '../../webview/plots/colors';
-import { drawLinePlot, drawPhaseDiagram, figureDocument, isFractionMeasure } from '../../webview/plots/phaseDiagramPlot';
+import { drawPhaseDiagram } from '../../webview/plots/phaseDiagramPlot';
+import { drawLinePlot } from '../../webview/plots/sweepLinePlot';
+import { figureDocument, isFractionMeasure } from '../../webview/plots/svgFigure';
 
 // The sweep figures' SVG (pure string building; the browser tests check how it renders).
 

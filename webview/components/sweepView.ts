@@ -2,7 +2,9 @@ import { axisValues, defaultFigure, figureMeasures, type SweepSummary } from '..
 import type { WebviewMessageInput } from '../../core/protocol/messages';
 import { slug } from '../../core/text';
 import { readPlotTheme } from '../plots/colors';
-import { cellText, drawLinePlot, formatValue, drawPhaseDiagram, figureDocument, measureDescription, svgElement, type DrawnPhaseDiagram, type SvgPart } from '../plots/phaseDiagramPlot';
+import { drawPhaseDiagram, type DrawnPhaseDiagram } from '../plots/phaseDiagramPlot';
+import { drawLinePlot } from '../plots/sweepLinePlot';
+import { cellText, figureDocument, formatValue, measureDescription, svgElement, type SvgPart } from '../plots/svgFigure';
 import { button, dropdown, type Choice, type Dropdown } from '../ui/toolkit';
 
 // The Lab's Sweep view: a sweep folder's summary (the host's `sweep` message) as a phase diagram

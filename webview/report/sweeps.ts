@@ -2,7 +2,9 @@ import type { ReportSweep } from '../../core/report/reportData';
 import { axisValues } from '../../core/sweep/phaseDiagram';
 import { slug } from '../../core/text';
 import type { PlotTheme } from '../plots/colors';
-import { drawLinePlot, drawPhaseDiagram, figureDocument, svgElement, type SvgPart } from '../plots/phaseDiagramPlot';
+import { drawPhaseDiagram } from '../plots/phaseDiagramPlot';
+import { drawLinePlot } from '../plots/sweepLinePlot';
+import { figureDocument, svgElement, type SvgPart } from '../plots/svgFigure';
 
 // The report's sweep sections: per sweep folder its title and counts, and per figure of
 // `sweepFigures` the phase diagram (with the theory) and the line plot (one line per y value),
