@@ -70,6 +70,10 @@ for (let round = 0; round < (smoke ? 1 : 2); round++) {
     // The per-run loop is slow: a quarter of the grid.
     keep('PyTorch loop (autograd + SGD)', torch('loop', logged, { ...grid, seeds: grid.seeds.slice(0, Math.max(1, grid.seeds.length / 4)) }));
   }
+  // The tfjs batched kernel (what a browser's WebGL gets; in Node the fallback without the
+  // native module) against tfjs per run, both on wasm.
+  keep('dfl batched on tfjs wasm (batched matMul)', node('matrix@wasm'));
+  keep('dfl per run on tfjs wasm (runExperiment)', node('matrix-single@wasm', { ...grid, seeds: grid.seeds.slice(0, Math.max(1, grid.seeds.length / 8)) }));
   keep('dfl batched, spectral members (identity init)', node('spectral'));
   keep('dfl batched, spectral members, all predictions distinct', node('spectral', { ...grid, alphas: Array.from({ length: runs / 4 }, (_, i) => 0.05 + i * 0.001), seeds: [1, 2, 3, 4] }));
 }

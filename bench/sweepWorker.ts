@@ -10,7 +10,10 @@ import { expandSweep } from '../core/sweep/expand';
 import { measureRun } from '../core/sweep/measures';
 import { logSchedule } from '../core/trajectory/logSchedule';
 
-const [mode, json] = process.argv.slice(2);
+// MODE[@BACKEND]: the backend (default native) of useNodeBackend; on wasm or cpu the batched
+// members run on the tfjs batched kernel (core/engine/tfjsBatchKernel.ts).
+const [modeArg, json] = process.argv.slice(2);
+const [mode, backend = 'native'] = modeArg.split('@') as [string, 'native' | 'wasm' | 'cpu' | undefined];
 const cfg = JSON.parse(json) as { n: number; depth: number; steps: number; stepSize: number; alphas: number[]; seeds: number[]; eigenvalues: number[]; logPoints: number; budget: number };
 
 const init = mode.startsWith('spectral') ? 'identity' : 'gaussian';
@@ -28,7 +31,7 @@ const sweep = {
 };
 
 async function main() {
-const accelerators = await useNodeBackend('native');
+const accelerators = await useNodeBackend(backend);
 const expanded = expandSweep(sweep);
 const specs = expanded.points.map((p) => p.spec);
 const logged = logSchedule(cfg.steps, specs[0].log);
@@ -56,7 +59,7 @@ for (const r of results) measureRun(r, expanded.sweep.measures);
 const measureSeconds = now() - t0;
 process.stdout.write(
   `${JSON.stringify({
-    mode,
+    mode: modeArg,
     runs: specs.length,
     seconds: best,
     runsPerSecond: specs.length / best,

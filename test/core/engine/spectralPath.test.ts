@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { absDescending } from '../../../core/engine/spectralPath';
 import { runExperiment } from '../../../core/engine/runExperiment';
 import { add, identity, multiply, scale, transpose, type DenseMatrix } from '../../../core/linalg/dense';
 import { singularValues } from '../../../core/linalg/decompositions';
@@ -37,5 +39,20 @@ describe('spectral path', () => {
     // At the end W ≈ Ŵ = Ŵ_4, so ‖W − Ŵ_4‖ ≈ √(2·loss) and ‖W − Ŵ_1‖ ≈ ‖(6, 3, 1.5)‖.
     expect(last[3]).toBeCloseTo(Math.sqrt(2 * result.loss.at(-1)!), 10);
     expect(last[0]).toBeCloseTo(Math.hypot(6, 3, 1.5), 2);
+  });
+});
+
+describe('absDescending', () => {
+  it('is |x| sorted descending, the array of Float64Array.from(x, Math.abs).sort().reverse()', () => {
+    const reference = (x: Float64Array) => Float64Array.from(x, Math.abs).sort().reverse();
+    fc.assert(
+      fc.property(fc.float64Array({ maxLength: 80 }), (x) => {
+        expect(absDescending(x)).toEqual(reference(x));
+      }),
+      { seed: 7, numRuns: 500 },
+    );
+    // Almost sorted, the case it is fast for, with ties and signed zeros.
+    const x = Float64Array.from([4, -3.5, 3.5, 0, -0, 1e-300, -2, 2]);
+    expect(Array.from(absDescending(x))).toEqual(Array.from(reference(x)));
   });
 });
