@@ -4,8 +4,7 @@ import { InputError } from '../core/errors';
 import { parseRunResult, type RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
 import { reportData, reportSweep, type ReportData, type ReportSweep } from '../core/report/reportData';
-import { sweepSummarySchema } from '../core/sweep/phaseDiagram';
-import { formatIssue } from '../core/spec/parseSpec';
+import { parseSweepSummary } from '../core/sweep/phaseDiagram';
 import { escapeHtml } from '../core/text';
 import { checkOutputFile, checkOutputFolder, readTextFile, writeFileAtomic } from '../node/files';
 import { parseFlags } from './flags';
@@ -40,10 +39,7 @@ function isFolder(p: string): boolean {
 function readSweepFolder(dir: string): ReportSweep {
   const file = path.join(dir, 'summary.json');
   if (!existsSync(file)) throw new InputError(`${dir}: a folder, but no summary.json in it (dfl report takes result files and sweep folders written by dfl sweep --out)`);
-  const json = parseJson(readTextFile(file), file);
-  const parsed = sweepSummarySchema.safeParse(json);
-  if (!parsed.success) throw new InputError(formatIssue(parsed.error.issues[0], json, file));
-  return reportSweep(dir, parsed.data);
+  return reportSweep(dir, parseSweepSummary(parseJson(readTextFile(file), file), file));
 }
 
 /** One HTML file with the data, the script and the styles inlined: it opens offline anywhere. */

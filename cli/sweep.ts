@@ -19,6 +19,7 @@ import { executeGroup, type GroupReply } from './sweepExecute';
 
 export const SWEEP_USAGE = `usage:
   dfl sweep SWEEP.json --out DIR [--jobs J] [--backend native|wasm|cpu]   run every run of a sweep (resumable)
+                       [--progress json]              one JSON line {done,total,failed} on stderr as runs finish
   dfl sweep SWEEP.json --out DIR --slurm [--partition P] [--array-size K] [--time T]
                                                       submit the sweep as a Slurm array job of K shards
   dfl sweep SWEEP.json --out DIR --shard I/K           run shard I of K (what each array task runs)
@@ -149,12 +150,27 @@ function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, acc
   };
 }
 
-function progressLine(name: string, quiet: boolean) {
+/**
+ * `--progress json`: for programs that run the sweep (the VS Code extension), one line
+ * `{"done":D,"total":T,"failed":F}` on stderr whenever runs finish, on a terminal or not.
+ */
+function progressJsonLine(p: Pick<SweepProgress, 'done' | 'total' | 'failed'>): string {
+  return `${JSON.stringify({ done: p.done, total: p.total, failed: p.failed })}\n`;
+}
+
+function progressLine(name: string, quiet: boolean, json: boolean) {
   const stream = process.stderr;
-  const enabled = !quiet && stream.isTTY === true;
+  const enabled = !quiet && stream.isTTY === true && !json;
   let last = 0;
+  let reported = -1;
   return {
     update(p: SweepProgress) {
+      if (json) {
+        // A line when the count changes; the first (before any run) gives the total.
+        if (p.done + p.failed !== reported) stream.write(progressJsonLine(p));
+        reported = p.done + p.failed;
+        return;
+      }
       if (!enabled) return;
       const now = Date.now();
       if (now - last < 100 && p.done < p.total) return;
@@ -212,6 +228,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
       jobs: { type: 'string' },
       backend: { type: 'string' },
       quiet: { type: 'boolean' },
+      progress: { type: 'string' },
       shard: { type: 'string' },
       slurm: { type: 'boolean' },
       partition: { type: 'string' },
@@ -237,6 +254,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const dir = values.out;
   const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(', ')})`);
+  if (values.progress !== undefined && values.progress !== 'json') throw new InputError(`--progress: expected json (got "${values.progress}")`);
   const jobs = positiveInt(values.jobs, '--jobs', values.slurm ? 1 : Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
   const { text, expanded } = readSweep(file);
   const baseDir = values['base-dir'] ?? path.dirname(path.resolve(file));
@@ -253,7 +271,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const rows = finishedRows(dir, expanded, points);
   const executor = createExecutor(jobs, backend, baseDir, accelerators);
   const name = expanded.sweep.name ?? path.basename(file);
-  const bar = progressLine(shard ? `${name} shard ${shard.index}/${shard.count}` : name, values.quiet === true);
+  const bar = progressLine(shard ? `${name} shard ${shard.index}/${shard.count}` : name, values.quiet === true, values.progress === 'json');
   const shardFile = shard && path.join(dir, META, `shard-${shard.index}-of-${shard.count}.json`);
   const flush = (complete: boolean) => {
     if (shardFile) writeFileAtomic(shardFile, `${JSON.stringify({ ...summaryJson({ ...expanded, points }, [...rows.values()]), complete })}\n`);

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { EXPERIMENT_SELECTOR, ExperimentCodeLensProvider } from './codeLens';
+import { EXPERIMENT_SELECTOR, ExperimentCodeLensProvider, SWEEP_SELECTOR, SweepCodeLensProvider } from './codeLens';
 import { registerHistoryCommands } from './commands/historyCommands';
 import { registerRunCommands } from './commands/runCommands';
+import { registerSweepCommands } from './commands/sweepCommands';
 import { registerTheoryCommands } from './commands/theoryCommands';
 import { ComputeService } from './computeService';
 import { ErrorReporter } from './errors';
@@ -13,13 +14,14 @@ import { Reports } from './panels/reports';
 import { RunHistory } from './runs/runHistory';
 import { RunService } from './runs/runService';
 import { RunStatusBar } from './statusBar';
+import { sweepOutputFolder } from './sweeps/sweepFolders';
 import { TheoryCheckStore } from './theory/checkStore';
 import { TheoryTests } from './theory/theoryTests';
 import { WorkspaceSources } from './workspaceSources';
 
 // Entry point of dist/extension.js: builds the services and registers them (docs/architecture.md).
 // Activation (package.json `activationEvents`): the commands, the side view, the Lab and report
-// panels' serializers and workspaces with `*.dfl.json` files. Nothing heavy loads here: the
+// panels' serializers and workspaces with `*.dfl.json` or `*.dfl-sweep.json` files. Nothing heavy loads here: the
 // compute bundle (tfjs, the engine, the harness) is required on the first run or check.
 
 export function activate(context: vscode.ExtensionContext) {
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext) {
   );
   const reports = new Reports(context.workspaceState, history, checks, (r) => theory.rememberCounterexamples(r));
   const lenses = new ExperimentCodeLensProvider(() => vscode.workspace.isTrusted);
+  const sweepLenses = new SweepCodeLensProvider(() => vscode.workspace.isTrusted, (file) => sweepOutputFolder(history.sweepsFolder, file));
 
   // Disposed last to first: the output outlives everything that logs to it, and host runs stop
   // (`runs` first) before the panels close, so panels closed by the shutdown are restored.
@@ -54,15 +57,19 @@ export function activate(context: vscode.ExtensionContext) {
     history,
     theory,
     lenses,
+    sweepLenses,
     ...registerRunCommands({ errors, output, sources, compute, labs, runs, reports }),
     ...registerHistoryCommands({ errors, output, sources, history, labs }),
     ...registerTheoryCommands({ errors, output, sources, status, theory, checks, reports, labs }),
+    ...registerSweepCommands({ errors, output, sources, history, labs, lenses: sweepLenses }),
     vscode.window.registerWebviewPanelSerializer(LAB_VIEW_TYPE, labs.serializer()),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, reports.serializer()),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
+    vscode.languages.registerCodeLensProvider(SWEEP_SELECTOR, sweepLenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.info('the workspace is trusted now: its experiment files can run');
       lenses.refresh();
+      sweepLenses.refresh();
     }),
     reports,
     labs,

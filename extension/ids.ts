@@ -13,6 +13,8 @@ export const COMMANDS = {
   checkTheory: 'deepFactorization.checkTheory',
   exportResults: 'deepFactorization.exportResults',
   showRunHistory: 'deepFactorization.showRunHistory',
+  runSweep: 'deepFactorization.runSweep',
+  showSweep: 'deepFactorization.showSweep',
   // Internal (hidden from the palette): arguments come from views, CodeLens and test messages.
   openRun: 'deepFactorization.openRun',
   openExperimentInLab: 'deepFactorization.openExperimentInLab',

@@ -10,7 +10,7 @@
 import { COMMANDS } from './ids';
 
 /** Commands whose input is always a workspace file: disabled and hidden when untrusted (manifest). */
-export const WORKSPACE_RUN_COMMANDS = [COMMANDS.runExperimentFile, COMMANDS.openExperimentInLab, COMMANDS.loadTargetMatrix] as const;
+export const WORKSPACE_RUN_COMMANDS = [COMMANDS.runExperimentFile, COMMANDS.openExperimentInLab, COMMANDS.loadTargetMatrix, COMMANDS.runSweep] as const;
 
 /** Where a run's input comes from. */
 export type RunInput =

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors';
+import { formatIssue } from '../spec/parseSpec';
 
 // Phase diagrams of a sweep (docs/sweeps.md "Phase diagrams"): the summary's rows grouped by two
 // axes (a heatmap) or by one axis and a line per value of another (a line plot), each cell or
@@ -25,6 +26,14 @@ export const sweepSummarySchema = z.object({
   ).max(1_000_000),
 });
 export type SweepSummary = z.output<typeof sweepSummarySchema>;
+
+/** summary.json's JSON, validated (dfl report, the extension); the InputError names the first wrong field. */
+export function parseSweepSummary(value: unknown, file: string): SweepSummary {
+  const parsed = sweepSummarySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new InputError(formatIssue(parsed.error.issues[0], value, file));
+}
+
 type Row = SweepSummary['rows'][number];
 
 /** The measures a figure can show: the numeric and boolean columns that are not axes. */

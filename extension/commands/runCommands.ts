@@ -10,6 +10,7 @@ import { COMMANDS } from '../ids';
 import type { Labs } from '../panels/labs';
 import type { Reports } from '../panels/reports';
 import type { RunService } from '../runs/runService';
+import { pickWorkspaceFile } from '../pickFile';
 import { presetWithSettings, specWithSettings } from '../settings';
 import type { WorkspaceSources } from '../workspaceSources';
 import { readRegularFile } from '../../node/files';
@@ -53,20 +54,13 @@ class RunCommands {
     else if (runs.length > 1) this.s.reports.showComparison(title, runs);
   }
 
-  private async experimentUri(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
-    if (uri instanceof vscode.Uri) return uri;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    if (active && active.path.endsWith('.dfl.json')) return active;
-    const files = await vscode.workspace.findFiles('**/*.dfl.json', '**/node_modules/**', 200);
-    if (files.length === 0) {
-      void vscode.window.showInformationMessage('No *.dfl.json experiment file is open or in the workspace. Run a preset, or create one (the JSON Schema completes its fields).');
-      return undefined;
-    }
-    const pick = await vscode.window.showQuickPick(
-      files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(f), uri: f })),
-      { title: 'Run Experiment File', placeHolder: 'Pick an experiment file' },
-    );
-    return pick?.uri;
+  private experimentUri(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    return pickWorkspaceFile(uri, {
+      suffix: '.dfl.json',
+      title: 'Run Experiment File',
+      placeHolder: 'Pick an experiment file',
+      none: 'No *.dfl.json experiment file is open or in the workspace. Run a preset, or create one (the JSON Schema completes its fields).',
+    });
   }
 
   async runExperimentFile(uri?: vscode.Uri, where?: 'host' | 'lab'): Promise<void> {

@@ -1,16 +1,18 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { parseHostMessage, PROTOCOL_VERSION, type HostMessageInput } from '../../core/protocol/messages';
+import type { SweepSummary } from '../../core/sweep/phaseDiagram';
 import type { ErrorReporter } from '../errors';
 import { LAB_VIEW_TYPE } from '../ids';
 import type { RunHistory } from '../runs/runHistory';
 import type { RunStatusBar } from '../statusBar';
+import { readSweepRun, readSweepSummary, sweepLabel } from '../sweeps/sweepFolders';
 import type { WorkspaceSources } from '../workspaceSources';
 import { interpretWebviewMessage, type LabAction } from './labMessages';
 import { SCRATCH_LAB, type PanelMemory } from './panelMemory';
 import { labHtml, labWebviewOptions } from './webviewHtml';
 
-// The Lab as an editor panel (webview-sample): one panel per saved run (a plain "Open Lab"
+// The Lab as an editor panel (webview-sample): one panel per saved run or sweep folder (a plain "Open Lab"
 // reveals the scratch Lab), restored after a reload by the serializer registered in `activate`.
 // Each panel handles its own page's messages, through the one error wrapper.
 
@@ -29,13 +31,15 @@ export interface LabServices {
 
 export class LabPanel {
   static readonly viewType = LAB_VIEW_TYPE;
-  /** Open panels by key: `lab` is the scratch Lab, `run:<file>` a saved run. */
+  /** Open panels by key: `lab` is the scratch Lab, `run:<file>` a saved run, `sweep:<folder>` a sweep folder. */
   private static readonly panels = new Map<string, LabPanel>();
 
   private readonly _disposables: vscode.Disposable[] = [];
   private ready = false;
   private queue: HostMessageInput[] = [];
   private disposed = false;
+  /** The sweep folder the Sweep view shows: the folder its cells' runs are read from. */
+  private sweepFolder: string | undefined;
   /** Read once: VS Code's panel throws on every property once it is disposed. */
   readonly title: string;
 
@@ -152,9 +156,18 @@ export class LabPanel {
         }
         return;
       }
-      case 'openSweepRun':
-        this.post({ type: 'notice', level: 'warning', text: `This Lab shows no sweep folder: cannot open ${action.file}` });
+      case 'openSweepRun': {
+        if (!this.sweepFolder) {
+          this.post({ type: 'notice', level: 'warning', text: `This Lab shows no sweep folder: cannot open ${action.file}` });
+          return;
+        }
+        try {
+          this.post({ type: 'loadResult', result: readSweepRun(this.sweepFolder, action.file) });
+        } catch (error) {
+          this.post({ type: 'notice', level: 'error', text: `Cannot open this run of the sweep: ${(error as Error).message}` });
+        }
         return;
+      }
       case 'export': {
         const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(sources.defaultUri(), action.fileName), saveLabel: 'Export', title: `Export ${action.format.toUpperCase()}` });
         if (!uri) return;
@@ -166,8 +179,23 @@ export class LabPanel {
     }
   }
 
-  /** Shows again the saved run this panel showed before a reload, if any. */
+  /** Shows a sweep folder's summary in the Sweep view; its cells open runs of `folder`. */
+  showSweep(folder: string, summary: SweepSummary): void {
+    this.sweepFolder = folder;
+    this.post({ type: 'sweep', title: sweepLabel(folder, summary), summary });
+  }
+
+  /** Shows again the saved run or sweep this panel showed before a reload, if any. */
   private restore(): void {
+    const sweep = this.services.memory.sweepOf(this.title);
+    if (sweep) {
+      try {
+        this.showSweep(sweep, readSweepSummary(sweep));
+      } catch (error) {
+        this.post({ type: 'notice', level: 'warning', text: `The sweep this panel showed is gone: ${(error as Error).message}` });
+      }
+      return;
+    }
     const name = this.services.memory.runOf(this.title);
     if (!name) return;
     try {
@@ -193,7 +221,7 @@ export class LabPanel {
     if (!this.ready) {
       // A newer run or result replaces any queued one: the page shows the latest request.
       if (message.type === 'run' || message.type === 'loadResult') this.queue = this.queue.filter((m) => m.type !== 'run' && m.type !== 'loadResult');
-      if (message.type === 'theme') this.queue = this.queue.filter((m) => m.type !== 'theme');
+      if (message.type === 'theme' || message.type === 'sweep') this.queue = this.queue.filter((m) => m.type !== message.type);
       this.queue.push(message);
       return;
     }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import type { SavedRun } from '../runs/runStore';
+import { readSweepSummary, sweepLabel } from '../sweeps/sweepFolders';
 import { LabPanel, themeKind, type LabServices } from './labPanel';
-import { SCRATCH_LAB, SCRATCH_TITLE } from './panelMemory';
+import { SCRATCH_LAB, SCRATCH_TITLE, sweepLabKey } from './panelMemory';
 
-// What commands do with Lab panels: open the scratch Lab, show a saved run in its own panel,
-// start a live run; and the serializer that restores panels after a reload.
+// What commands do with Lab panels: open the scratch Lab, show a saved run or a sweep folder in
+// its own panel, start a live run; and the serializer that restores panels after a reload.
 
 export class Labs {
   constructor(private readonly services: LabServices) {}
@@ -23,6 +24,15 @@ export class Labs {
     const lab = LabPanel.createOrShow(this.services, `run:${run.name}`, title);
     lab.post({ type: 'loadResult', result: run.result });
     void this.services.memory.remember(lab.title, run.name);
+    return lab;
+  }
+
+  /** A sweep folder's phase diagrams in its own Lab panel's Sweep view (one per folder); throws when its summary is unreadable. */
+  showSweep(folder: string): LabPanel {
+    const summary = readSweepSummary(folder);
+    const lab = LabPanel.createOrShow(this.services, sweepLabKey(folder), `Lab · sweep ${sweepLabel(folder, summary)}`);
+    lab.showSweep(folder, summary);
+    void this.services.memory.rememberSweep(lab.title, folder);
     return lab;
   }
 

@@ -3,16 +3,19 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../core/result';
 import { CONFIG_SECTION, RUNS_VIEW } from '../ids';
 import type { TheoryCheck } from '../panels/reportHtml';
+import { listSweepFolders, sweepsFolderBeside, type SweepFolder, type SweepFolderCache } from '../sweeps/sweepFolders';
 import { RunStore, type SavedRun } from './runStore';
 import { RunsTreeProvider } from './runsView';
 
 // The workspace's saved runs: the run store in the runs folder (moved when the setting or the
 // workspace folders change), a watcher for runs written by `dfl run --out` or deleted by hand,
-// and the Runs view that shows them.
+// the sweep folders beside it (`sweeps/NAME`, Run Sweep's output) and the Runs view that shows
+// them.
 
 export class RunHistory implements vscode.Disposable {
   private store!: RunStore;
-  private watcher: vscode.FileSystemWatcher | undefined;
+  private watchers: vscode.FileSystemWatcher[] = [];
+  private readonly sweepCache: SweepFolderCache = new Map();
   readonly tree: RunsTreeProvider;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -23,7 +26,7 @@ export class RunHistory implements vscode.Disposable {
     private readonly output: vscode.LogOutputChannel,
   ) {
     this.reset();
-    this.tree = new RunsTreeProvider({ runs: () => this.store.list(), lastCheck });
+    this.tree = new RunsTreeProvider({ runs: () => this.store.list(), sweeps: () => this.listSweeps(), lastCheck });
     const view = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
     this.disposables.push(
       this.tree,
@@ -39,6 +42,15 @@ export class RunHistory implements vscode.Disposable {
     return this.store.folder;
   }
 
+  /** Where Run Sweep writes its output folders: `sweeps/` beside the runs folder. */
+  get sweepsFolder(): string {
+    return sweepsFolderBeside(this.store.folder);
+  }
+
+  listSweeps(): { sweeps: SweepFolder[]; skipped: string[] } {
+    return listSweepFolders(this.sweepsFolder, this.sweepCache);
+  }
+
   private moved(): void {
     this.reset();
     this.tree.refresh();
@@ -51,13 +63,17 @@ export class RunHistory implements vscode.Disposable {
     // An extension host killed mid-save (restart, crash) can leave a temporary next to the runs.
     const removed = this.store.removeStaleTemporaries();
     if (removed.length) this.output.info(`removed ${removed.length} temporary file(s) left by an interrupted save: ${removed.join(', ')}`);
-    this.watcher?.dispose();
-    // Runs written by `dfl run --out <runs folder>` (or deleted by hand) show up too.
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runs), '*.json'));
+    for (const w of this.watchers.splice(0)) w.dispose();
+    // Runs written by `dfl run --out <runs folder>` (or deleted by hand) show up too, and sweeps
+    // as their summaries are written (also by `dfl sweep --out` in a terminal).
     const refresh = () => this.tree?.refresh();
-    this.watcher.onDidCreate(refresh);
-    this.watcher.onDidDelete(refresh);
-    this.watcher.onDidChange(refresh);
+    for (const [folder, pattern] of [[runs, '*.json'], [sweepsFolderBeside(runs), '*/summary.json']]) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), pattern));
+      watcher.onDidCreate(refresh);
+      watcher.onDidDelete(refresh);
+      watcher.onDidChange(refresh);
+      this.watchers.push(watcher);
+    }
   }
 
   refresh(): void {
@@ -94,7 +110,7 @@ export class RunHistory implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.watcher?.dispose();
+    for (const w of this.watchers.splice(0)) w.dispose();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 }

@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../ids';
 import { formatInterval, plateauMarkdown, plateauRows, type PlateauRow } from '../plateauTable';
 import type { TheoryCheck } from '../panels/reportHtml';
+import type { SweepFolder } from '../sweeps/sweepFolders';
 import type { SavedRun } from './runStore';
 
 // The side view: the workspace's runs, each with its plateau table (predicted against measured)
-// as child rows, and the last theory check. A tree rather than a webview: it is native (theme,
+// as child rows, its sweep folders (a "Sweeps" group; one opens in the Lab's Sweep view) and the
+// last theory check. A tree rather than a webview: it is native (theme,
 // keyboard, screen readers), costs nothing to show, and selecting a run opens it in the Lab.
 
 export type RunsNode =
@@ -13,10 +15,14 @@ export type RunsNode =
   | { kind: 'property'; check: TheoryCheck; index: number }
   | { kind: 'run'; run: SavedRun }
   | { kind: 'plateau'; run: SavedRun; row: PlateauRow }
+  | { kind: 'sweeps'; sweeps: SweepFolder[]; skipped: string[] }
+  | { kind: 'sweep'; sweep: SweepFolder }
   | { kind: 'note'; text: string };
 
 export interface RunsSource {
   runs(): { runs: SavedRun[]; skipped: string[] };
+  /** Sweep output folders; none where the source has no sweeps. */
+  sweeps?(): { sweeps: SweepFolder[]; skipped: string[] };
   lastCheck(): TheoryCheck | undefined;
 }
 
@@ -24,6 +30,11 @@ export function runDescription(run: SavedRun): string {
   const r = run.result;
   const stop = r.stopped.kind === 'completed' ? '' : ` · ${r.stopped.kind}`;
   return `N=${r.spec.depth} n=${r.spec.n} · ${r.engine.path}/${r.engine.backend}${stop} · ${new Date(run.savedAt).toLocaleString()}`;
+}
+
+/** `12/40 runs` (and where it is incomplete, that a rerun finishes it). */
+export function sweepDescription(sweep: SweepFolder): string {
+  return `${sweep.done}/${sweep.total} runs${sweep.done < sweep.total ? ' · incomplete' : ''}`;
 }
 
 export function checkSummary(check: TheoryCheck): string {
@@ -48,6 +59,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
       const { runs, skipped } = this.source.runs();
       const top: RunsNode[] = [];
       if (check) top.push({ kind: 'theory', check });
+      const { sweeps, skipped: unreadable } = this.source.sweeps?.() ?? { sweeps: [], skipped: [] };
+      if (sweeps.length || unreadable.length) top.push({ kind: 'sweeps', sweeps, skipped: unreadable });
       top.push(...runs.map((run) => ({ kind: 'run' as const, run })));
       if (skipped.length) top.push({ kind: 'note', text: `${skipped.length} unreadable file${skipped.length > 1 ? 's' : ''} in the runs folder` });
       return top;
@@ -55,6 +68,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
     switch (node.kind) {
       case 'theory':
         return node.check.reports.map((_, index) => ({ kind: 'property', check: node.check, index }));
+      case 'sweeps':
+        return [
+          ...node.sweeps.map((sweep) => ({ kind: 'sweep' as const, sweep })),
+          ...(node.skipped.length ? [{ kind: 'note' as const, text: `${node.skipped.length} unreadable summar${node.skipped.length > 1 ? 'ies' : 'y'}: ${node.skipped[0]}` }] : []),
+        ];
       case 'run': {
         const rows = plateauRows(node.run.result);
         return rows.length ? rows.map((row) => ({ kind: 'plateau', run: node.run, row })) : [{ kind: 'note', text: `no plateaus (ε = ${node.run.result.spec.epsilon})` }];
@@ -95,6 +113,25 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
         item.contextValue = 'dfl.run';
         item.resourceUri = vscode.Uri.file(node.run.file);
         item.command = { command: COMMANDS.openRun, title: 'Open in the Lab', arguments: [node.run.name] };
+        return item;
+      }
+      case 'sweeps': {
+        const item = new vscode.TreeItem('Sweeps', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'sweeps';
+        item.description = `${node.sweeps.length}`;
+        item.iconPath = new vscode.ThemeIcon('layers');
+        return item;
+      }
+      case 'sweep': {
+        const { sweep } = node;
+        const item = new vscode.TreeItem(sweep.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `sweep:${sweep.folder}`;
+        item.description = sweepDescription(sweep);
+        item.tooltip = `${sweep.label}: ${sweep.done} of ${sweep.total} runs in ${sweep.folder}`;
+        item.iconPath = new vscode.ThemeIcon(sweep.done < sweep.total ? 'warning' : 'graph-scatter');
+        item.contextValue = 'dfl.sweep';
+        item.resourceUri = vscode.Uri.file(sweep.folder);
+        item.command = { command: COMMANDS.showSweep, title: 'Show Sweep', arguments: [sweep.folder] };
         return item;
       }
       case 'plateau': {

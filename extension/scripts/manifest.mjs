@@ -8,6 +8,7 @@ const pkg = JSON.parse(readFileSync(file, 'utf8'));
 
 const C = 'Deep Factorization';
 const dfl = "resourceFilename =~ /\\.dfl\\.json$/";
+const sweep = "resourceFilename =~ /\\.dfl-sweep\\.json$/";
 const matrix = 'resourceExtname =~ /^\\.(csv|tsv|txt|npy|mtx|mm)$/';
 // Commands that run a workspace's experiment or matrix file: disabled and hidden in an untrusted
 // workspace (extension/trust.ts refuses them too, for callers such as CodeLens and keybindings).
@@ -21,6 +22,8 @@ const commands = [
   { command: 'deepFactorization.checkTheory', title: 'Check Theory', category: C, icon: '$(beaker)' },
   { command: 'deepFactorization.exportResults', title: 'Export Results…', category: C, icon: '$(export)' },
   { command: 'deepFactorization.showRunHistory', title: 'Show Run History', category: C, icon: '$(history)' },
+  { command: 'deepFactorization.runSweep', title: 'Run Sweep…', category: C, icon: '$(run-all)', enablement: trusted },
+  { command: 'deepFactorization.showSweep', title: 'Show Sweep', category: C, icon: '$(graph-scatter)' },
   // Internal: from views, CodeLens and test messages.
   { command: 'deepFactorization.openRun', title: 'Open in the Lab', category: C, icon: '$(go-to-file)' },
   { command: 'deepFactorization.openExperimentInLab', title: 'Run Experiment File in the Lab (WebGL)', category: C, icon: '$(beaker)', enablement: trusted },
@@ -49,6 +52,7 @@ pkg.activationEvents = [
   'onWebviewPanel:deepFactorization.lab',
   'onWebviewPanel:deepFactorization.report',
   'workspaceContains:**/*.dfl.json',
+  'workspaceContains:**/*.dfl-sweep.json',
 ];
 pkg.contributes = {
   commands,
@@ -68,18 +72,24 @@ pkg.contributes = {
       { command: 'deepFactorization.deleteRun', when: 'false' },
       { command: 'deepFactorization.runExperimentFile', when: trusted },
       { command: 'deepFactorization.loadTargetMatrix', when: trusted },
+      { command: 'deepFactorization.runSweep', when: trusted },
       { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}` },
       { command: 'deepFactorization.refreshRuns', when: 'view == deepFactorization.runs' },
     ],
     'editor/title': [
       { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'navigation@1' },
       { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}`, group: 'navigation@2' },
+      { command: 'deepFactorization.runSweep', when: `${sweep} && ${trusted}`, group: 'navigation@1' },
     ],
-    'editor/context': [{ command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'deepFactorization@1' }],
+    'editor/context': [
+      { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'deepFactorization@1' },
+      { command: 'deepFactorization.runSweep', when: `${sweep} && ${trusted}`, group: 'deepFactorization@1' },
+    ],
     'explorer/context': [
       { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'deepFactorization@1' },
       { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}`, group: 'deepFactorization@2' },
-      { command: 'deepFactorization.loadTargetMatrix', when: `${trusted} && (${matrix} || resourceFilename =~ /\\.json$/ && !(${dfl}))`, group: 'deepFactorization@3' },
+      { command: 'deepFactorization.runSweep', when: `${sweep} && ${trusted}`, group: 'deepFactorization@1' },
+      { command: 'deepFactorization.loadTargetMatrix', when: `${trusted} && (${matrix} || resourceFilename =~ /\\.json$/ && !(${dfl}) && !(${sweep}))`, group: 'deepFactorization@3' },
     ],
     'view/title': [
       { command: 'deepFactorization.openLab', when: 'view == deepFactorization.runs', group: 'navigation@1' },
@@ -90,6 +100,8 @@ pkg.contributes = {
       { command: 'deepFactorization.loadTargetMatrix', when: `view == deepFactorization.runs && ${trusted}`, group: 'more@2' },
       { command: 'deepFactorization.showRunHistory', when: 'view == deepFactorization.runs', group: 'more@3' },
       { command: 'deepFactorization.exportResults', when: 'view == deepFactorization.runs', group: 'more@4' },
+      { command: 'deepFactorization.runSweep', when: `view == deepFactorization.runs && ${trusted}`, group: 'more@5' },
+      { command: 'deepFactorization.showSweep', when: 'view == deepFactorization.runs', group: 'more@6' },
     ],
     'view/item/context': [
       { command: 'deepFactorization.openRun', when: 'view == deepFactorization.runs && viewItem == dfl.run', group: 'inline@1' },
@@ -97,11 +109,15 @@ pkg.contributes = {
       { command: 'deepFactorization.openRun', when: 'view == deepFactorization.runs && viewItem == dfl.run', group: 'run@1' },
       { command: 'deepFactorization.exportResults', when: 'view == deepFactorization.runs && viewItem == dfl.run', group: 'run@2' },
       { command: 'deepFactorization.deleteRun', when: 'view == deepFactorization.runs && viewItem == dfl.run', group: 'zdelete@1' },
+      { command: 'deepFactorization.showSweep', when: 'view == deepFactorization.runs && viewItem == dfl.sweep', group: 'inline@1' },
     ],
     'testing/message/context': [{ command: 'deepFactorization.openCounterexample', when: 'testMessage == dfl.counterexample' }],
     'testing/message/content': [{ command: 'deepFactorization.openCounterexample', when: 'testMessage == dfl.counterexample' }],
   },
-  jsonValidation: [{ fileMatch: '*.dfl.json', url: './dist/experiment.schema.json' }],
+  jsonValidation: [
+    { fileMatch: '*.dfl.json', url: './dist/experiment.schema.json' },
+    { fileMatch: '*.dfl-sweep.json', url: './dist/sweep.schema.json' },
+  ],
   configuration: {
     title: 'Deep Factorization Lab',
     properties: {

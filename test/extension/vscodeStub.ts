@@ -267,7 +267,19 @@ export const recorded = {
   codeLensProviders: [] as { provideCodeLenses(document: { fileName: string; uri: Uri }): CodeLens[]; onDidChangeCodeLenses?: EventEmitter<void>['event'] }[],
   /** Commands run through `executeCommand` that nothing registered (VS Code's own, e.g. workbench.trust.manage). */
   builtinCommands: [] as string[],
+  /** `withProgress` calls: what they reported, and their Cancel button. */
+  progress: [] as RecordedProgress[],
+  treeViews: [] as { id: string; options: { treeDataProvider: { getChildren(node?: unknown): unknown[]; getTreeItem(node: unknown): TreeItem } } }[],
 };
+
+export interface RecordedProgress {
+  title?: string;
+  cancellable?: boolean;
+  reports: { message?: string; increment?: number }[];
+  /** Test helper: the user clicks Cancel. */
+  cancel(): void;
+  done: boolean;
+}
 
 const trustGranted = new EventEmitter<void>();
 
@@ -293,6 +305,8 @@ export function resetStub(): void {
   recorded.written.clear();
   recorded.codeLensProviders = [];
   recorded.builtinCommands = [];
+  recorded.progress = [];
+  recorded.treeViews = [];
   workspace.workspaceFolders = undefined;
   workspace.isTrusted = true;
 }
@@ -363,7 +377,10 @@ export const window = {
     recorded.statusBarItems.push(item);
     return item;
   },
-  createTreeView: (_id: string, options: unknown) => ({ options, dispose: () => undefined }),
+  createTreeView: (id: string, options: unknown) => {
+    recorded.treeViews.push({ id, options: options as (typeof recorded.treeViews)[number]['options'] });
+    return { options, dispose: () => undefined };
+  },
   createWebviewPanel: (viewType: string, title: string, _column: unknown, options: unknown) => createPanel(viewType, title, options),
   registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: StubWebviewPanel, state: unknown): Promise<void> }) => {
     recorded.serializers.set(viewType, serializer);
@@ -378,8 +395,16 @@ export const window = {
   showQuickPick: async (items: readonly unknown[]) => (recorded.quickPicks.shift() ?? (() => undefined))(items),
   showSaveDialog: async () => recorded.saveDialog,
   showOpenDialog: async () => undefined,
-  withProgress: async <T>(_options: unknown, task: (progress: { report(v: unknown): void }, token: CancellationTokenSource['token']) => Promise<T>) =>
-    task({ report: () => undefined }, new CancellationTokenSource().token),
+  withProgress: async <T>(options: { title?: string; cancellable?: boolean }, task: (progress: { report(v: RecordedProgress['reports'][number]): void }, token: CancellationTokenSource['token']) => Promise<T>) => {
+    const source = new CancellationTokenSource();
+    const entry: RecordedProgress = { title: options.title, cancellable: options.cancellable, reports: [], cancel: () => source.cancel(), done: false };
+    recorded.progress.push(entry);
+    try {
+      return await task({ report: (v) => void entry.reports.push(v) }, source.token);
+    } finally {
+      entry.done = true;
+    }
+  },
 };
 
 export const commands = {
