@@ -16,6 +16,7 @@ import { runSweep, type SweepExecutor, type SweepProgress } from '../core/sweep/
 import { resultFileName, summaryColumns, summaryCsv, summaryJson, summaryRow, type SummaryRow } from '../core/sweep/summary';
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
 import { executeGroup, type GroupReply } from './sweepExecute';
+import { SWEEP_WORKER_ENV, SWEEP_WORKER_ROLE } from './sweepWorkerRole';
 
 export const SWEEP_USAGE = `usage:
   dfl sweep SWEEP.json --out DIR [--jobs J] [--backend native|wasm|cpu]   run every run of a sweep (resumable)
@@ -88,8 +89,10 @@ function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<Summa
   writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(expanded, list));
 }
 
-/** The worker bundle next to the CLI bundle (dist/), also when the CLI runs from its sources. */
+/** The worker script: the bundle named by $DFL_SWEEP_WORKER, else the worker bundle next to the CLI bundle (dist/), also when the CLI runs from its sources. */
 function workerScript(): string | undefined {
+  const named = process.env[SWEEP_WORKER_ENV];
+  if (named && existsSync(named)) return named;
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   for (const candidate of [path.join(here, 'sweep-worker.js'), path.join(here, '..', 'dist', 'sweep-worker.js')]) if (existsSync(candidate)) return candidate;
   return undefined;
@@ -105,7 +108,7 @@ function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, acc
   const idle: Worker[] = [];
   const waiting: ((w: Worker) => void)[] = [];
   const workers = Array.from({ length: jobs }, () => {
-    const worker = new Worker(script, { workerData: { backend, baseDir }, env: { ...process.env, DFL_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+    const worker = new Worker(script, { workerData: { backend, baseDir, role: SWEEP_WORKER_ROLE }, env: { ...process.env, DFL_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
     worker.unref();
     idle.push(worker);
     return worker;

@@ -1,4 +1,4 @@
-// A worker thread of `dfl sweep` (bundled as dist/sweep-worker.js): runs the groups the main
+// A worker thread of `dfl sweep` (bundled as dist/sweep-worker.js, and inside the extension's dist/compute.js): runs the groups the main
 // thread sends (one spec, or a batch for core/engine/batchRun.ts) and posts their results back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { executeGroup, type GroupRequest, type GroupReply } from './sweepExecute';

@@ -9,8 +9,8 @@ import { runProperty, theorems, type PropertyReport, type RunSettings } from '..
 import { activateTfjsBackend, activeTfjsBackend, type TfjsNodeBackend } from '../node/tfjsBackend';
 import type { ComputeBackend } from './settings';
 
-// The heavy half of the extension host (dist/compute.js): tfjs, the engine and the property
-// harness. `extension.js` requires it on the first run or theory check (./computeLoader.ts), so
+// The heavy half of the extension host (dist/compute.js, built from cli/computeBundleEntry.ts,
+// which also makes it a dfl): tfjs, the engine and the property harness. `extension.js` requires it on the first run or theory check (./computeLoader.ts), so
 // activation stays cheap. The wasm binaries sit in dist/wasm/ of the installed extension (no
 // node_modules there). Runs here get no native accelerators: the vsix ships no native module.
 
@@ -59,3 +59,4 @@ export function checkTheorem(name: string, settings: RunSettings): Promise<Prope
 }
 
 export type { PropertyReport, RunSettings };
+

@@ -86,12 +86,7 @@ await build({
     },
   };
   const host = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], minify: true, sourcemap: 'linked', legalComments: 'linked', plugins: [zodLocales], logLevel: 'warning' };
-  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', compute: 'extension/computeBundle.ts' }, outdir: 'dist', metafile: false });
-  // The dfl CLI that the extension spawns for Run Sweep (dist/extension-cli/): dfl.js and its
-  // sweep worker beside it, with their packages bundled (the installed extension has no
-  // node_modules); the extension points it at dist/wasm/ ($DFL_WASM_FOLDER). Chromium (dfl
-  // report --figures) stays out.
-  await build({ ...host, entryPoints: { dfl: 'cli/index.ts', 'sweep-worker': 'cli/sweepWorker.ts' }, outdir: 'dist/extension-cli', external: ['playwright-core'], metafile: false });
+  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', compute: 'cli/computeBundleEntry.ts' }, outdir: 'dist', external: ['vscode', 'playwright-core'], metafile: false });
   mkdirSync('dist/wasm', { recursive: true });
   for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${name}`, `dist/wasm/${name}`);
   const perDigit = 100;

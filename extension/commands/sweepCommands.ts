@@ -55,7 +55,7 @@ class SweepCommands implements vscode.Disposable {
       return;
     }
     const { distFolder } = this.s.sources;
-    const cli = path.join(distFolder, 'extension-cli', 'dfl.js');
+    const cli = path.join(distFolder, 'compute.js');
     if (!existsSync(cli)) throw new Error(`Run Sweep: the bundled dfl is missing (${cli}); rebuild the extension (npm run build)`);
     const where = vscode.workspace.asRelativePath(vscode.Uri.file(out));
     const controller = new AbortController();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 // Run Sweep's child process: the bundled `dfl sweep FILE --out DIR --progress json`
-// (dist/extension-cli/dfl.js, docs/sweeps.md "In VS Code") and what its stderr and exit code
+// (dist/compute.js run as a script, docs/sweeps.md "In VS Code") and what its stderr and exit code
 // mean. A process rather than the host: a sweep may take hours on every core, and Ctrl-C
 // semantics (SIGINT: finished results stay whole, a rerun resumes) come with the CLI. No `vscode`.
 
@@ -73,7 +73,7 @@ export function sweepVerdict(exit: SweepExit, name: string, where: string): Swee
 }
 
 export interface SweepProcessOptions {
-  /** dist/extension-cli/dfl.js */
+  /** dist/compute.js, which is also a dfl when run as a script */
   cli: string;
   sweepFile: string;
   out: string;

@@ -7,7 +7,7 @@ import { extensionContext } from './fixtures';
 import * as stub from './vscodeStub';
 
 // Sweeps in the extension (docs/sweeps.md "In VS Code"): Run Sweep spawns the bundled dfl
-// (dist/extension-cli/dfl.js, built by the test run's global setup) on real sweep files, Cancel
+// (dist/compute.js run as a script, built by the test run's global setup) on real sweep files, Cancel
 // is Ctrl-C, the Lab's Sweep view opens the folder and answers a cell's openSweepRun, and the
 // side view and the CodeLens list what is there.
 vi.mock('vscode', () => import('./vscodeStub'));
