@@ -114,6 +114,7 @@ export function renderLabHtml(options: LabHtmlOptions): string {
               <table class="plateau-table" id="plateau-table" hidden></table>
             </div>
           </div>
+          <div class="snapshot-strip" id="snapshot-strip" aria-label="Reconstructions W(k)" hidden></div>
         </section>
       </main>
       <section class="sweep-view" id="sweep-view" role="tabpanel" aria-labelledby="tab-sweep" hidden>

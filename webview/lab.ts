@@ -9,6 +9,7 @@ import { Heatmaps } from './components/heatmaps';
 import { LiveUpdates } from './components/liveUpdates';
 import { showResultPlots, startRunPlots } from './components/runPlots';
 import { clearSummary, setSummary } from './components/runSummary';
+import { showSnapshotStrip } from './components/snapshotStrip';
 import { StatusLine } from './components/statusLine';
 import { StepView } from './components/stepView';
 import { SweepView } from './components/sweepView';
@@ -217,6 +218,7 @@ export class Lab {
     this.controls.setResultAvailable(false);
     this.showMessage('');
     clearSummary();
+    showSnapshotStrip($('snapshot-strip'), undefined);
     this.progress = { step: 0, steps: request.spec.steps };
     let result: RunResult;
     try {
@@ -270,6 +272,7 @@ export class Lab {
     this.updateUi();
     this.controls.setResultAvailable(true);
     setSummary(result, (L) => this.charts.colorOfRank(L));
+    showSnapshotStrip($('snapshot-strip'), result);
     this.setState('done');
     this.host.post({ type: 'done', runId, result });
     if (result.stopped.kind === 'diverged') this.showMessage(`Diverged: ${result.stopped.reason}`, 'warning');
@@ -296,6 +299,7 @@ export class Lab {
     this.updateUi();
     this.controls.setResultAvailable(true);
     setSummary(result, (L) => this.charts.colorOfRank(L));
+    showSnapshotStrip($('snapshot-strip'), result);
     this.showMessage('Showing a saved result: iterates W(k) are not stored in results, so the middle heatmap stays empty.', 'info');
     this.setState('done');
   }

@@ -349,6 +349,16 @@ describe('the Lab in headless Chromium with software WebGL', () => {
     // A digit on a white background: some cells in colour, most of them not.
     expect(target.colour).toBeGreaterThan(0.05 * target.width * target.height);
     expect(target.colour).toBeLessThan(0.6 * target.width * target.height);
+    // The preset keeps W(k) at the plateau midpoints: the strip shows them beside Ŵ_L and Ŵ.
+    expect(done.result.spec.record?.snapshots).toBe('plateauMidpoints');
+    expect(await page.locator('#snapshots').evaluate((el) => (el as HTMLElement & { value: string }).value)).toBe('plateauMidpoints');
+    const kept = done.result.snapshots!;
+    expect(kept.steps.length).toBeGreaterThan(0);
+    const captions = await page.locator('#snapshot-strip figure.snapshot figcaption').allTextContents();
+    expect(captions).toHaveLength(kept.steps.length + kept.bestRank.length + 1);
+    expect(captions.slice(0, kept.steps.length)).toEqual(kept.steps.map((k) => expect.stringContaining(`W(${k})`)));
+    expect(captions.at(-1)).toBe('Ŵ');
+    await page.locator('#snapshot-strip').scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifact('lab-mnist-light.png'), fullPage: true });
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);

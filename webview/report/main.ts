@@ -9,7 +9,8 @@ import { chartsToSvg } from '../plots/export';
 import type { ReportData } from '../../core/report/reportData';
 import { slug } from '../../core/text';
 import type { RunResult } from '../../core/result';
-import { balancednessPlot, snapshotStrip } from './snapshots';
+import { snapshotStrip } from '../components/snapshotStrip';
+import { balancednessPlot } from './balancednessPlot';
 import { renderSweeps, type DrawnSweepFigure } from './sweeps';
 
 // The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each

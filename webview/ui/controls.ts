@@ -2,7 +2,7 @@ import { InputError } from '../../core/errors';
 import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import type { Preset } from '../../core/presets';
 import { parseSpec } from '../../core/spec/parseSpec';
-import type { ExperimentSpec, ProblemSpec } from '../../core/spec/schema';
+import type { ExperimentSpec, ProblemSpec, RecordSpec } from '../../core/spec/schema';
 import { buildFields, FIELDS, writeFields, type FieldKey } from './fields';
 import { button, divider, dropdown, type Field } from './toolkit';
 
@@ -28,6 +28,17 @@ export interface Controls {
   onEdit(listener: () => void): void;
   /** The line under the preset picker (the preset's claim). */
   setNote(text: string): void;
+}
+
+/** The spec's `record` for the reconstructions picked: W(k) at plateau midpoints, at the last spec's steps, or none. */
+function recordOf(choice: string, last: RecordSpec | undefined): { record?: RecordSpec } {
+  const balancedness = last?.balancedness ?? false;
+  if (choice === 'plateauMidpoints') return { record: { snapshots: 'plateauMidpoints', balancedness } };
+  if (choice === 'steps') {
+    if (!Array.isArray(last?.snapshots)) throw new InputError('reconstructions: this spec lists no steps (pick "at plateau midpoints")');
+    return { record: { snapshots: last.snapshots, balancedness } };
+  }
+  return balancedness ? { record: { balancedness } } : {};
 }
 
 function row(label: string, ...fields: HTMLElement[]): HTMLElement {
@@ -68,7 +79,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
   const presetNote = document.createElement('p');
   presetNote.className = 'preset-note';
   const f = buildFields();
-  const { n, depth, targetKind, eigenvalues, targetSeed, rank, noise, symmetric, mnistIndex, mnistDigit, matrixData, filePath, initKind, alpha, initSeed, stepSize, steps, logKind, logValue, measure, epsilon, engine } = f;
+  const { n, depth, targetKind, eigenvalues, targetSeed, rank, noise, symmetric, mnistIndex, mnistDigit, matrixData, filePath, initKind, alpha, initSeed, stepSize, steps, logKind, logValue, measure, epsilon, engine, snapshots } = f;
 
   const run = button({ label: 'Run', id: 'run', title: 'Run the experiment' });
   const pause = button({ label: 'Pause', appearance: 'secondary', id: 'pause' });
@@ -79,6 +90,8 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
   }));
 
   let problem: ProblemSpec = { kind: 'estimation' };
+  // What the form has no field for is carried from the last spec written (a preset's, a file's).
+  let record: RecordSpec | undefined;
   let meta: { name?: string; description?: string } = {};
 
   // Rows are built on each switch: a field element can sit in one row at a time.
@@ -125,6 +138,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
     row('step η, steps', stepSize.element, steps.element),
     row('logging', logKind.element, logValue.element),
     row('effective rank', measure.element),
+    row('reconstructions', snapshots.element),
     row('ε, engine', epsilon.element, engine.element),
     buttons,
     divider(),
@@ -138,6 +152,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
     if (meta.name === undefined) delete meta.name;
     if (meta.description === undefined) delete meta.description;
     problem = spec.problem;
+    record = spec.record;
     writeFields(f, spec);
     presetNote.textContent = spec.description ?? '';
     showTarget();
@@ -194,6 +209,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
         effectiveRank: measure.get(),
         epsilon: num(epsilon, 'ε'),
         engine: engine.get(),
+        ...recordOf(snapshots.get(), record),
       };
       return parseSpec(spec);
     },

@@ -82,6 +82,19 @@ export const FIELDS = {
   logValue: { control: 'text', id: 'field-log', aria: 'logging points or interval', value: '400', write: (s) => { const l = log(s); return String('every' in l ? l.every : l.points); } },
   measure: { control: 'select', id: 'measure', aria: 'effective rank measure', value: 'entropy', choices: effectiveRankMeasures.map((m) => ({ value: m, label: EFFECTIVE_RANK_LABELS[m] })), write: (s) => s.effectiveRank },
   epsilon: { control: 'text', id: 'field-epsilon', aria: 'epsilon', value: '0.1', write: (s) => String(s.epsilon) },
+  snapshots: {
+    control: 'select',
+    id: 'snapshots',
+    aria: 'reconstructions W(k) kept',
+    value: 'none',
+    wide: true,
+    choices: [
+      { value: 'none', label: 'none' },
+      { value: 'plateauMidpoints', label: 'at plateau midpoints' },
+      { value: 'steps', label: "at the spec's steps" },
+    ],
+    write: (s) => (s.record?.snapshots === undefined ? 'none' : Array.isArray(s.record.snapshots) ? 'steps' : 'plateauMidpoints'),
+  },
   engine: {
     control: 'select',
     id: 'engine',
