@@ -1,4 +1,4 @@
-import { estimateRemainingSeconds, formatDuration, LONG_RUN_SECONDS } from '../core/engine/runTimeEstimate';
+import { longRunMessage, longRunWatch } from '../core/engine/runTimeEstimate';
 import { printable } from './terminal';
 
 /** Seconds between two progress lines when stderr is not a terminal (a log file, CI). */
@@ -14,25 +14,12 @@ export function progressBar(label: string, stream: NodeJS.WritableStream & { isT
   const name = printable(label);
   let last = 0;
   let lastPlain = now();
-  let estimated = false;
-  // Speed is measured from the first progress report on, so the setup (target build) is not counted.
-  let first: { t: number; step: number } | undefined;
+  const watch = longRunWatch(now);
   return {
     update(step: number, steps: number, loss: number) {
       const t = now();
-      first ??= { t, step };
-      if (!estimated) {
-        const remaining = estimateRemainingSeconds({ step: step - first.step, steps: steps - first.step }, (t - first.t) / 1000);
-        if (remaining !== undefined) {
-          estimated = true;
-          if (remaining > LONG_RUN_SECONDS) {
-            const rate = ((step - first.step) * 1000) / Math.max(1, t - first.t);
-            stream.write(
-              `${tty ? '\r\x1b[K' : ''}dfl: ${name} will take about ${formatDuration(remaining)} more (${rate.toPrecision(3)} steps/s measured on this machine, ${steps} steps); Ctrl-C stops it and keeps the trajectory\n`,
-            );
-          }
-        }
-      }
+      const long = watch(step, steps);
+      if (long) stream.write(`${tty ? '\r\x1b[K' : ''}dfl: ${longRunMessage(name, long, 'Ctrl-C stops it and keeps the trajectory')}\n`);
       if (!tty) {
         if (t - lastPlain < PLAIN_PROGRESS_SECONDS * 1000 || step >= steps) return;
         lastPlain = t;

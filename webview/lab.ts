@@ -1,3 +1,4 @@
+import { longRunMessage, longRunWatch } from '../core/engine/runTimeEstimate';
 import { InputError } from '../core/errors';
 import { listPresets, type Preset } from '../core/presets';
 import { PROTOCOL_VERSION, type HostMessage, type LabBackend, type LabState } from '../core/protocol/messages';
@@ -221,6 +222,8 @@ export class Lab {
     showSnapshotStrip($('snapshot-strip'), undefined);
     this.progress = { step: 0, steps: request.spec.steps };
     let result: RunResult;
+    // A run its first second says will take longer than LONG_RUN_SECONDS is announced, once.
+    const watch = longRunWatch();
     try {
       result = await this.runner.start(request, {
         onStart: ({ spec, target, backend }) => {
@@ -245,6 +248,8 @@ export class Lab {
         onProgress: (step, steps) => {
           if (runId !== this.runId) return;
           this.progress = { step, steps };
+          const long = watch(step, steps);
+          if (long) this.showMessage(longRunMessage(request.spec.name ?? 'This run', long, 'keep it running, or Cancel to stop it (the trajectory so far is kept)'), 'warning');
           this.live.schedule();
         },
       });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { longRunMessage, longRunWatch, type LongRun } from '../../core/engine/runTimeEstimate';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import type { ComputeService } from '../computeService';
 import type { RunStatusBar } from '../statusBar';
@@ -7,8 +8,12 @@ import type { RunHistory } from './runHistory';
 import type { SavedRun } from './runStore';
 
 // Runs in the extension host: a cancellable notification with progress, each result saved to
-// the run history. Runs going on when the extension host stops (restart, reload, exit) are
+// the run history; a run estimated (from its first second of steps) to take longer than
+// LONG_RUN_SECONDS asks whether to keep it running. Runs going on when the extension host stops (restart, reload, exit) are
 // aborted and not saved: what is saved stays as it was (saves are atomic).
+
+export const KEEP_RUNNING = 'Keep Running';
+export const CANCEL_RUN = 'Cancel Run';
 
 export class RunService implements vscode.Disposable {
   private readonly aborts = new Set<AbortController>();
@@ -41,12 +46,15 @@ export class RunService implements vscode.Disposable {
           const sub = token.onCancellationRequested(() => abort.abort());
           let reported = 0;
           const label = spec.name ?? `run ${i + 1}`;
+          const watch = longRunWatch();
           this.output.info(`running ${label} in the extension host (${compute.activeBackend()})`);
           try {
             const result = await compute.runSpec(spec, {
               sources: this.sources.targetSources(baseDir),
               signal: abort.signal,
               onProgress: ({ step, steps }) => {
+                const long = watch(step, steps);
+                if (long) void this.askToKeepRunning(label, long, abort);
                 const fraction = (i + (steps ? step / steps : 1)) / specs.length;
                 if (fraction * 100 - reported >= 1) {
                   progress.report({ increment: fraction * 100 - reported, message: `${label}: step ${step}/${steps}` });
@@ -72,6 +80,13 @@ export class RunService implements vscode.Disposable {
       if (!this.stopping) this.history.refresh();
     }
     return this.stopping ? [] : saved;
+  }
+
+  /** Asks once about a long run while it goes on; "Cancel Run" stops it (its trajectory so far is saved). */
+  private async askToKeepRunning(label: string, long: LongRun, abort: AbortController): Promise<void> {
+    this.output.warn(longRunMessage(label, long, 'asked whether to keep it running'));
+    const choice = await vscode.window.showWarningMessage(`Deep Factorization: ${longRunMessage(label, long, 'keep it running?')}`, KEEP_RUNNING, CANCEL_RUN);
+    if (choice === CANCEL_RUN) abort.abort();
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { LONG_RUN_SECONDS } from '../../core/engine/runTimeEstimate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../../core/engine/runExperiment';
 import type { HostMessageInput, WebviewMessage } from '../../core/protocol/messages';
@@ -164,6 +165,26 @@ describe('the Lab in headless Chromium with software WebGL', () => {
     expect(done.result.stopped.kind).toBe('cancelled');
     expect(done.result.steps.length).toBeGreaterThan(3);
     expect(await page.locator('#state-pill').textContent()).toBe('cancelled');
+    expect(await violations()).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('announces a run its first second says will take longer than LONG_RUN_SECONDS; Cancel stops it', async () => {
+    const { page, violations, errors } = await openLab(browser, server.url);
+    // 10⁷ steps of the matrix path: at any speed this page reaches (≪ 10⁴ steps/s) that is hours.
+    const spec: ExperimentSpecInput = { name: 'ten million', n: 16, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.005, steps: 10_000_000, log: { points: 400 }, engine: 'matrix' };
+    await page.evaluate((spec) => (window as unknown as LabWindow).labHost.send({ type: 'run', spec }), spec);
+    await page.waitForFunction(() => /will take about/.test(document.getElementById('message')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    const text = (await page.locator('#message').textContent())!;
+    expect(text).toMatch(/^ten million will take about [0-9.]+ (min|h|days) more \([0-9.e+]+ steps\/s measured on this machine, 10000000 steps\); keep it running, or Cancel to stop it/);
+    const [, rate] = /\(([0-9.e+]+) steps\/s/.exec(text)!;
+    expect(10_000_000 / Number(rate)).toBeGreaterThan(LONG_RUN_SECONDS);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('running');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.waitForFunction(() => document.body.dataset.state === 'done');
+    const done = await page.evaluate(() => (window as unknown as LabWindow).labHost.received.find((m) => m.type === 'done') as Extract<WebviewMessage, { type: 'done' }>);
+    expect(done.result.stopped.kind).toBe('cancelled');
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
