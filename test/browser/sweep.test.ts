@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { quietly } from '../helpers/cliOutput';
 import type { HostMessageInput, WebviewMessage } from '../../core/protocol/messages';
 import { phaseDiagram, sweepSummarySchema, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import type { LabServer } from '../../webview/dev/server';
@@ -39,12 +40,7 @@ const sweepSpec = {
 beforeAll(async () => {
   const file = path.join(dir, 'lab.dfl-sweep.json');
   writeFileSync(file, JSON.stringify(sweepSpec));
-  const quiet = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];
-  try {
-    expect(await main(['sweep', file, '--out', out, '--jobs', '1', '--quiet'])).toBe(0);
-  } finally {
-    quiet.forEach((s) => s.mockRestore());
-  }
+  expect(await quietly(() => main(['sweep', file, '--out', out, '--jobs', '1', '--quiet']))).toBe(0);
   summary = sweepSummarySchema.parse(JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')));
   server = await startServer();
   browser = await launch(SOFTWARE_WEBGL_ARGS);

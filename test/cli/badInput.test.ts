@@ -1,28 +1,23 @@
 import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { captureOutput } from '../helpers/cliOutput';
 
 // Every bad file of test/fixtures reaches `dfl run` (as a spec, or as the matrix file a spec
 // names): each must exit 2 with one line naming the file, never a stack trace.
-let err = '';
-beforeEach(() => {
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const fixtures = path.resolve('test/fixtures');
 const badSpecs = readdirSync(path.join(fixtures, 'bad-specs')).filter((f) => f.endsWith('.dfl.json'));
 const badMatrices = readdirSync(path.join(fixtures, 'bad')).filter((f) => f !== 'README.md');
 
 function expectOneLine(): void {
-  const lines = err.trim().split('\n');
+  const lines = io.err.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^dfl: /);
-  expect(err).not.toMatch(/\n\s+at |internal error/);
+  expect(io.err).not.toMatch(/\n\s+at |internal error/);
 }
 
 describe('bad input through dfl run', () => {
@@ -34,7 +29,7 @@ describe('bad input through dfl run', () => {
   it.each(badSpecs)('spec %s: exit 2, one line', async (file) => {
     expect(await main(['run', path.join(fixtures, 'bad-specs', file)])).toBe(2);
     expectOneLine();
-    expect(err).toContain(file);
+    expect(io.err).toContain(file);
   });
 
   const dir = mkdtempSync(path.join(tmpdir(), 'dfl-bad-'));
@@ -44,6 +39,6 @@ describe('bad input through dfl run', () => {
     writeFileSync(spec, JSON.stringify({ n: 3, depth: 2, target: { kind: 'file', path: file }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 10 }));
     expect(await main(['run', spec])).toBe(2);
     expectOneLine();
-    expect(err).toContain(file);
+    expect(io.err).toContain(file);
   });
 });

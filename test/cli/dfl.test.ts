@@ -1,18 +1,12 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { captureOutput } from '../helpers/cliOutput';
 import type { RunResult } from '../../core/result';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dfl-cli-'));
 const spec = {
@@ -34,8 +28,8 @@ describe('dfl run', () => {
   it('runs a spec file, prints the plateau table and writes the result JSON of core/result.ts', async () => {
     const result = path.join(dir, 'result.json');
     expect(await main(['run', specFile('good.dfl.json', spec), '--out', result, '--backend', 'cpu'])).toBe(0);
-    expect(out).toMatch(/spectral path/);
-    expect(out).toMatch(/L\s+erank\(Ŵ_L\)\s+predicted/);
+    expect(io.out).toMatch(/spectral path/);
+    expect(io.out).toMatch(/L\s+erank\(Ŵ_L\)\s+predicted/);
     const json = JSON.parse(readFileSync(result, 'utf8')) as RunResult;
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['spec', 'engine', 'steps', 'singularValues', 'effectiveRank', 'loss', 'targetEffectiveRanks', 'predicted', 'measured', 'stopped']));
     expect(json.stopped).toEqual({ kind: 'completed', reason: 'all steps done', step: 2000 });
@@ -68,16 +62,16 @@ describe('dfl run', () => {
   ])('rejects %s with exit code 2 and one line', async (_, content, message) => {
     const file = specFile('bad.dfl.json', content);
     expect(await main(['run', file])).toBe(2);
-    expect(err).toContain(message);
-    expect(err.trim().split('\n')).toHaveLength(1);
-    expect(err).not.toMatch(/\n\s+at /);
+    expect(io.err).toContain(message);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).not.toMatch(/\n\s+at /);
   });
 
   it('rejects unknown flags, backends, presets and commands in one line', async () => {
     for (const args of [['run', '--bogus'], ['run', '--preset', 'nope'], ['run', '--preset', 'paper-sensing', '--backend', 'gpu'], ['frobnicate']]) {
-      err = '';
+      io.err = '';
       expect(await main(args)).toBe(2);
-      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(io.err.trim().split('\n')).toHaveLength(1);
     }
   });
 });
@@ -85,19 +79,19 @@ describe('dfl run', () => {
 describe('dfl presets and schema', () => {
   it('lists the five presets of the paper', async () => {
     expect(await main(['presets'])).toBe(0);
-    for (const name of ['paper-identity-depths', 'paper-mnist-depths', 'paper-random-init-scale', 'paper-sensing', 'denoise-early-stopping']) expect(out).toContain(name);
+    for (const name of ['paper-identity-depths', 'paper-mnist-depths', 'paper-random-init-scale', 'paper-sensing', 'denoise-early-stopping']) expect(io.out).toContain(name);
   });
 
   it('prints the JSON Schema of experiment files', async () => {
     expect(await main(['schema'])).toBe(0);
-    expect(JSON.parse(out).title).toBe('Deep Factorization Lab experiment');
+    expect(JSON.parse(io.out).title).toBe('Deep Factorization Lab experiment');
   });
 });
 
 describe('dfl check', () => {
   it('runs one property and reports counts; rejects an unknown property', async () => {
     expect(await main(['check', '--property', 'intervals-ordered', '--runs', '5', '--seed', '1'])).toBe(0);
-    expect(out).toMatch(/ok\s+intervals-ordered\s+passed\s+\d+\s+failed 0/);
+    expect(io.out).toMatch(/ok\s+intervals-ordered\s+passed\s+\d+\s+failed 0/);
     expect(await main(['check', '--property', 'nope'])).toBe(2);
   });
 });

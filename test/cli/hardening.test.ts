@@ -2,22 +2,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { captureOutput } from '../helpers/cliOutput';
 import { PARSER_HANG_BOUND_MS } from '../fuzzBudget';
 
 // The second round of hardening (docs/reliability.md, "Bad input, second round"): every input
 // here is refused with one line and exit 2 (or the documented code) within the hang bound, leaves
 // no temporary file and changes no file the user had.
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dfl-hard-'));
 const small = { n: 10, depth: 3, target: { kind: 'spectrum', eigenvalues: [5, 2, 1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 200, log: { points: 50 } };
@@ -32,16 +26,16 @@ function file(name: string, content: unknown): string {
 
 /** Runs `dfl` in this process; checks one line, exit `code`, and the hang bound of a refusal. */
 async function refused(args: string[], message: string | RegExp, code = 2): Promise<void> {
-  err = '';
+  io.err = '';
   const started = Date.now();
-  expect(await main(args), `dfl ${args.join(' ')}: ${err}`).toBe(code);
+  expect(await main(args), `dfl ${args.join(' ')}: ${io.err}`).toBe(code);
   expect(Date.now() - started).toBeLessThan(PARSER_HANG_BOUND_MS);
-  const lines = err.trim().split('\n');
-  expect(lines, err).toHaveLength(1);
+  const lines = io.err.trim().split('\n');
+  expect(lines, io.err).toHaveLength(1);
   expect(lines[0]).toMatch(/^dfl: /);
-  expect(err).not.toMatch(/internal error|\n\s+at /);
-  if (typeof message === 'string') expect(err).toContain(message);
-  else expect(err).toMatch(message);
+  expect(io.err).not.toMatch(/internal error|\n\s+at /);
+  if (typeof message === 'string') expect(io.err).toContain(message);
+  else expect(io.err).toMatch(message);
 }
 
 /** Files in `folder` that a write left behind. */
@@ -171,8 +165,8 @@ describe('4. a cancelled or failed run never replaces the user\'s file', () => {
     expect(readFileSync(previous, 'utf8')).toBe('{"previous": true}');
     const partial = JSON.parse(readFileSync(path.join(dir, 'prev.partial.json'), 'utf8'));
     expect(partial.stopped.kind).toBe('cancelled');
-    expect(err).toMatch(/the partial result is in .*prev\.partial\.json; .*prev\.json is unchanged/);
-    expect(err).not.toMatch(/wrote .*prev\.json/);
+    expect(io.err).toMatch(/the partial result is in .*prev\.partial\.json; .*prev\.json is unchanged/);
+    expect(io.err).not.toMatch(/wrote .*prev\.json/);
     expect(temporaries(dir)).toEqual([]);
   });
 
@@ -199,10 +193,9 @@ describe('5. output paths are checked before running', () => {
     ['/dev/null', () => '/dev/null', '--out /dev/null: is a device'],
     ['/dev/full', () => '/dev/full', '--out /dev/full: is a device'],
     ['a file under a file', () => path.join(file('plain.txt', 'x'), 'r.json'), 'is not a directory'],
-  ])('--out %s: exit 2 before the run, nothing changed', async (_, out, message) => {
+  ])('--out %s: exit 2 before the run, nothing changed', async (_, target, message) => {
     const spec = file('out.dfl.json', long);
-    await refused(['run', spec, '--out', out()], message);
-    expect(out).not.toBe('');
+    await refused(['run', spec, '--out', target()], message);
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
     expect(temporaries(dir)).toEqual([]);
   });
@@ -210,7 +203,7 @@ describe('5. output paths are checked before running', () => {
   it("a preset's --out that is an existing file fails before the preset runs", async () => {
     const existing = file('not-a-folder.json', '{"keep": 1}');
     await refused(['run', '--preset', 'paper-identity-depths', '--out', existing], 'is an existing file; give a folder');
-    expect(out).toBe('');
+    expect(io.out).toBe('');
     expect(readFileSync(existing, 'utf8')).toBe('{"keep": 1}');
   });
 
@@ -281,7 +274,7 @@ describe('7. dfl report validates every result with the result schema', () => {
     const bad = file('bad-result.json', mutate(valid));
     const html = path.join(dir, 'bad.html');
     await refused(['report', bad, '--html', html, '--figures', path.join(dir, 'figs')], field);
-    expect(err).toContain('bad-result.json');
+    expect(io.err).toContain('bad-result.json');
     expect(existsSync(html)).toBe(false);
   });
 });
@@ -324,10 +317,10 @@ describe('13. smaller', () => {
   it('escape sequences in names and keys never reach the terminal raw', async () => {
     const title = '\u001b]0;pwned\u0007\u001b[2J';
     expect(await main(['run', file('esc.dfl.json', { ...small, name: title }), '--quiet'])).toBe(0);
-    expect(out).not.toMatch(/[\u001b\u0007]/);
-    expect(out).toContain('\\u001b]0;pwned');
+    expect(io.out).not.toMatch(/[\u001b\u0007]/);
+    expect(io.out).toContain('\\u001b]0;pwned');
     await refused(['run', file('esc-key.dfl.json', { ...small, [title]: 1 })], 'unknown field');
-    expect(err).not.toMatch(/[\u001b\u0007]/);
+    expect(io.err).not.toMatch(/[\u001b\u0007]/);
   });
 
   it('unknown flags and arguments of dfl schema and dfl presets are refused', async () => {

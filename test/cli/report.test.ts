@@ -1,18 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { captureOutput } from '../helpers/cliOutput';
 
 // `dfl report`: one self-contained HTML file (no network) with the Lab's plots, and figures
 // rendered by Debian's Chromium (CI installs it; without it this test fails and says so).
-let out = '';
-beforeEach(() => {
-  out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dfl-report-'));
 
@@ -31,9 +26,9 @@ describe('dfl report', () => {
     // Nothing is loaded from anywhere: no external scripts, stylesheets or CSS urls.
     expect(/<script[^>]+src=|<link[^>]+href=|url\(\s*['"]?https?:/.test(text), 'an external resource').toBe(false);
     expect(text).toContain('Small initialization keeps the order of learning');
-    expect(out).toMatch(/alpha = 0\.1, order of learning: .* in order/);
-    expect(out).toMatch(/alpha = 1, order of learning: .* not in order/);
-    expect(out).toMatch(/error to W\*: ‖W\(k\) − W\*‖_F is smallest .* inside the predicted interval for L = 3/);
+    expect(io.out).toMatch(/alpha = 0\.1, order of learning: .* in order/);
+    expect(io.out).toMatch(/alpha = 1, order of learning: .* not in order/);
+    expect(io.out).toMatch(/error to W\*: ‖W\(k\) − W\*‖_F is smallest .* inside the predicted interval for L = 3/);
   });
 
   it('renders every plot offline in Chromium and saves SVG and PNG figures', async () => {

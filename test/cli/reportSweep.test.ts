@@ -1,21 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { captureOutput, quietly } from '../helpers/cliOutput';
 import { axisValues, sweepFigures, sweepSummarySchema, type SweepSummary } from '../../core/sweep/phaseDiagram';
 
 // `dfl report DIR` on a sweep folder: a section per sweep with its phase diagrams (the Lab's
 // component, webview/plots/phaseDiagramPlot.ts), and with --figures one SVG and one PNG per
 // figure of sweepFigures, the SVG holding every drawn cell, the theory and the axis names.
 
-let out = '';
-beforeEach(() => {
-  out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dfl-report-sweep-'));
 const sweepDir = path.join(dir, 'sweep-out');
@@ -32,12 +27,7 @@ beforeAll(async () => {
       axes: { depth: [2, 3, 4], 'init.alpha': [0.05, 0.1, 0.2], 'target.seed': { seeds: 2, from: 1 } },
     }),
   );
-  const quiet = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];
-  try {
-    expect(await main(['sweep', file, '--out', sweepDir, '--jobs', '1', '--quiet'])).toBe(0);
-  } finally {
-    quiet.forEach((s) => s.mockRestore());
-  }
+  expect(await quietly(() => main(['sweep', file, '--out', sweepDir, '--jobs', '1', '--quiet']))).toBe(0);
   summary = sweepSummarySchema.parse(JSON.parse(readFileSync(path.join(sweepDir, 'summary.json'), 'utf8')));
 });
 
@@ -55,7 +45,7 @@ describe('dfl report on a sweep folder', () => {
     expect(await main(['report', sweepDir, '--html', html, '--figures', figures])).toBe(0);
     const expected = sweepFigures(summary);
     expect(expected.length).toBeGreaterThanOrEqual(2);
-    expect(out).toContain('sweep report-sweep: 18/18 runs, axes depth, init.alpha, target.seed');
+    expect(io.out).toContain('sweep report-sweep: 18/18 runs, axes depth, init.alpha, target.seed');
     const text = readFileSync(html, 'utf8');
     expect(/<script[^>]+src=|<link[^>]+href=/.test(text), 'an external resource').toBe(false);
 

@@ -2,20 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { captureOutput } from '../helpers/cliOutput';
 import type { RunResult } from '../../core/result';
 import { expandSweep } from '../../core/sweep/expand';
 import { summaryRow } from '../../core/sweep/summary';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dfl-sweep-'));
 function file(name: string, content: unknown): string {
@@ -26,7 +20,7 @@ function file(name: string, content: unknown): string {
 const resultFiles = (d: string) => readdirSync(d).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f));
 const summary = (d: string) => JSON.parse(readFileSync(path.join(d, 'summary.json'), 'utf8')) as { total: number; done: number; rows: Record<string, unknown>[]; columns: string[] };
 
-// Held out from the shipped sweeps: depth × α × seed, 36 runs (spectral path: exact float64).
+// Held io.out from the shipped sweeps: depth × α × seed, 36 runs (spectral path: exact float64).
 const heldOut = {
   name: 'held-out',
   base: { n: 12, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1, 0.5] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 1500, log: { points: 60 } },
@@ -80,7 +74,7 @@ describe('dfl sweep', () => {
     for (const f of before) expect(JSON.parse(readFileSync(path.join(target, f), 'utf8')).stopped.kind).toBe('completed');
 
     expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '1'])).toBe(0);
-    expect(err).toContain(`(${before.length} were already there), ${36 - before.length} run`);
+    expect(io.err).toContain(`(${before.length} were already there), ${36 - before.length} run`);
     expect(resultFiles(target)).toHaveLength(36);
     for (const [f, t] of stamps) expect(statSync(path.join(target, f)).mtimeMs).toBe(t);
     expect(summary(target).done).toBe(36);
@@ -111,16 +105,16 @@ describe('dfl sweep', () => {
     const name = `bad-${['malformed JSON', 'an unknown axis path', 'a value the spec rejects', 'an unknown sweep field'].indexOf(_) + 1}.dfl-sweep.json`;
     const target = path.join(dir, `bad-out-${name}`);
     expect(await main(['sweep', file(name, content), '--out', target])).toBe(2);
-    expect(err).toMatch(pattern);
-    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(pattern);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
     expect(existsSync(target)).toBe(false);
   });
 
   it('prints its help and rejects bad flags', async () => {
     expect(await main(['sweep', '--help'])).toBe(0);
-    expect(out).toMatch(/dfl sweep SWEEP\.json --out DIR/);
+    expect(io.out).toMatch(/dfl sweep SWEEP\.json --out DIR/);
     expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--jobs', '0'])).toBe(2);
-    expect(err).toMatch(/--jobs: expected a positive integer/);
+    expect(io.err).toMatch(/--jobs: expected a positive integer/);
     expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--shard', '3/3'])).toBe(2);
     expect(await main(['sweep', '--collect', path.join(dir, 'nothing-here')])).toBe(2);
   });
@@ -136,7 +130,7 @@ describe('dfl sweep', () => {
     writeFileSync(path.join(sharded, 'sweep', 'sweep.dfl-sweep.json'), readFileSync(sweepFile));
     writeFileSync(path.join(sharded, 'sweep', 'job.json'), JSON.stringify({ jobId: 'none', shards: 3, script: '/nonexistent', sweepFile, baseDir: dir }));
     expect(await main(['sweep', '--collect', sharded])).toBe(1);
-    expect(out).toMatch(/shard 1\/3: 4 of 4 runs missing/);
+    expect(io.out).toMatch(/shard 1\/3: 4 of 4 runs missing/);
     expect(await main(['sweep', sweepFile, '--out', sharded, '--shard', '1/3', '--jobs', '1', '--quiet'])).toBe(0);
     expect(await main(['sweep', '--collect', sharded])).toBe(0);
     expect(readFileSync(path.join(sharded, 'summary.json'), 'utf8')).toBe(readFileSync(path.join(local, 'summary.json'), 'utf8'));

@@ -1,19 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { captureOutput } from '../helpers/cliOutput';
 
 // `dfl sweep --progress json`: the progress that programs read (the VS Code extension's Run
 // Sweep), one JSON line per change of the count on stderr, also when stderr is no terminal.
 
-let err = '';
-beforeEach(() => {
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dfl-sweep-progress-'));
 const sweep = {
@@ -24,7 +19,7 @@ const sweep = {
 const file = path.join(dir, 'progress.dfl-sweep.json');
 writeFileSync(file, JSON.stringify(sweep));
 const jsonLines = () =>
-  err
+  io.err
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { done: number; total: number; failed: number });
@@ -38,16 +33,16 @@ describe('dfl sweep --progress json', () => {
     expect(lines.at(-1)).toEqual({ done: 4, total: 4, failed: 0 });
     for (let i = 1; i < lines.length; i++) expect(lines[i].done).toBeGreaterThan(lines[i - 1].done);
     // No terminal line (carriage returns, escapes) mixed in; the closing summary line stays.
-    expect(err).not.toMatch(/[\r\x1b]/);
-    expect(err).toMatch(/progress: 4\/4 runs in /);
+    expect(io.err).not.toMatch(/[\r\x1b]/);
+    expect(io.err).toMatch(/progress: 4\/4 runs in /);
 
-    err = '';
+    io.err = '';
     expect(await main(['sweep', file, '--out', out, '--progress', 'json'])).toBe(0);
     expect(jsonLines()).toEqual([{ done: 4, total: 4, failed: 0 }]);
   });
 
   it('rejects another progress format in one line, exit 2', async () => {
     expect(await main(['sweep', file, '--out', path.join(dir, 'bad'), '--progress', 'bar'])).toBe(2);
-    expect(err).toBe('dfl: --progress: expected json (got "bar")\n');
+    expect(io.err).toBe('dfl: --progress: expected json (got "bar")\n');
   });
 });
