@@ -106,19 +106,32 @@ export function denoiseRow(r: RunResult) {
   const g = r.groundTruthError!;
   // The last plateau runs to the end of the run (convergence to Ŵ₊, noise included): not a stop.
   const certified = r.predicted.plateaus.filter((p) => p.hypothesesMet && p.epsilon <= r.spec.epsilon && p.end < r.spec.steps);
-  const chosen = certified.reduce<(typeof certified)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
-  let rule: { L: number; start: number; end: number; step: number; error: number } | undefined;
-  if (chosen) {
-    const middle = (chosen.start + chosen.end) / 2;
+  type Plateau = (typeof certified)[number];
+  /** The logged step nearest the geometric middle √(start · end) of a plateau, and the error there. */
+  const stopOn = (p: Plateau | undefined) => {
+    if (!p) return undefined;
+    const middle = 0.5 * Math.log(Math.max(p.start, 1) * p.end);
     let index = 0;
     r.steps.forEach((k, i) => {
-      if (Math.abs(k - middle) < Math.abs(r.steps[index] - middle)) index = i;
+      if (Math.abs(Math.log(Math.max(k, 1)) - middle) < Math.abs(Math.log(Math.max(r.steps[index], 1)) - middle)) index = i;
     });
-    rule = { L: chosen.L, start: chosen.start, end: chosen.end, step: r.steps[index], error: g[index] };
-  }
+    return { L: p.L, start: p.start, end: p.end, step: r.steps[index], error: g[index] };
+  };
+  // Rule A, predictions only: the longest plateau in log time (end / start). By (3.4) the plateau
+  // between learning λ_L and λ_{L+1} spans τ_{L+1}/τ_L ≈ λ_L/λ_{L+1}: the largest relative gap of
+  // Ŵ's spectrum, whatever the scale of λ (in steps the plateaus among the small noise eigenvalues
+  // are the longest, τ ∝ 1/λ). Near λ = 0 noise eigenvalues have large ratios too, which misleads it.
+  const logLength = (p: Plateau) => Math.log(p.end / Math.max(p.start, 1));
+  const rule = stopOn(certified.reduce<Plateau | undefined>((a, b) => (!a || logLength(b) > logLength(a) ? b : a), undefined));
+  // Rule B, Ŵ's spectrum for L, the predictions for when: a PSD signal plus symmetric noise has
+  // only noise below 0, and symmetric noise reaches as far up as down, so ν = −λ_min(Ŵ) estimates
+  // the top of the noise; L = #{λ_i > ν}, stopped on that L's certified plateau. W* is not used.
+  const edge = Math.max(0, -Math.min(...eig));
+  const signalRank = eig.filter((x) => x > edge).length;
+  const edgeRule = stopOn(certified.find((p) => p.L === signalRank));
   const bestTruncated = truncated.reduce((a, e, i) => (e < a.error ? { L: i + 1, error: e } : a), { L: 1, error: truncated[0] });
   const spec = r.spec.target.kind === 'lowRankPlusNoise' ? r.spec.target : undefined;
-  return { noise: spec?.noise ?? NaN, seed: spec?.seed ?? NaN, truncated, bestTruncated, alongRun: minimumOf(g, r.steps), final: g[g.length - 1], rule };
+  return { noise: spec?.noise ?? NaN, seed: spec?.seed ?? NaN, truncated, bestTruncated, alongRun: minimumOf(g, r.steps), final: g[g.length - 1], rule, edgeRule, noiseEdge: edge, signalRank };
 }
 
 /** Random init: order of learning (σ_i reaching half of s_i, i ≤ 4) and balancedness. */
