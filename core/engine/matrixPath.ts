@@ -167,6 +167,24 @@ export abstract class MatrixPathDynamics implements Dynamics {
 }
 
 /**
+ * One gradient step of the factors (docs/theory.md (1.2)) from the prefix products
+ * P_0 = W_1, …, P_{N−1} = W and the product's gradient G: B_N = G, B_j = W_{j+1}ᵀ B_{j+1},
+ * ∇_{W_j} L = B_j P_{j−1}ᵀ, W_j ← W_j − η ∇_{W_j} L. For one run (n × n) or a batch of them
+ * ([B, n, n], η of shape [B, 1, 1]: ./tfjsBatchKernel.ts), the same ops in the same order.
+ */
+export function factorStep<T extends tf.Tensor2D | tf.Tensor3D>(factors: readonly T[], prefix: readonly T[], productGradient: T, eta: tf.Tensor): T[] {
+  const N = factors.length;
+  let b = productGradient;
+  const next: T[] = new Array(N);
+  for (let j = N - 1; j >= 0; j--) {
+    const grad = j === 0 ? b : (tf.matMul(b, prefix[j - 1], false, true) as T);
+    next[j] = tf.sub(factors[j], tf.mul(eta, grad)) as T;
+    if (j > 0) b = tf.matMul(factors[j], b, true, false) as T;
+  }
+  return next;
+}
+
+/**
  * The matrix path on tfjs: full gradient descent on the N factors in float32 with tfjs-core ops
  * on whichever backend is active (webgl in the webview, wasm or cpu in Node). The same step on a
  * native BLAS is `BlasDynamics` (./blasPath.ts).
@@ -220,17 +238,7 @@ export class TfjsDynamics extends MatrixPathDynamics {
     for (let k = 0; k < count; k++) {
       const old = this.factors;
       const prefix = this.prefixes();
-      this.factors = tf.tidy(() => {
-        const N = old.length;
-        let b = problem.gradient(prefix[N - 1]);
-        const next: tf.Tensor2D[] = new Array(N);
-        for (let j = N - 1; j >= 0; j--) {
-          const grad = j === 0 ? b : tf.matMul(b, prefix[j - 1], false, true);
-          next[j] = tf.sub(old[j], tf.mul(eta, grad));
-          if (j > 0) b = tf.matMul(old[j], b, true, false);
-        }
-        return next;
-      });
+      this.factors = tf.tidy(() => factorStep(old, prefix, problem.gradient(prefix[old.length - 1]), eta));
       this.dropPrefixCache();
       tf.dispose(old);
     }

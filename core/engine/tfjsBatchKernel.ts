@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchKernel } from '../linalg/accelerators';
+import { factorStep } from './matrixPath';
 
 // The batched kernel of `runBatch` (./batchRun.ts) on tfjs: the B active members of a group are
 // one rank-3 tensor per factor, [B, n, n], and every product of a step is one batched matMul for
@@ -38,21 +39,10 @@ function prefixProducts(factors: readonly tf.Tensor3D[]): tf.Tensor3D[] {
   return out;
 }
 
-/**
- * One gradient step of every member (docs/theory.md (1.2)): B_N = W − Ŵ, B_j = W_{j+1}ᵀ B_{j+1},
- * ∇_{W_j} L = B_j P_{j−1}ᵀ, W_j ← W_j − η ∇_{W_j} L; 3N − 2 batched products, as TfjsDynamics.
- */
+/** One gradient step of every member: TfjsDynamics' step (factorStep) on [B, n, n] tensors. */
 function step(factors: tf.Tensor3D[], hats: tf.Tensor3D, etas: tf.Tensor3D): tf.Tensor3D[] {
-  const N = factors.length;
   const prefix = prefixProducts(factors);
-  let b: tf.Tensor3D = tf.sub(prefix[N - 1], hats);
-  const next: tf.Tensor3D[] = new Array(N);
-  for (let j = N - 1; j >= 0; j--) {
-    const grad = j === 0 ? b : tf.matMul(b, prefix[j - 1], false, true);
-    next[j] = tf.sub(factors[j], tf.mul(etas, grad));
-    if (j > 0) b = tf.matMul(factors[j], b, true, false);
-  }
-  return next;
+  return factorStep(factors, prefix, tf.sub(prefix[factors.length - 1], hats), etas);
 }
 
 /** The batched kernel on the active tfjs backend (`tf.getBackend()` when it is made). */
