@@ -5,7 +5,7 @@ import type { TargetSources } from '../core/targets/target';
 import type { RunSettings } from '../property-tests/runner';
 import type { Compute } from './computeLoader';
 import { CONFIG_SECTION } from './ids';
-import { mnistDigitFrom } from './mnistSubset';
+import { mnistDigitFrom } from '../node/mnistSubset';
 import { readSettings, type Settings } from './settings';
 import { trustRefusal, UntrustedWorkspaceError, type RunInput } from './trust';
 import { readWorkspaceFile } from './workspaceFiles';

@@ -6,6 +6,7 @@ import type { TargetSources } from '../core/targets/target';
 import { loadNative, nativeAccelerators, nativeUnavailableReason } from '../native/loader';
 import { MAX_INPUT_BYTES, readRegularFile } from './files';
 import { activateTfjsBackend } from './tfjsBackend';
+import { MNIST_SUBSET_ENV, mnistDigitFrom } from './mnistSubset';
 import { tfjsBatchKernel } from '../core/engine/tfjsBatchKernel';
 
 // The Node adapter of core, shared by the CLI, the benchmarks and the tests: it activates a
@@ -65,17 +66,20 @@ export async function useNodeBackend(backend: NodeBackend): Promise<Accelerators
 /** Largest matrix file read (bytes): a 1024×1024 float64 .npy plus headroom. */
 export const MAX_FILE_BYTES = MAX_INPUT_BYTES;
 
-/** Targets from the file system (relative to `baseDir`) and from the `mnist` package. */
+/** Targets from the file system (relative to `baseDir`) and from the `mnist` package (or the subset named by $DFL_MNIST_SUBSET). */
 export function nodeTargetSources(baseDir: string): TargetSources {
   return {
     // Regular files only, read with a cap (a link to /dev/zero or a FIFO is refused, not read).
     readFile: (file) => readRegularFile(path.resolve(baseDir, file), { label: file, maxBytes: MAX_FILE_BYTES }),
-    mnistDigit(digit, index) {
-      // One digit's file (~4 MB), not the whole package's 41 MB.
-      const data: number[] = require_(`mnist/src/digits/${digit}.json`).data;
-      const count = Math.floor(data.length / 784);
-      if (index >= count) throw new InputError(`spec.target.index: MNIST digit ${digit} has ${count} samples (got index ${index})`);
-      return data.slice(index * 784, (index + 1) * 784);
-    },
+    mnistDigit: process.env[MNIST_SUBSET_ENV] ? mnistDigitFrom(process.env[MNIST_SUBSET_ENV]) : mnistPackageDigit,
   };
+}
+
+/** A digit's sample from the installed `mnist` package. */
+function mnistPackageDigit(digit: number, index: number): number[] {
+  // One digit's file (~4 MB), not the whole package's 41 MB.
+  const data: number[] = require_(`mnist/src/digits/${digit}.json`).data;
+  const count = Math.floor(data.length / 784);
+  if (index >= count) throw new InputError(`spec.target.index: MNIST digit ${digit} has ${count} samples (got index ${index})`);
+  return data.slice(index * 784, (index + 1) * 784);
 }

@@ -71,6 +71,7 @@ class SweepCommands implements vscode.Disposable {
           sweepFile,
           out,
           wasmFolder: path.join(distFolder, 'wasm'),
+          mnistSubset: path.join(distFolder, 'mnist-subset.json'),
           signal: controller.signal,
           onProgress: (p) => {
             const percent = p.total > 0 ? (100 * (p.done + p.failed)) / p.total : 0;

