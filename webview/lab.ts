@@ -216,10 +216,8 @@ export class Lab {
     this.result = undefined;
     this.live.clear();
     this.stepView.unpin();
-    this.controls.setResultAvailable(false);
     this.showMessage('');
-    clearSummary();
-    showSnapshotStrip($('snapshot-strip'), undefined);
+    this.showOutcome(undefined);
     this.progress = { step: 0, steps: request.spec.steps };
     let result: RunResult;
     // A run its first second says will take longer than LONG_RUN_SECONDS is announced, once.
@@ -275,9 +273,7 @@ export class Lab {
     this.charts.redrawNow(true);
     this.progress = { step: result.stopped.step, steps: result.spec.steps };
     this.updateUi();
-    this.controls.setResultAvailable(true);
-    setSummary(result, (L) => this.charts.colorOfRank(L));
-    showSnapshotStrip($('snapshot-strip'), result);
+    this.showOutcome(result);
     this.setState('done');
     this.host.post({ type: 'done', runId, result });
     if (result.stopped.kind === 'diverged') this.showMessage(`Diverged: ${result.stopped.reason}`, 'warning');
@@ -302,11 +298,17 @@ export class Lab {
     this.progress = { step: result.stopped.step, steps: result.spec.steps };
     this.stepView.unpin();
     this.updateUi();
-    this.controls.setResultAvailable(true);
-    setSummary(result, (L) => this.charts.colorOfRank(L));
-    showSnapshotStrip($('snapshot-strip'), result);
+    this.showOutcome(result);
     this.showMessage('Showing a saved result: iterates W(k) are not stored in results, so the middle heatmap stays empty.', 'info');
     this.setState('done');
+  }
+
+  /** What a finished or loaded run shows beside its plots (the summary, the plateau table, the reconstructions); undefined clears it. */
+  private showOutcome(result: RunResult | undefined): void {
+    this.controls.setResultAvailable(result !== undefined);
+    if (result) setSummary(result, (L) => this.charts.colorOfRank(L));
+    else clearSummary();
+    showSnapshotStrip($('snapshot-strip'), result);
   }
 
   // ---- the shown step ----

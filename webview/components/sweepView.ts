@@ -5,6 +5,7 @@ import { readPlotTheme } from '../plots/colors';
 import { drawPhaseDiagram, type DrawnPhaseDiagram } from '../plots/phaseDiagramPlot';
 import { drawLinePlot } from '../plots/sweepLinePlot';
 import { cellText, figureDocument, formatValue, measureDescription, svgElement, type SvgPart } from '../plots/svgFigure';
+import { formNote, formRow, formSection } from '../ui/formLayout';
 import { button, dropdown, type Choice, type Dropdown } from '../ui/toolkit';
 
 // The Lab's Sweep view: a sweep folder's summary (the host's `sweep` message) as a phase diagram
@@ -19,33 +20,9 @@ const $ = (id: string) => document.getElementById(id) as HTMLElement;
 const ALL = '__all__';
 const NONE = '__none__';
 
-function row(label: string, field: HTMLElement, title?: string): HTMLElement {
-  const el = document.createElement('div');
-  el.className = 'field';
-  const caption = document.createElement('span');
-  caption.className = 'field-label';
-  caption.textContent = label;
-  if (title) caption.title = title;
-  const box = document.createElement('div');
-  box.className = 'field-inputs';
-  box.append(field);
-  el.append(caption, box);
-  return el;
-}
-
-function heading(text: string): HTMLElement {
-  const h = document.createElement('h2');
-  h.className = 'controls-section';
-  h.textContent = text;
-  return h;
-}
-
-function note(text: string): HTMLElement {
-  const p = document.createElement('p');
-  p.className = 'preset-note';
-  p.textContent = text;
-  return p;
-}
+const row = (label: string, field: HTMLElement, title?: string) => formRow(label, [field], title);
+const heading = formSection;
+const note = formNote;
 
 interface Selection {
   x: string;

@@ -4,6 +4,7 @@ import type { Preset } from '../../core/presets';
 import { parseSpec } from '../../core/spec/parseSpec';
 import type { ExperimentSpec, ProblemSpec, RecordSpec } from '../../core/spec/schema';
 import { buildFields, FIELDS, writeFields, type FieldKey } from './fields';
+import { formRow, formSection } from './formLayout';
 import { button, divider, dropdown, type Field } from './toolkit';
 
 // The experiment form on the left of the Lab: presets, the spec's fields (built from the table
@@ -41,25 +42,8 @@ function recordOf(choice: string, last: RecordSpec | undefined): { record?: Reco
   return balancedness ? { record: { balancedness } } : {};
 }
 
-function row(label: string, ...fields: HTMLElement[]): HTMLElement {
-  const el = document.createElement('div');
-  el.className = 'field';
-  const caption = document.createElement('span');
-  caption.className = 'field-label';
-  caption.textContent = label;
-  const box = document.createElement('div');
-  box.className = 'field-inputs';
-  box.append(...fields);
-  el.append(caption, box);
-  return el;
-}
-
-function section(title: string): HTMLElement {
-  const h = document.createElement('h2');
-  h.className = 'controls-section';
-  h.textContent = title;
-  return h;
-}
+const row = (label: string, ...fields: HTMLElement[]) => formRow(label, fields);
+const section = formSection;
 
 function num(field: Field<string>, name: string): number {
   const text = field.get().trim();
