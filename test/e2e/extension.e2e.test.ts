@@ -1,19 +1,22 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ROOT, notifications, runCommand, start, webviewFrame, type Session } from './codeServer';
+import { ARTIFACTS, ROOT, clickLens, notifications, runCommand, start, webviewFrame, type Session } from './codeServer';
 
 // The packaged extension in real VS Code (code-server 4.100.3): palette commands, the Lab on
-// WebGL, the side view, schema validation of *.dfl.json, Check Theory, and panels after a reload.
+// WebGL, the side view, schema validation of *.dfl.json, a sweep from its CodeLens to the Sweep
+// view and back to a cell's run, Check Theory, and panels after a reload.
 
 const GOOD = JSON.stringify({ name: 'tiny', n: 8, depth: 3, target: { kind: 'spectrum', eigenvalues: [5, 2], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 400 }, null, 2);
+/** 6 spectral runs of 300 steps: a few seconds with the process start. */
+const SWEEP = JSON.stringify({ name: 'e2e', base: { n: 6, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 300, log: { points: 20 } }, axes: { depth: [2, 3, 4], 'init.alpha': [0.05, 0.1] } }, null, 2);
 const BAD = JSON.stringify({ n: 8, depht: 3, target: { kind: 'spectrum', eigenvalues: [5, 2] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 400 }, null, 2);
 
 let s: Session;
 const shot = (name: string) => s.page.screenshot({ path: path.join(ARTIFACTS, name) });
 
 beforeAll(async () => {
-  s = await start({ 'experiments/good.dfl.json': GOOD, 'experiments/bad.dfl.json': BAD }, { 'deepFactorization.propertyTests.runs': 2, 'deepFactorization.propertyTests.maxN': 8 });
+  s = await start({ 'experiments/good.dfl.json': GOOD, 'experiments/bad.dfl.json': BAD, 'sweeps/e2e.dfl-sweep.json': SWEEP }, { 'deepFactorization.propertyTests.runs': 2, 'deepFactorization.propertyTests.maxN': 8 });
 });
 
 afterAll(async () => {
@@ -70,6 +73,22 @@ describe('Deep Factorization Lab in VS Code', () => {
     await s.page.locator('.tab', { hasText: 'Lab · tiny' }).first().waitFor({ timeout: 120_000 });
     const runs = readdirSync(path.join(s.workspace, '.dfl', 'runs'));
     expect(runs.some((f) => f.endsWith('-tiny.json'))).toBe(true);
+  });
+
+  it('a sweep file runs from its CodeLens, opens in the Sweep view, and a cell opens its run', async () => {
+    await clickLens(s.page, 'e2e.dfl-sweep.json', 'Run Sweep');
+    const out = path.join(s.workspace, '.dfl', 'sweeps', 'e2e');
+    const lab = await webviewFrame(s.page, 'body[data-view="sweep"] #sweep-heatmap-body .sweep-cell', 180_000);
+    expect(existsSync(path.join(out, 'summary.json'))).toBe(true);
+    expect(readdirSync(out).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f))).toHaveLength(6);
+    expect(await lab.locator('#sweep-counts').innerText()).toContain('6 of 6 runs done');
+    await s.page.waitForTimeout(1_000);
+    await shot('sweep.png');
+    // A cell with runs opens its first run in the Run view (the host reads it from the folder).
+    await lab.locator('#sweep-heatmap-body .sweep-cells .sweep-cell[tabindex="0"]').first().click();
+    await lab.waitForFunction(() => document.body.dataset.view === 'run' && document.body.dataset.state === 'done', undefined, { timeout: 60_000 });
+    expect(await lab.locator('#summary').innerText()).toMatch(/300 steps/);
+    expect((await notifications(s.page)).filter((m) => /Sweep/.test(m)).join('\n')).not.toMatch(/Error|failed/);
   });
 
   it('Check Theory reports its results in a panel and in the Test Explorer', async () => {
