@@ -202,6 +202,17 @@ describe('the Lab Sweep view in headless Chromium', () => {
     await page.waitForFunction(() => (window as unknown as LabWindow).labHost.received.filter((m) => m.type === 'openSweepRun').length === 3);
     expect((await openRequests(page))[2]).toBe(expected.cells[2][1].runs[0].file);
 
+    // A narrow editor column (a panel beside the sweep file): the figures keep a readable width
+    // (520 px at least, or their own) and their panel scrolls, instead of shrinking.
+    await page.setViewportSize({ width: 460, height: 900 });
+    await page.waitForTimeout(100);
+    const narrow = await page.evaluate(() => [...document.querySelectorAll('#sweep-view svg.sweep-svg')].map((svg) => ({ shown: svg.getBoundingClientRect().width, own: Number(svg.getAttribute('width')), box: svg.parentElement!.closest('.sweep-panel')!.clientWidth })));
+    expect(narrow).toHaveLength(2);
+    for (const f of narrow) {
+      expect(f.shown).toBeGreaterThanOrEqual(Math.min(f.own, 520) - 1);
+      expect(f.box).toBeLessThan(f.shown);
+    }
+
     const invalid = await page.evaluate(() => (window as unknown as LabWindow).labHost.invalid.slice());
     expect(invalid).toEqual([]);
     expect(await violations()).toEqual([]);

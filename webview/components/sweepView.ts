@@ -24,6 +24,12 @@ const row = (label: string, field: HTMLElement, title?: string) => formRow(label
 const heading = formSection;
 const note = formNote;
 
+/** A figure shrinks with a narrow column down to 520 px (or its own width), then the panel scrolls. */
+function readableWidth(box: HTMLElement, width: number): void {
+  const svg = box.querySelector('svg');
+  if (svg) svg.style.minWidth = `${Math.min(width, 520)}px`;
+}
+
 interface Selection {
   x: string;
   y: string | undefined;
@@ -190,6 +196,7 @@ export class SweepView {
         const drawn = drawPhaseDiagram(s, { x: sel.x, y: sel.y, measure: sel.measure, fixed, id: 'sweep-heat', interactive: true }, theme);
         this.drawn.heat = drawn;
         heat.innerHTML = svgElement(drawn, { class: 'sweep-svg', role: 'group', 'aria-label': `phase diagram of ${sel.measure} over ${sel.x} × ${sel.y}` });
+        readableWidth(heat, drawn.width);
         $('sweep-heatmap').hidden = false;
       } else {
         heat.replaceChildren();
@@ -200,6 +207,7 @@ export class SweepView {
       const plot = drawLinePlot(s, { x: sel.x, ...(sel.line ? { line: sel.line } : {}), measure: sel.measure, fixed: linesFixed, id: 'sweep-lines' }, theme);
       this.drawn.lines = plot;
       lines.innerHTML = svgElement(plot, { class: 'sweep-svg', role: 'img', 'aria-label': `${sel.measure} against ${sel.x}${sel.line ? `, one line per ${sel.line}` : ''}` });
+      readableWidth(lines, plot.width);
       $('sweep-lines').hidden = false;
       this.setReadout(sel.y !== undefined ? 'Click a cell, or focus it and press Enter, to open its first run in the Run view. Arrow keys move between cells.' : 'One axis: no phase diagram, the line plot only.');
     } catch (error) {
