@@ -143,8 +143,18 @@ function writeResult(file: string, result: RunResult): void {
 function presetsCommand(args: string[]): number {
   const { positionals } = parseFlags(args, {}, true);
   noPositionals('presets', positionals);
-  const rows = listPresets().map((p) => [p.name, String(p.specs.length), p.description]);
-  process.stdout.write(`${table(['preset', 'runs', 'description'], rows)}\n`);
+  // One line per preset: the description's first sentence, cut to a terminal's width
+  // (`dfl run --preset NAME` prints the rest).
+  const width = process.stdout.isTTY ? process.stdout.columns : Infinity;
+  const presets = listPresets();
+  const nameWidth = Math.max(...presets.map((p) => p.name.length), 'preset'.length);
+  const room = Math.max(20, width - nameWidth - 'runs'.length - 4);
+  const summary = (text: string) => {
+    const first = (/^.*?[.;](?=\s|$)/.exec(text)?.[0] ?? text).replace(/;$/, ' …');
+    return first.length <= room ? first : `${first.slice(0, room - 1)}…`;
+  };
+  const rows = presets.map((p) => [p.name, String(p.specs.length), summary(p.description)]);
+  process.stdout.write(`${table(['preset', 'runs', 'description'], rows, ['left', 'right', 'left'])}\n`);
   return 0;
 }
 

@@ -4,9 +4,11 @@ import type { RunResult } from '../core/result';
 import { printable } from './terminal';
 
 /** Right-aligned plain-text table (no dependency: the CLI prints a handful of rows). */
-export function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][], align: readonly ('left' | 'right')[] = []): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+  // Numbers right-aligned (the default); text left-aligned, the last column not padded at all.
+  const cell = (c: string, i: number, last: boolean) => (align[i] !== 'left' ? c.padStart(widths[i]) : last ? c : c.padEnd(widths[i]));
+  const line = (cells: string[]) => cells.map((c, i) => cell(c, i, i === cells.length - 1)).join('  ');
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
+import { listPresets } from '../../core/presets';
 import { captureOutput } from '../helpers/cliOutput';
 import type { RunResult } from '../../core/result';
 
@@ -80,6 +81,24 @@ describe('dfl presets and schema', () => {
   it('lists the five presets of the paper', async () => {
     expect(await main(['presets'])).toBe(0);
     for (const name of ['paper-identity-depths', 'paper-mnist-depths', 'paper-random-init-scale', 'paper-sensing', 'denoise-early-stopping']) expect(io.out).toContain(name);
+    // One line per preset, its name first (text is left-aligned), nothing padded at the end.
+    const lines = io.out.trimEnd().split('\n').slice(2);
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(listPresets().map((p) => p.name));
+    expect(lines.every((l) => l === l.trimEnd())).toBe(true);
+  });
+
+  it('fits the presets to a terminal: each description cut to its first sentence and the width', async () => {
+    const tty = { isTTY: process.stdout.isTTY, columns: process.stdout.columns };
+    Object.assign(process.stdout, { isTTY: true, columns: 80 });
+    try {
+      expect(await main(['presets'])).toBe(0);
+    } finally {
+      Object.assign(process.stdout, tty);
+    }
+    const lines = io.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(listPresets().length + 2);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(lines.slice(2).some((l) => l.endsWith('…'))).toBe(true);
   });
 
   it('prints the JSON Schema of experiment files', async () => {
