@@ -1,5 +1,5 @@
 import { formatRun, pairPlateaus } from '../plateaus/pairing';
-import { measureOf } from '../rank/labels';
+import { measureName, measureOf } from '../rank/labels';
 import type { RunResult } from '../result';
 import { flowTimeLaw } from './flowTimeLaw';
 
@@ -83,6 +83,6 @@ export function assessRun(result: RunResult): Finding[] {
     const fmtRow = (row: number[]) => row.map((x) => fmt(x)).join(', ');
     findings.push({ label: 'balancedness', text: `‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F (j = 1…${b[0].length}) is ${fmtRow(b[0])} at step ${steps[0]} and ${fmtRow(b[b.length - 1])} at step ${steps[b.length - 1]}` });
   }
-  findings.push({ label: 'end', text: `${result.stopped.kind} at step ${result.stopped.step}; final loss ${fmt(result.loss[result.loss.length - 1])}, erank ${fmt(result.effectiveRank[result.effectiveRank.length - 1])}` });
+  findings.push({ label: 'end', text: `${result.stopped.kind} at step ${result.stopped.step}; final loss ${fmt(result.loss[result.loss.length - 1])}, ${measureName(result.spec.effectiveRank)} ${fmt(result.effectiveRank[result.effectiveRank.length - 1])}` });
   return findings;
 }

@@ -28,6 +28,8 @@ describe('dfl report', () => {
     expect(text).toContain('Small initialization keeps the order of learning');
     expect(io.out).toMatch(/alpha = 0\.1, order of learning: .* in order/);
     expect(io.out).toMatch(/alpha = 1, order of learning: .* not in order/);
+    // The end line names the measure the run used (the preset's), not "erank" for every one.
+    expect(io.out).toMatch(/alpha = 0\.1, end: completed at step \d+; final loss [^,]+, nuclear rank ‖W‖\*\/‖W‖₂ [0-9.]+/);
     expect(io.out).toMatch(/error to W\*: ‖W\(k\) − W\*‖_F is smallest .* inside the predicted interval for L = 3/);
   });
 
