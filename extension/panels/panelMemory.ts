@@ -44,7 +44,7 @@ export class PanelMemory {
   }
 
   async rememberSweep(title: string, folder: string): Promise<void> {
-    await this.remember(title, `${SWEEP}${folder}`);
+    await this.remember(title, sweepLabKey(folder));
   }
 
   /** Remembers (or with undefined, forgets) the run a panel shows. */

@@ -36,7 +36,8 @@ export function parseColor(text: string): Rgb | undefined {
   return undefined;
 }
 
-function luminance([r, g, b]: Rgb): number {
+/** Relative luminance of a colour (WCAG): dark or light themes, dark or light text on a cell. */
+export function relativeLuminance([r, g, b]: Rgb): number {
   const f = (c: number) => {
     const x = c / 255;
     return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
@@ -59,7 +60,7 @@ export function readPlotTheme(element: Element = document.body): PlotTheme {
   const v = (name: string) => style.getPropertyValue(name).trim();
   const background = v('--vscode-editor-background') || (style.backgroundColor && style.backgroundColor !== 'rgba(0, 0, 0, 0)' ? style.backgroundColor : '#1e1e1e');
   const bg = parseColor(background) ?? [30, 30, 30];
-  const dark = luminance(bg) < 0.3;
+  const dark = relativeLuminance(bg) < 0.3;
   const highContrast = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
   const foreground = v('--vscode-editor-foreground') || v('--vscode-foreground') || (dark ? '#cccccc' : '#333333');
   const fg = parseColor(foreground) ?? (dark ? [204, 204, 204] : [51, 51, 51]);
@@ -100,11 +101,6 @@ function sample(map: Rgb[], t: number): Rgb {
 /** Sequential colormap (viridis) for heatmaps of one-signed values, t in [0, 1]. */
 export function sequentialColor(t: number): Rgb {
   return sample(VIRIDIS, Number.isFinite(t) ? t : 0);
-}
-
-/** Relative luminance of a colour (WCAG), to choose dark or light text on it. */
-export function relativeLuminance(rgb: Rgb): number {
-  return luminance(rgb);
 }
 
 /**
