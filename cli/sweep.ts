@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,14 +9,16 @@ import { batchKey } from '../core/engine/batchRun';
 import type { Accelerators } from '../core/linalg/accelerators';
 import { InputError } from '../core/errors';
 import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../node/platform';
-import type { RunResult } from '../core/result';
+import { parseRunResult } from '../core/result';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { expandSweepText, type ExpandedSweep, type SweepPoint } from '../core/sweep/expand';
 import { specHash } from '../core/sweep/hash';
-import { runSweep, type SweepExecutor, type SweepProgress } from '../core/sweep/runSweep';
-import { resultFileName, summaryColumns, summaryCsv, summaryJson, summaryRow, type SummaryRow } from '../core/sweep/summary';
+import { createMeasurer } from '../core/sweep/measures';
+import { RUN_STORE, readStore, shardStoreName, storeLines, type StoreReading } from '../core/sweep/runStore';
+import { runSweep, type FinishedRun, type SweepExecutor, type SweepProgress } from '../core/sweep/runSweep';
+import { pointRow, resultFileName, summaryCsv, summaryJson, type SummaryRow } from '../core/sweep/summary';
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
-import { executeGroup, type GroupReply } from './sweepExecute';
+import { executeGroup, runGroup, type GroupReply } from './sweepExecute';
 import { SWEEP_WORKER_ENV, SWEEP_WORKER_ROLE } from './sweepWorkerRole';
 
 export const SWEEP_USAGE = `usage:
@@ -26,14 +29,22 @@ export const SWEEP_USAGE = `usage:
   dfl sweep SWEEP.json --out DIR --shard I/K           run shard I of K (what each array task runs)
   dfl sweep --collect DIR [--resubmit]                 build the summary once every shard is in;
                                                       list (and with --resubmit resubmit) failed shards
-DIR gets one result JSON per run (run-HASH.json, the format of dfl run), summary.json and
-summary.csv (one row per run, one column per axis and measure), and sweep/ (the sweep file, Slurm files).`;
+                       [--results]                    also write each run's whole result (run-HASH.json)
+  dfl sweep --rerun HASH --out DIR                     run one run of the sweep in DIR again and write
+                                                      its whole result, DIR/run-HASH.json (HASH or run number)
+DIR gets runs.jsonl (one line per finished run, appended as runs finish: what resuming reads),
+summary.json and summary.csv (one row per run, one column per axis and measure), and sweep/
+(the sweep file, the engine it ran on, Slurm files).`;
 
-/** The folder inside DIR with the sweep file copy and the Slurm job's files. */
+/** The folder inside DIR with the sweep file copy, how it was run, and the Slurm job's files. */
 const META = 'sweep';
 const SWEEP_COPY = 'sweep.dfl-sweep.json';
+/** `sweep/engine.json`: the backend and base folder of the sweep, with which `--rerun` replays a run. */
+const ENGINE = 'engine.json';
+/** Largest run store read (a JavaScript string's limit is about 512 MiB; at ~1 kB a row, 5·10⁵ runs). */
+const MAX_STORE_BYTES = 512 * 1024 * 1024;
 
-/** The result files already in DIR: hash → file name. */
+/** The result files already in DIR (written by `--results`, `--rerun`, or an older dfl): hash → file name. */
 function existingResults(dir: string): Map<string, string> {
   const found = new Map<string, string>();
   if (!existsSync(dir)) return found;
@@ -52,41 +63,60 @@ function readJson(file: string): unknown {
   }
 }
 
-/**
- * Rows of the finished runs among `points` found in DIR: from earlier summaries where their
- * columns match, else measured again from the result file (whose spec hash is checked).
- */
-function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly SweepPoint[]): Map<string, SummaryRow> {
-  const files = existingResults(dir);
-  const columns = JSON.stringify(summaryColumns(expanded));
-  const known = new Map<string, SummaryRow>();
-  const summaries = [path.join(dir, 'summary.json')];
+/** The run stores of DIR: the sweep's own and every shard's. */
+function storeFiles(dir: string): string[] {
+  const files = [path.join(dir, RUN_STORE)];
   const meta = path.join(dir, META);
-  if (existsSync(meta)) for (const name of readdirSync(meta)) if (/^shard-\d+-of-\d+\.json$/.test(name)) summaries.push(path.join(meta, name));
-  for (const file of summaries) {
-    const s = readJson(file) as { columns?: unknown; rows?: SummaryRow[] } | undefined;
-    if (s && JSON.stringify(s.columns) === columns && Array.isArray(s.rows)) for (const row of s.rows) known.set(String(row.hash), row);
-  }
-  const rows = new Map<string, SummaryRow>();
-  for (const point of points) {
-    const name = files.get(point.hash);
-    if (!name) continue;
-    const row = known.get(point.hash);
-    if (row && row.run === point.index) {
-      rows.set(point.hash, row);
-      continue;
+  if (existsSync(meta)) for (const name of readdirSync(meta)) if (/^shard-\d+-of-\d+\.jsonl$/.test(name)) files.push(path.join(meta, name));
+  return files.filter((f) => existsSync(f));
+}
+
+/**
+ * The verified rows of the finished runs among `points` found in DIR: from its run stores, then
+ * from result files of runs no store has (a folder of an older dfl), each parsed with the result
+ * schema and its spec hash checked. What does not verify is counted and runs again.
+ */
+function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly SweepPoint[]): StoreReading {
+  const byHash = new Map(points.map((p) => [p.hash, p]));
+  const reading: StoreReading = { rows: new Map(), rejected: 0 };
+  for (const file of storeFiles(dir)) readStore(readRegularTextFile(file, { maxBytes: MAX_STORE_BYTES }), expanded, byHash, reading);
+  const measure = createMeasurer(expanded.sweep.measures);
+  for (const [hash, name] of existingResults(dir)) {
+    const point = byHash.get(hash);
+    if (!point || reading.rows.has(hash)) continue;
+    try {
+      const result = parseRunResult(JSON.parse(readRegularTextFile(path.join(dir, name))), name);
+      if (specHash(result.spec) !== hash || result.stopped.kind === 'cancelled') throw new Error('not this run');
+      reading.rows.set(hash, pointRow(point, result, measure));
+    } catch {
+      reading.rejected++;
     }
-    const result = readJson(path.join(dir, name)) as RunResult | undefined;
-    if (!result?.spec || specHash(result.spec) !== point.hash || result.stopped?.kind === 'cancelled') continue;
-    rows.set(point.hash, summaryRow(expanded, point, result));
   }
-  return rows;
+  return reading;
 }
 
 function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
   const list = [...rows];
   writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summaryJson(expanded, list))}\n`);
   writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(expanded, list));
+}
+
+/** Appends rows to a run store, one write per group; a torn last line of a killed writer is closed off first (and rejected when read). */
+function storeAppender(file: string): { append(rows: readonly SummaryRow[]): void; close(): void } {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'a+');
+  const size = fstatSync(fd).size;
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) writeSync(fd, '\n');
+  }
+  return {
+    append: (rows) => {
+      if (rows.length > 0) writeSync(fd, storeLines(rows));
+    },
+    close: () => closeSync(fd),
+  };
 }
 
 /** The worker script: the bundle named by $DFL_SWEEP_WORKER, else the worker bundle next to the CLI bundle (dist/), also when the CLI runs from its sources. */
@@ -99,11 +129,12 @@ function workerScript(): string | undefined {
 }
 
 /** `jobs` worker threads, or this thread when jobs = 1 or the worker bundle is missing. */
-function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, accelerators: Accelerators): SweepExecutor & { close(): Promise<void> } {
+function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, accelerators: Accelerators, expanded: ExpandedSweep, keepResults: boolean): SweepExecutor & { close(): Promise<void> } {
   const script = jobs > 1 ? workerScript() : undefined;
+  const { measures } = expanded.sweep;
   const base = { batchKey: (spec: ExperimentSpec) => batchKey(spec, accelerators), maxBatch: 256 };
   if (!script) {
-    return { ...base, jobs: 1, run: (specs, signal) => executeGroup(specs, { backend, baseDir, signal }), close: async () => undefined };
+    return { ...base, jobs: 1, run: (points, signal) => executeGroup(points, { backend, baseDir, signal, measures, keepResults }), close: async () => undefined };
   }
   const idle: Worker[] = [];
   const waiting: ((w: Worker) => void)[] = [];
@@ -119,11 +150,11 @@ function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, acc
   return {
     ...base,
     jobs,
-    async run(specs, signal) {
+    async run(points, signal) {
       const worker = await take();
       const id = nextId++;
       try {
-        return await new Promise<RunResult[]>((resolve, reject) => {
+        return await new Promise<(FinishedRun | undefined)[]>((resolve, reject) => {
           const onAbort = () => worker.postMessage({ cancel: id });
           const onMessage = (reply: GroupReply) => {
             if (reply.id !== id) return;
@@ -131,7 +162,7 @@ function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, acc
             worker.off('error', onError);
             signal.removeEventListener('abort', onAbort);
             if ('error' in reply) reject(new Error(reply.error));
-            else resolve(reply.results);
+            else resolve(reply.runs);
           };
           const onError = (error: Error) => {
             worker.off('message', onMessage);
@@ -141,7 +172,7 @@ function createExecutor(jobs: number, backend: NodeBackend, baseDir: string, acc
           worker.once('error', onError);
           signal.addEventListener('abort', onAbort, { once: true });
           if (signal.aborted) onAbort();
-          worker.postMessage({ id, specs });
+          worker.postMessage({ id, points, measures, keepResults });
         });
       } finally {
         give(worker);
@@ -218,7 +249,30 @@ function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
   // A regular file, capped (docs/reliability.md): a FIFO, a device or a huge file is refused
   // with one line naming it, before any run starts.
   const text = readTextFile(file);
-  return { text, expanded: expandSweepText(text, file) };
+  return { text, expanded: expandSweepText(text, file, { sha256: (t) => createHash('sha256').update(t).digest('hex') }) };
+}
+
+/**
+ * `dfl sweep --rerun HASH --out DIR`: the whole result of one run of the sweep in DIR (its hash,
+ * or its run number), run again from the sweep's copy with the backend it ran on, and written as
+ * DIR/run-HASH.json (the format of dfl run). The engine is deterministic, so the result is the
+ * run whose row is in the summary, bit for bit where the engine is the same.
+ */
+async function rerun(dirArg: string, which: string): Promise<number> {
+  const dir = path.resolve(dirArg);
+  const copy = path.join(dir, META, SWEEP_COPY);
+  if (!existsSync(copy)) throw new InputError(`--rerun: ${dirArg} holds no sweep (no ${META}/${SWEEP_COPY})`);
+  const { expanded } = readSweep(copy);
+  const point = /^[0-9a-f]{16}$/.test(which) ? expanded.points.find((p) => p.hash === which) : /^\d+$/.test(which) ? expanded.points.find((p) => p.index === Number(which)) : undefined;
+  if (!point) throw new InputError(`--rerun: "${which.slice(0, 40)}" is no run of this sweep (expected a run's 16-digit hash or its number, 0–${expanded.points.length - 1})`);
+  const engine = (readJson(path.join(dir, META, ENGINE)) ?? {}) as { backend?: unknown; baseDir?: unknown };
+  const backend = (NODE_BACKENDS as readonly unknown[]).includes(engine.backend) ? (engine.backend as NodeBackend) : DEFAULT_NODE_BACKEND;
+  const baseDir = typeof engine.baseDir === 'string' ? engine.baseDir : path.dirname(dir);
+  const [result] = await runGroup([point], { backend, baseDir });
+  const file = path.join(dir, resultFileName(point.hash));
+  writeFileAtomic(file, JSON.stringify(result));
+  process.stdout.write(`${file}\n`);
+  return 0;
 }
 
 /** `dfl sweep …`: exit 0 when every run is in, 1 when some failed or are missing, 130 on Ctrl-C. */
@@ -240,12 +294,18 @@ export async function sweepCommand(args: string[]): Promise<number> {
       collect: { type: 'string' },
       resubmit: { type: 'boolean' },
       'base-dir': { type: 'string' },
+      results: { type: 'boolean' },
+      rerun: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(`${SWEEP_USAGE}\n`);
     return 0;
+  }
+  if (values.rerun !== undefined) {
+    if (positionals.length > 0 || values.out === undefined) throw new InputError('dfl sweep --rerun: give the run and the sweep folder only (dfl sweep --rerun HASH --out DIR)');
+    return rerun(values.out, values.rerun);
   }
   if (values.collect !== undefined) {
     if (positionals.length > 0) throw new InputError('dfl sweep --collect: give the output folder only (dfl sweep --collect DIR)');
@@ -268,57 +328,64 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   const points = shard ? shardPoints(expanded.points, shard) : expanded.points;
   mkdirSync(path.join(dir, META), { recursive: true });
-  if (!shard) writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
+  if (!shard) {
+    writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
+    writeFileAtomic(path.join(dir, META, ENGINE), `${JSON.stringify({ backend, baseDir: path.resolve(baseDir) })}\n`);
+  }
 
   const accelerators = await useNodeBackend(backend);
-  const rows = finishedRows(dir, expanded, points);
-  const executor = createExecutor(jobs, backend, baseDir, accelerators);
+  const found = finishedRows(dir, expanded, points);
+  const rows = found.rows;
+  const keepResults = values.results === true;
+  const executor = createExecutor(jobs, backend, baseDir, accelerators, expanded, keepResults);
   const name = expanded.sweep.name ?? path.basename(file);
   const bar = progressLine(shard ? `${name} shard ${shard.index}/${shard.count}` : name, values.quiet === true, values.progress === 'json');
-  const shardFile = shard && path.join(dir, META, `shard-${shard.index}-of-${shard.count}.json`);
-  const flush = (complete: boolean) => {
-    if (shardFile) writeFileAtomic(shardFile, `${JSON.stringify({ ...summaryJson({ ...expanded, points }, [...rows.values()]), complete })}\n`);
-    else writeSummary(dir, expanded, rows.values());
+  const store = storeAppender(shard ? path.join(dir, META, shardStoreName(shard.index, shard.count)) : path.join(dir, RUN_STORE));
+  // The store is the live record; the summary (a whole rewrite) is written when the sweep ends or
+  // is interrupted, and a rerun after a kill rebuilds it from the store.
+  const flush = () => {
+    if (!shard) writeSummary(dir, expanded, rows.values());
   };
-  let lastFlush = 0;
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
-    if (++interrupts > 1) process.exit(130); // every finished result is already whole on disk
+    if (++interrupts > 1) process.exit(130); // every finished run is already in the store
     controller.abort();
   };
   process.on('SIGINT', onSigint);
   const started = Date.now();
   let outcome;
   try {
-    outcome = await runSweep(expanded, points, {
+    outcome = await runSweep(points, {
       executor,
       finished: new Set(rows.keys()),
       signal: controller.signal,
       onProgress: (p) => bar.update(p),
-      onResult(point, result, row) {
-        writeFileAtomic(path.join(dir, resultFileName(point.hash)), JSON.stringify(result));
-        rows.set(point.hash, row);
-        if (Date.now() - lastFlush > 1000) {
-          flush(false);
-          lastFlush = Date.now();
+      onFinished(finished) {
+        for (const { point, run } of finished) {
+          if (run.result) writeFileAtomic(path.join(dir, resultFileName(point.hash)), JSON.stringify(run.result));
+          rows.set(point.hash, run.row);
         }
+        store.append(finished.map((f) => f.run.row));
       },
     });
   } finally {
     process.off('SIGINT', onSigint);
     bar.done();
+    store.close();
     await executor.close();
   }
   const complete = rows.size === points.length;
-  flush(complete);
+  flush();
   const seconds = (Date.now() - started) / 1000;
   const rate = outcome.completed / Math.max(seconds, 1e-9);
-  const where = shardFile ?? path.join(dir, 'summary.csv');
-  if (values.quiet !== true || !complete)
+  const where = shard ? path.join(dir, META, shardStoreName(shard.index, shard.count)) : path.join(dir, 'summary.csv');
+  const skipped = outcome.skipped > 0 ? ` (${outcome.skipped} were already there)` : '';
+  const rejected = found.rejected > 0 ? `; ${found.rejected} stored ${found.rejected === 1 ? 'run' : 'runs'} did not verify and ran again` : '';
+  if (values.quiet !== true || !complete || found.rejected > 0)
     process.stderr.write(
       `${name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${rows.size}/${points.length} runs in ${dir}` +
-        `${outcome.skipped > 0 ? ` (${outcome.skipped} were already there)` : ''}, ${outcome.completed} run in ${seconds.toFixed(1)} s (${rate.toFixed(1)} runs/s)` +
+        `${skipped}, ${outcome.completed} run in ${seconds.toFixed(1)} s (${rate.toFixed(1)} runs/s)${rejected}` +
         `${outcome.cancelled ? ', interrupted: rerun the same command to finish' : ''}; ${where}\n`,
     );
   for (const f of outcome.failed.slice(0, 5)) process.stderr.write(`dfl: run ${f.point.index} (${JSON.stringify(f.point.values)}) failed: ${f.message}\n`);
@@ -414,7 +481,7 @@ function collect(dirArg: string, resubmit: boolean): number {
   const copy = path.join(dir, META, SWEEP_COPY);
   if (!existsSync(copy)) throw new InputError(`--collect: ${dirArg} holds no sweep (no ${META}/${SWEEP_COPY})`);
   const { expanded } = readSweep(copy);
-  const rows = finishedRows(dir, expanded, expanded.points);
+  const { rows } = finishedRows(dir, expanded, expanded.points);
   writeSummary(dir, expanded, rows.values());
   const total = expanded.points.length;
   if (rows.size === total) {

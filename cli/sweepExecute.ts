@@ -1,28 +1,55 @@
-import { batchKey, runBatch } from '../core/engine/batchRun';
+import { batchKey, runBatch, type BatchOptions } from '../core/engine/batchRun';
 import { runExperiment } from '../core/engine/runExperiment';
 import type { Accelerators } from '../core/linalg/accelerators';
 import { nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
 import type { RunResult } from '../core/result';
-import type { ExperimentSpec } from '../core/spec/schema';
+import type { SweepPoint } from '../core/sweep/expand';
+import { createMeasurer, type Measurer } from '../core/sweep/measures';
+import type { FinishedRun } from '../core/sweep/runSweep';
+import type { MeasureOptions } from '../core/sweep/schema';
+import { pointRow } from '../core/sweep/summary';
 
+/** What a thread needs to run a group of a sweep: the points, and how to measure and keep them. */
 export interface GroupRequest {
   id: number;
-  specs: ExperimentSpec[];
+  points: SweepPoint[];
+  measures: MeasureOptions;
+  /** Send each whole result back too (`dfl sweep --results`). */
+  keepResults: boolean;
 }
-export type GroupReply = { id: number; results: RunResult[] } | { id: number; error: string };
+export type GroupReply = { id: number; runs: (FinishedRun | undefined)[] } | { id: number; error: string };
 
 let ready: Promise<Accelerators> | undefined;
 let readyFor = '';
+// One measurer per thread and measure options: its cache of step-count bounds serves every group.
+let measurer: { key: string; measure: Measurer } | undefined;
+// Predictions shared by the groups this thread runs (bounded: a sweep rarely has this many distinct ones).
+const predictions: NonNullable<BatchOptions['predictions']> = new Map();
+const MAX_SHARED_PREDICTIONS = 4096;
 
-/** Runs one group of a sweep in this thread: a batch through runBatch, a lone run through runExperiment. */
-export async function executeGroup(specs: ExperimentSpec[], options: { backend: string; baseDir: string; signal: AbortSignal }): Promise<RunResult[]> {
+/** Runs one group of a sweep in this thread (a batch through runBatch, a lone run through runExperiment) and measures its finished runs. */
+export async function executeGroup(
+  points: SweepPoint[],
+  options: { backend: string; baseDir: string; signal: AbortSignal; measures: MeasureOptions; keepResults: boolean },
+): Promise<(FinishedRun | undefined)[]> {
+  const results = await runGroup(points, options);
+  const key = JSON.stringify(options.measures);
+  if (measurer?.key !== key) measurer = { key, measure: createMeasurer(options.measures) };
+  const { measure } = measurer;
+  return results.map((result, i) => (result.stopped.kind === 'cancelled' ? undefined : { row: pointRow(points[i], result, measure), ...(options.keepResults ? { result } : {}) }));
+}
+
+/** The results of a group's runs, in order; also what `dfl sweep --rerun` replays a run with. */
+export async function runGroup(points: readonly Pick<SweepPoint, 'spec'>[], options: { backend: string; baseDir: string; signal?: AbortSignal }): Promise<RunResult[]> {
   if (!ready || readyFor !== options.backend) {
     readyFor = options.backend;
     ready = useNodeBackend(options.backend as NodeBackend);
   }
   const accelerators = await ready;
   const sources = nodeTargetSources(options.baseDir);
+  const specs = points.map((p) => p.spec);
   const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
-  if (specs.length > 1 || batchKey(specs[0], accelerators) !== undefined) return runBatch(specs, { sources, signal: options.signal, yieldToHost, accelerators });
+  if (predictions.size > MAX_SHARED_PREDICTIONS) predictions.clear();
+  if (specs.length > 1 || batchKey(specs[0], accelerators) !== undefined) return runBatch(specs, { sources, signal: options.signal, yieldToHost, accelerators, predictions });
   return [await runExperiment(specs[0], { sources, signal: options.signal, accelerators })];
 }

@@ -73,6 +73,8 @@ export interface BatchOptions {
   yieldToHost?(): Promise<void>;
   /** The batched kernel for matrix-path members and LAPACK for their logged values (node/platform.ts). */
   accelerators?: Accelerators;
+  /** Predictions shared across calls (a sweep's groups repeat them); default: one call's own. */
+  predictions?: Map<string, ReturnType<typeof predictPlateaus>>;
 }
 
 const emptyResult = (spec: ExperimentSpec, target: Target, references: RankReferences, engine: RunResult['engine']): RunResult => {
@@ -234,15 +236,18 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   }
   const seconds = (Date.now() - started) / 1000 / members.length;
   // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors:
-  // members that differ only in `target.seed` of a spectrum (a sweep over seeds) share them.
-  const predictions = new Map<string, ReturnType<typeof predictPlateaus>>();
+  // members that differ only in `target.seed` of a spectrum (a sweep over seeds) share them (one
+  // read-only array). The key is the spec's JSON with that seed zeroed: validated specs of one
+  // sweep list their fields in one order, and two specs with one key are equal in every field
+  // predictPlateaus reads (a different order only misses the cache).
+  const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictPlateaus>>();
   const predict = (m: Member) => {
+    if (m.spec.target.kind !== 'spectrum') return predictPlateaus(m.spec, m.target.eigenvalues);
     const { name: _, description: __, ...rest } = m.spec;
-    const key = m.spec.target.kind === 'spectrum' ? canonicalJson({ ...rest, target: { ...m.spec.target, seed: 0 } }) : undefined;
-    if (key === undefined) return predictPlateaus(m.spec, m.target.eigenvalues);
+    const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 } });
     let p = predictions.get(key);
     if (!p) predictions.set(key, (p = predictPlateaus(m.spec, m.target.eigenvalues)));
-    return structuredClone(p);
+    return p;
   };
   return members.map((m) => {
     const r = m.result;

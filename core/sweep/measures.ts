@@ -1,7 +1,7 @@
 import { pairPlateaus } from '../plateaus/pairing';
 import type { RunResult } from '../result';
 import { specEigenvalues } from '../theory/predictPlateaus';
-import { stepCountBounds } from '../theory/stepBounds';
+import { stepCountBounds, type StepCountBounds } from '../theory/stepBounds';
 import { checkHypotheses, stepSizeBound } from '../theory/hypotheses';
 import type { MeasureOptions } from './schema';
 
@@ -42,23 +42,69 @@ function stepsToReach(result: RunResult, i: number, theta: number): number | nul
   return null;
 }
 
+/** The measures of one run, as `measureRun` computes them; made by `createMeasurer`. */
+export type Measurer = (result: RunResult) => Record<string, Cell>;
+
 /**
  * The measures of one run (docs/sweeps.md): everything comes from the result as `dfl run` writes
  * it (its measured and predicted plateaus, logged singular values, losses) and, for the
  * step counts, from the certified bounds of Proposition 4.3 where the theory applies.
  */
 export function measureRun(result: RunResult, options: MeasureOptions): Record<string, Cell> {
+  return createMeasurer(options)(result);
+}
+
+/**
+ * `measureRun` for the runs of one sweep. The step-count bounds of Proposition 4.3 depend on
+ * (λ_i, α, N, η, θ) only, and a sweep repeats them over seeds and targets with the same spectrum:
+ * they are computed once per distinct key (they cost more than the rest of a row together).
+ */
+export function createMeasurer(options: MeasureOptions): Measurer {
+  const known = new Map<string, StepCountBounds>();
+  const boundsOf = (lambda: number, alpha: number, depth: number, stepSize: number, theta: number): StepCountBounds => {
+    const key = `${lambda} ${alpha} ${depth} ${stepSize} ${theta}`;
+    let b = known.get(key);
+    if (!b) known.set(key, (b = stepCountBounds(lambda, alpha, depth, stepSize, theta)));
+    return b;
+  };
+  // The same for what the row takes from the spec alone (hypotheses, the sorted spectrum): runs
+  // that differ only in the target's seed (its eigenvectors) share it.
+  const facts = new Map<string, SpecFacts>();
+  const factsOf = (spec: RunResult['spec']): SpecFacts => {
+    if (spec.target.kind !== 'spectrum') return specFacts(spec);
+    const { name: _, description: __, ...rest } = spec;
+    const key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 } });
+    let f = facts.get(key);
+    if (!f) facts.set(key, (f = specFacts(spec)));
+    return f;
+  };
+  return (result) => measureWith(result, options, factsOf(result.spec), boundsOf);
+}
+
+interface SpecFacts {
+  eigenvalues: Float64Array | undefined;
+  hypothesesMet: boolean;
+  /** Step-count bounds by θ's index and i, filled as rows ask for them. */
+  bounds: ({ lower: number | null; upper: number | null } | undefined)[][];
+}
+
+function specFacts(spec: RunResult['spec']): SpecFacts {
+  const eigenvalues = specEigenvalues(spec);
+  return { eigenvalues, hypothesesMet: checkHypotheses(spec, eigenvalues).met, bounds: [] };
+}
+
+function measureWith(result: RunResult, options: MeasureOptions, facts: SpecFacts, boundsOf: typeof stepCountBounds): Record<string, Cell> {
   const on = new Set(options.include);
   const row: Record<string, Cell> = {};
   const { spec } = result;
   const last = result.loss.length - 1;
   const ranks = Array.from({ length: options.ranks }, (_, i) => i + 1);
-  const eigenvalues = specEigenvalues(spec);
+  const { eigenvalues } = facts;
   const theoryApplies = spec.init.kind === 'identity' && spec.problem.kind === 'estimation' && eigenvalues !== undefined;
   if (on.has('loss')) row.finalLoss = finite(result.loss[last]);
   if (on.has('erank')) row.finalErank = finite(result.effectiveRank[last]);
   if (on.has('plateaus')) {
-    row.hypothesesMet = checkHypotheses(spec, eigenvalues).met;
+    row.hypothesesMet = facts.hypothesesMet;
     // The one pairing rule of every plateau table (docs/theory.md §5.5).
     const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
     for (const L of ranks) {
@@ -73,22 +119,26 @@ export function measureRun(result: RunResult, options: MeasureOptions): Record<s
       row[`tightness.L${L}`] = tightness ?? null;
     }
   }
-  const bounds = (i: number, theta: number) => {
+  const descending = theoryApplies ? eigenvalues : undefined; // specEigenvalues sorts them descending
+  const bounds = (i: number, t: number) => {
     if (!theoryApplies || spec.init.kind !== 'identity') return undefined;
-    const lambda = Float64Array.from(eigenvalues!).sort().reverse()[i - 1];
-    if (!(lambda > 0)) return undefined;
-    const b = stepCountBounds(lambda, spec.init.alpha, spec.depth, spec.stepSize, theta);
-    return { lower: finite(b.lower), upper: finite(b.upper) };
+    const byI = (facts.bounds[t] ??= []);
+    if (i in byI) return byI[i];
+    const lambda = descending![i - 1];
+    if (!(lambda > 0)) return (byI[i] = undefined);
+    const b = boundsOf(lambda, spec.init.alpha, spec.depth, spec.stepSize, options.theta[t]);
+    return (byI[i] = { lower: finite(b.lower), upper: finite(b.upper) });
   };
   if (on.has('stepsTo'))
-    for (const theta of options.theta)
+    options.theta.forEach((theta, t) => {
       for (const i of ranks) {
         const name = `i${i}.${thetaName(theta)}`;
-        const b = bounds(i, theta);
+        const b = bounds(i, t);
         row[`stepsTo.${name}`] = stepsToReach(result, i - 1, theta);
         row[`predicted.stepsTo.${name}.lower`] = b?.lower ?? null;
         row[`predicted.stepsTo.${name}.upper`] = b?.upper ?? null;
       }
+    });
   if (on.has('order')) {
     // Measured: the first θ's step counts are non-decreasing in i over the components that got there.
     const theta = options.theta[0];
@@ -98,8 +148,8 @@ export function measureRun(result: RunResult, options: MeasureOptions): Record<s
     let certified = 0;
     let pairs = 0;
     for (const i of ranks.slice(0, -1)) {
-      const a = bounds(i, theta);
-      const b = bounds(i + 1, theta);
+      const a = bounds(i, 0);
+      const b = bounds(i + 1, 0);
       if (!a || !b) continue;
       pairs++;
       if (a.upper !== null && b.lower !== null && a.upper < b.lower) certified++;

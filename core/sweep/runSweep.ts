@@ -1,7 +1,13 @@
 import type { RunResult } from '../result';
 import type { ExperimentSpec } from '../spec/schema';
-import type { ExpandedSweep, SweepPoint } from './expand';
-import { summaryRow, type SummaryRow } from './summary';
+import type { SweepPoint } from './expand';
+import type { SummaryRow } from './summary';
+
+/** A run that finished (completed or diverged): its summary row and, when asked for, its whole result. */
+export interface FinishedRun {
+  row: SummaryRow;
+  result?: RunResult;
+}
 
 /** How the runs of a sweep are executed; adapters inject it (worker threads, the Lab, tests). */
 export interface SweepExecutor {
@@ -12,11 +18,12 @@ export interface SweepExecutor {
   /** Concurrent groups (the adapter's worker count; default 1). */
   jobs?: number;
   /**
-   * Runs a group (one spec, or one batch of specs with the same key) and returns a result per
-   * spec, in order. On abort, unfinished runs come back with `stopped.kind = "cancelled"` (or the
-   * promise rejects); neither is recorded as finished.
+   * Runs a group (one point, or one batch of points with the same key) and returns, per point in
+   * order, its finished run, or undefined for a run cut short by an abort (or the promise
+   * rejects); those are not recorded as finished. Rows are measured where the run ran (a worker
+   * thread), so only rows cross to the writer.
    */
-  run(specs: ExperimentSpec[], signal: AbortSignal): Promise<RunResult[]>;
+  run(points: SweepPoint[], signal: AbortSignal): Promise<(FinishedRun | undefined)[]>;
 }
 
 export interface SweepProgress {
@@ -35,8 +42,8 @@ export interface SweepRunOptions {
   /** Hashes of runs whose results already exist (they are skipped). */
   finished?: ReadonlySet<string>;
   signal?: AbortSignal;
-  /** Called once per finished run, in completion order; may write files (awaited before the next). */
-  onResult(point: SweepPoint, result: RunResult, row: SummaryRow): void | Promise<void>;
+  /** Called once per group with its finished runs, in completion order; may write files (awaited before the next). */
+  onFinished(runs: { point: SweepPoint; run: FinishedRun }[]): void | Promise<void>;
   onProgress?(progress: SweepProgress): void;
   /** Wall clock in ms (injected by tests). */
   now?(): number;
@@ -74,11 +81,11 @@ export function planGroups(points: readonly SweepPoint[], executor: SweepExecuto
 
 /**
  * Runs the points of a sweep that are not finished yet, `executor.jobs` groups at a time, and
- * hands each finished run to `onResult` with its summary row. A run is finished when it
+ * hands the finished runs of each group to `onFinished` with their summary rows. A run is finished when it
  * completed or diverged; cancelled runs and failed groups are not recorded. After an abort no
  * new group starts and the runner returns once the running ones have settled.
  */
-export async function runSweep(expanded: ExpandedSweep, points: readonly SweepPoint[], options: SweepRunOptions): Promise<SweepOutcome> {
+export async function runSweep(points: readonly SweepPoint[], options: SweepRunOptions): Promise<SweepOutcome> {
   const { executor } = options;
   const now = options.now ?? Date.now;
   const finished = options.finished ?? new Set<string>();
@@ -104,12 +111,9 @@ export async function runSweep(expanded: ExpandedSweep, points: readonly SweepPo
   const worker = async () => {
     while (next < groups.length && !controller.signal.aborted) {
       const group = groups[next++];
-      let results: RunResult[];
+      let results: (FinishedRun | undefined)[];
       try {
-        results = await executor.run(
-          group.map((p) => p.spec),
-          controller.signal,
-        );
+        results = await executor.run(group, controller.signal);
       } catch (error) {
         if (controller.signal.aborted) return;
         const message = (error as Error)?.message ?? String(error);
@@ -119,12 +123,13 @@ export async function runSweep(expanded: ExpandedSweep, points: readonly SweepPo
       }
       // Results are written one at a time, in the order they come back.
       writing = writing.then(async () => {
-        for (let i = 0; i < group.length; i++) {
-          const result = results[i];
-          if (!result || result.stopped.kind === 'cancelled') continue;
-          await options.onResult(group[i], result, summaryRow(expanded, group[i], result));
-          completed++;
-        }
+        const finished: { point: SweepPoint; run: FinishedRun }[] = [];
+        group.forEach((point, i) => {
+          const run = results[i];
+          if (run) finished.push({ point, run });
+        });
+        if (finished.length > 0) await options.onFinished(finished);
+        completed += finished.length;
         progress();
       });
       await writing;

@@ -1,6 +1,6 @@
 import type { RunResult } from '../result';
 import type { ExpandedSweep, SweepPoint } from './expand';
-import { measureColumns, measureRun, type Cell } from './measures';
+import { createMeasurer, measureColumns, type Cell, type Measurer } from './measures';
 
 /** One row of the summary: the run, its axis values, its measures. */
 export type SummaryRow = Record<string, Cell | unknown>;
@@ -17,18 +17,25 @@ export function resultFileName(hash: string): string {
 
 /** The summary row of a finished run (nothing in it depends on timing or on how it was run). */
 export function summaryRow(expanded: ExpandedSweep, point: SweepPoint, result: RunResult): SummaryRow {
-  return { run: point.index, hash: point.hash, file: resultFileName(point.hash), ...point.values, ...measureRun(result, expanded.sweep.measures) };
+  return pointRow(point, result, createMeasurer(expanded.sweep.measures));
+}
+
+/** `summaryRow` with the sweep's measurer (made once per sweep: it caches the step-count bounds). */
+export function pointRow(point: Pick<SweepPoint, 'index' | 'hash' | 'values'>, result: RunResult, measure: Measurer): SummaryRow {
+  return { run: point.index, hash: point.hash, file: resultFileName(point.hash), ...point.values, ...measure(result) };
 }
 
 /** summary.json: the sweep's description and its rows in grid order. */
 export function summaryJson(expanded: ExpandedSweep, rows: readonly SummaryRow[]) {
+  const columns = summaryColumns(expanded);
   return {
     name: expanded.sweep.name ?? null,
     total: expanded.points.length,
     done: rows.length,
     axes: expanded.axes,
-    columns: summaryColumns(expanded),
-    rows: [...rows].sort((a, b) => (a.run as number) - (b.run as number)),
+    columns,
+    // Every row with the columns in order: rows measured now and rows read back from the run store are written alike.
+    rows: [...rows].sort((a, b) => (a.run as number) - (b.run as number)).map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))),
   };
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { parseHostMessage, PROTOCOL_VERSION, type HostMessageInput } from '../../core/protocol/messages';
 import type { SweepSummary } from '../../core/sweep/phaseDiagram';
@@ -7,6 +8,7 @@ import { LAB_VIEW_TYPE } from '../ids';
 import type { RunHistory } from '../runs/runHistory';
 import type { RunStatusBar } from '../statusBar';
 import { readSweepRun, readSweepSummary, sweepLabel } from '../sweeps/sweepFolders';
+import { rerunSweepRun } from '../sweeps/sweepProcess';
 import type { WorkspaceSources } from '../workspaceSources';
 import { interpretWebviewMessage, type LabAction } from './labMessages';
 import { SCRATCH_LAB, type PanelMemory } from './panelMemory';
@@ -162,7 +164,14 @@ export class LabPanel {
           return;
         }
         try {
-          this.post({ type: 'loadResult', result: readSweepRun(this.sweepFolder, action.file) });
+          const folder = this.sweepFolder;
+          // A sweep stores rows; a run's whole result is replayed the first time it is opened.
+          if (!existsSync(path.join(folder, action.file))) {
+            const { distFolder } = this.services.sources;
+            const hash = action.file.slice('run-'.length, -'.json'.length);
+            await rerunSweepRun({ cli: path.join(distFolder, 'compute.js'), folder, hash, wasmFolder: path.join(distFolder, 'wasm'), mnistSubset: path.join(distFolder, 'mnist-subset.json') });
+          }
+          this.post({ type: 'loadResult', result: readSweepRun(folder, action.file) });
         } catch (error) {
           this.post({ type: 'notice', level: 'error', text: `Cannot open this run of the sweep: ${(error as Error).message}` });
         }

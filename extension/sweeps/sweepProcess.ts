@@ -146,3 +146,30 @@ export function runSweepProcess(o: SweepProcessOptions): Promise<SweepExit> {
     });
   });
 }
+
+/**
+ * Makes a run's whole result in a sweep folder, `run-HASH.json`, when the sweep stored only its
+ * row (the default: docs/sweeps.md "Output"): the bundled `dfl sweep --rerun HASH --out DIR`
+ * replays it with the backend the sweep ran on. Rejects with dfl's one-line reason.
+ */
+export function rerunSweepRun(o: { cli: string; folder: string; hash: string; wasmFolder: string; mnistSubset: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [o.cli, 'sweep', '--rerun', o.hash, '--out', o.folder], {
+      cwd: o.folder,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', DFL_WASM_FOLDER: o.wasmFolder, [MNIST_SUBSET_ENV]: o.mnistSubset },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      windowsHide: true,
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    child.once('error', (error) => reject(new Error(`cannot start ${path.basename(o.cli)}: ${error.message}`)));
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve();
+      else {
+        const reason = stderr.split('\n').find((l) => l.startsWith('dfl: '))?.slice('dfl: '.length);
+        reject(new Error(reason ?? `dfl sweep --rerun ended with ${signal ?? `code ${code}`}`));
+      }
+    });
+  });
+}

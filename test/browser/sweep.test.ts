@@ -178,7 +178,8 @@ describe('the Lab Sweep view in headless Chromium', () => {
     await page.waitForFunction(() => (window as unknown as LabWindow).labHost.received.some((m) => m.type === 'openSweepRun'));
     expect(await openRequests(page)).toEqual([cell.runs[0].file]);
 
-    // The host answers with the run file: the Lab shows it in the Run view.
+    // The host answers with the run, replayed into its file as the extension does: the Lab shows it in the Run view.
+    expect(await quietly(() => main(['sweep', '--rerun', cell.runs[0].file.slice('run-'.length, -'.json'.length), '--out', out]))).toBe(0);
     const result = JSON.parse(readFileSync(path.join(out, cell.runs[0].file), 'utf8'));
     await send(page, { type: 'loadResult', result });
     await page.waitForFunction(() => document.body.dataset.view === 'run' && document.body.dataset.state === 'done');

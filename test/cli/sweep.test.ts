@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,14 @@ function file(name: string, content: unknown): string {
   return f;
 }
 const resultFiles = (d: string) => readdirSync(d).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f));
+/** The run store's lines (one per finished run), parsed. */
+const storeRows = (d: string): Record<string, unknown>[] =>
+  existsSync(path.join(d, 'runs.jsonl'))
+    ? readFileSync(path.join(d, 'runs.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith('}'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
 const summary = (d: string) => JSON.parse(readFileSync(path.join(d, 'summary.json'), 'utf8')) as { total: number; done: number; rows: Record<string, unknown>[]; columns: string[] };
 
 // Held io.out from the shipped sweeps: depth × α × seed, 36 runs (spectral path: exact float64).
@@ -28,11 +36,12 @@ const heldOut = {
 };
 
 describe('dfl sweep', () => {
-  it('runs a held-out grid, writes every result and a summary whose rows agree with single dfl runs', async () => {
+  it('runs a held-out grid, stores every run and a summary whose rows agree with single dfl runs', async () => {
     const sweepFile = file('held-out.dfl-sweep.json', heldOut);
     const target = path.join(dir, 'held-out');
     expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '2'])).toBe(0);
-    expect(resultFiles(target)).toHaveLength(36);
+    expect(storeRows(target).map((r) => r.run).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 36 }, (_, i) => i));
+    expect(resultFiles(target)).toHaveLength(0);
     const s = summary(target);
     expect(s.total).toBe(36);
     expect(s.rows.map((r) => r.run)).toEqual(Array.from({ length: 36 }, (_, i) => i));
@@ -50,7 +59,8 @@ describe('dfl sweep', () => {
       expect(await main(['run', spec, '--out', single, '--quiet'])).toBe(0);
       const result = JSON.parse(readFileSync(single, 'utf8')) as RunResult;
       expect(s.rows[index]).toEqual(JSON.parse(JSON.stringify(summaryRow(expanded, point, result))));
-      // The stored result is the format of dfl run, with its spec.
+      // The whole result, replayed on demand, is the format of dfl run, with its spec.
+      expect(await main(['sweep', '--rerun', String(index), '--out', target])).toBe(0);
       const stored = JSON.parse(readFileSync(path.join(target, String(s.rows[index].file)), 'utf8')) as RunResult;
       expect({ ...stored, elapsedSeconds: 0 }).toEqual({ ...result, elapsedSeconds: 0 });
     }
@@ -64,19 +74,20 @@ describe('dfl sweep', () => {
     const target = path.join(dir, 'slow');
     const child = spawn(process.execPath, ['bin/dfl.js', 'sweep', sweepFile, '--out', target, '--jobs', '1', '--quiet'], { stdio: 'ignore' });
     const deadline = Date.now() + 60_000;
-    while ((!existsSync(target) || resultFiles(target).length < 5) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (storeRows(target).length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    const before = resultFiles(target);
+    const before = storeRows(target);
+    const stored = readFileSync(path.join(target, 'runs.jsonl'), 'utf8');
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(before.length).toBeLessThan(36);
-    const stamps = new Map(before.map((f) => [f, statSync(path.join(target, f)).mtimeMs]));
-    for (const f of before) expect(JSON.parse(readFileSync(path.join(target, f), 'utf8')).stopped.kind).toBe('completed');
+    for (const row of before) expect(row.diverged).toBe(false);
 
     expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '1'])).toBe(0);
     expect(io.err).toContain(`(${before.length} were already there), ${36 - before.length} run`);
-    expect(resultFiles(target)).toHaveLength(36);
-    for (const [f, t] of stamps) expect(statSync(path.join(target, f)).mtimeMs).toBe(t);
+    expect(storeRows(target)).toHaveLength(36);
+    // The finished runs' lines are kept as they were; the rest are appended.
+    expect(readFileSync(path.join(target, 'runs.jsonl'), 'utf8').startsWith(stored)).toBe(true);
     expect(summary(target).done).toBe(36);
   });
 
@@ -86,14 +97,60 @@ describe('dfl sweep', () => {
     const target = path.join(dir, 'interrupted');
     const child = spawn(process.execPath, ['bin/dfl.js', 'sweep', sweepFile, '--out', target, '--jobs', '2', '--quiet'], { stdio: 'ignore' });
     const deadline = Date.now() + 60_000;
-    while ((!existsSync(target) || resultFiles(target).length < 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (storeRows(target).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(130);
+    const rows = storeRows(target);
+    expect(rows.length).toBeLessThan(36);
+    for (const row of rows) expect(row.diverged).toBe(false);
+    expect(summary(target).rows.map((r) => r.hash).sort()).toEqual(rows.map((r) => r.hash).sort());
+  });
+
+  it('resumes from what verifies: a torn, garbled, foreign or edited line runs again, and says how many', async () => {
+    const small = { ...heldOut, name: 'verify', axes: { depth: [2, 3], 'target.seed': [1, 2, 3] } };
+    const sweepFile = file('verify.dfl-sweep.json', small);
+    const target = path.join(dir, 'verify');
+    expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '1', '--quiet'])).toBe(0);
+    const clean = readFileSync(path.join(target, 'summary.json'), 'utf8');
+    const lines = readFileSync(path.join(target, 'runs.jsonl'), 'utf8').trim().split('\n');
+    const edited = JSON.parse(lines[1]) as Record<string, unknown>;
+    const foreign = { ...(JSON.parse(lines[2]) as Record<string, unknown>), hash: '0123456789abcdef' };
+    const swapped = { ...(JSON.parse(lines[3]) as Record<string, unknown>), run: (JSON.parse(lines[4]) as { run: number }).run };
+    const tampered = [lines[0], JSON.stringify({ ...edited, finalLoss: 'x', 'init.alpha': 7 }), JSON.stringify(foreign), JSON.stringify(swapped), 'null', '[1, 2]'];
+    writeFileSync(path.join(target, 'runs.jsonl'), `${tampered.join('\n')}\n${lines[5].slice(0, 40)}`);
+    expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '1'])).toBe(0);
+    // Only line 0 verified; the torn last line, the edited, foreign, swapped and non-object lines did not.
+    expect(io.err).toContain('(1 were already there), 5 run');
+    expect(io.err).toContain('6 stored runs did not verify and ran again');
+    expect(readFileSync(path.join(target, 'summary.json'), 'utf8')).toBe(clean);
+    // The torn line was closed off, so every line the rerun appended parses.
+    const appended = readFileSync(path.join(target, 'runs.jsonl'), 'utf8').split('\n').slice(tampered.length + 1).filter((l) => l !== '');
+    expect(appended).toHaveLength(5);
+    for (const line of appended) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('--results writes each whole result, and --rerun replays a run bit for bit (matrix path, batched kernel)', async () => {
+    const gaussian = {
+      name: 'gaussian',
+      base: { n: 8, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1] }, init: { kind: 'gaussian', alpha: 0.1 }, stepSize: 0.01, steps: 300, log: { points: 20 } },
+      axes: { 'init.seed': { seeds: 6, from: 1 } },
+    };
+    const sweepFile = file('gaussian.dfl-sweep.json', gaussian);
+    const target = path.join(dir, 'gaussian');
+    expect(await main(['sweep', sweepFile, '--out', target, '--jobs', '1', '--quiet', '--results'])).toBe(0);
     const files = resultFiles(target);
-    expect(files.length).toBeLessThan(36);
-    for (const f of files) expect(JSON.parse(readFileSync(path.join(target, f), 'utf8')).stopped.kind).toBe('completed');
-    expect(summary(target).rows.map((r) => r.file).sort()).toEqual(files.sort());
+    expect(files).toHaveLength(6);
+    const kept = new Map(files.map((f) => [f, readFileSync(path.join(target, f), 'utf8')]));
+    const s = summary(target);
+    for (const row of [s.rows[0], s.rows[4]]) {
+      const before = JSON.parse(kept.get(String(row.file))!) as RunResult;
+      expect(await main(['sweep', '--rerun', String(row.hash), '--out', target])).toBe(0);
+      const again = JSON.parse(readFileSync(path.join(target, String(row.file)), 'utf8')) as RunResult;
+      expect({ ...again, elapsedSeconds: 0 }).toEqual({ ...before, elapsedSeconds: 0 });
+    }
+    expect(await main(['sweep', '--rerun', 'ffffffffffffffff', '--out', target])).toBe(2);
+    expect(io.err).toMatch(/--rerun: "ffffffffffffffff" is no run of this sweep/);
   });
 
   it.each([

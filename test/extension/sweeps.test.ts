@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -43,7 +43,16 @@ function sweepFile(name: string, content: unknown): stub.Uri {
   return stub.Uri.file(file);
 }
 const resultFiles = (dir: string) => readdirSync(dir).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f)).sort();
-const summaryOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { name: string; done: number; total: number; rows: { file: string; run: number }[] };
+/** The hashes of the runs in a sweep folder's run store (one line per finished run). */
+const storedRuns = (d: string): string[] =>
+  existsSync(path.join(d, 'runs.jsonl'))
+    ? readFileSync(path.join(d, 'runs.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.endsWith('}'))
+        .map((l) => (JSON.parse(l) as { hash: string }).hash)
+        .sort()
+    : [];
+const summaryOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { name: string; done: number; total: number; rows: { file: string; run: number; hash: string }[] };
 const ready = (panel: stub.StubWebviewPanel) => panel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
 const settle = () => new Promise((r) => setTimeout(r, 20));
 const runsTree = () => stub.recorded.treeViews.find((v) => v.id === 'deepFactorization.runs')!.options.treeDataProvider;
@@ -94,10 +103,10 @@ describe('Run Sweep…, the Lab’s Sweep view, the side view', () => {
     await stub.commands.executeCommand(COMMANDS.runSweep, file);
 
     expect(stub.recorded.messages.filter((m) => m.level !== 'info')).toEqual([]);
-    expect(resultFiles(out)).toHaveLength(4);
+    expect(storedRuns(out)).toHaveLength(4);
     const summary = summaryOf(out);
     expect(summary).toMatchObject({ name: 'tiny', done: 4, total: 4 });
-    for (const f of resultFiles(out)) expect(runResultSchema.safeParse(JSON.parse(readFileSync(path.join(out, f), 'utf8'))).success, f).toBe(true);
+    expect(resultFiles(out)).toEqual([]);
     // Progress: a cancellable notification that counted to 4/4.
     expect(stub.recorded.progress).toHaveLength(1);
     expect(stub.recorded.progress[0]).toMatchObject({ title: 'Sweep tiny', cancellable: true, done: true });
@@ -113,15 +122,16 @@ describe('Run Sweep…, the Lab’s Sweep view, the side view', () => {
     ready(panel);
     expect(panel.webview.posted).toEqual([expect.objectContaining({ type: 'sweep', title: 'tiny', summary: expect.objectContaining({ done: 4, total: 4, rows: summary.rows }) })]);
 
-    // A cell's run: loadResult with the result file's run; a file that is not there: an error notice.
+    // A cell's run: replayed into its result file, then loadResult with it; a run that is not the sweep's: an error notice.
     const row = summary.rows[2];
     panel.webview.receive({ type: 'openSweepRun', file: row.file });
-    await settle();
+    await vi.waitFor(() => expect((panel.webview.posted.at(-1) as { type?: string } | undefined)?.type).toBe('loadResult'), { timeout: 30_000, interval: 20 });
     const stored = JSON.parse(readFileSync(path.join(out, row.file), 'utf8'));
+    expect(runResultSchema.safeParse(stored).success).toBe(true);
     expect(panel.webview.posted.at(-1)).toEqual({ type: 'loadResult', result: expect.objectContaining({ spec: stored.spec, steps: stored.steps }) });
     panel.webview.receive({ type: 'openSweepRun', file: 'run-0000000000000000.json' });
-    await settle();
-    expect(panel.webview.posted.at(-1)).toEqual({ type: 'notice', level: 'error', text: 'Cannot open this run of the sweep: run-0000000000000000.json: no such file' });
+    await vi.waitFor(() => expect((panel.webview.posted.at(-1) as { type?: string } | undefined)?.type).toBe('notice'), { timeout: 30_000, interval: 20 });
+    expect(panel.webview.posted.at(-1)).toEqual({ type: 'notice', level: 'error', text: expect.stringMatching(/^Cannot open this run of the sweep: --rerun: "0000000000000000" is no run of this sweep/) });
     // A name the protocol refuses never reaches the file system.
     const before = panel.webview.posted.length;
     panel.webview.receive({ type: 'openSweepRun', file: '../runs/x.json' });
@@ -182,20 +192,19 @@ describe('Run Sweep…, the Lab’s Sweep view, the side view', () => {
     stub.recorded.progress[0].cancel();
     await command;
 
-    const kept = resultFiles(out);
+    const kept = storedRuns(out);
     expect(kept.length).toBeGreaterThanOrEqual(2);
     expect(kept.length).toBeLessThan(12);
-    for (const f of kept) expect(JSON.parse(readFileSync(path.join(out, f), 'utf8')).stopped.kind).toBe('completed');
-    expect(summaryOf(out).rows.map((r) => r.file).sort()).toEqual(kept);
+    expect(summaryOf(out).rows.map((r) => r.hash).sort()).toEqual(kept);
     expect(stub.recorded.messages).toEqual([{ level: 'info', text: expect.stringMatching(new RegExp(`^Sweep "slow" stopped: \\d+/12 runs done and kept in ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; Run Sweep again resumes it\\.$`)) }]);
     // Cancelled: no Lab is opened.
     expect(stub.recorded.panels).toEqual([]);
 
-    // Rerun: the kept results are not redone (same files, same times), the rest are added.
-    const stamps = new Map(kept.map((f) => [f, statSync(path.join(out, f)).mtimeMs]));
+    // Rerun: the kept runs are not redone (their lines stay as they were), the rest are added.
+    const lines = readFileSync(path.join(out, 'runs.jsonl'), 'utf8');
     await stub.commands.executeCommand(COMMANDS.runSweep, file);
-    expect(resultFiles(out)).toHaveLength(12);
-    for (const [f, mtime] of stamps) expect(statSync(path.join(out, f)).mtimeMs, f).toBe(mtime);
+    expect(storedRuns(out)).toHaveLength(12);
+    expect(readFileSync(path.join(out, 'runs.jsonl'), 'utf8').startsWith(lines)).toBe(true);
     expect(summaryOf(out)).toMatchObject({ done: 12, total: 12 });
     expect(stub.recorded.messages.at(-1)).toEqual({ level: 'info', text: `Sweep "slow": 12/12 runs in ${out}.` });
   });
@@ -217,7 +226,7 @@ describe('Run Sweep…, the Lab’s Sweep view, the side view', () => {
     await stub.commands.executeCommand(COMMANDS.runSweep, file);
     // Sample 0 runs; sample 150 is past the subset's 100 per digit, and its error says so: the
     // digits came from dist/mnist-subset.json, not from a package the vsix does not ship.
-    expect(resultFiles(out)).toHaveLength(1);
+    expect(storedRuns(out)).toHaveLength(1);
     const warning = stub.recorded.messages.find((m) => m.level === 'warning');
     expect(warning?.text).toMatch(/1\/2 runs, 1 failed .*the extension ships the first 100 samples of each MNIST digit \(got sample 150 of digit 3/);
   });

@@ -72,7 +72,7 @@ describe.skipIf(!available)('dfl sweep --slurm on a local Slurm', () => {
 
       // A shard whose results are lost (a failed task) is listed, resubmitted, and collected.
       const summary = JSON.parse(readFileSync(path.join(shared, 'summary.json'), 'utf8')) as { rows: { run: number; file: string }[] };
-      for (const row of summary.rows.filter((_, i) => i % 3 === 1)) rmSync(path.join(shared, row.file));
+      for (const row of summary.rows.filter((_, i) => i % 3 === 1)) rmSync(path.join(shared, row.file), { force: true });
       rmSync(path.join(shared, 'summary.json'));
       for (const f of readdirSync(path.join(shared, 'sweep'))) if (f.startsWith('shard-1-')) rmSync(path.join(shared, 'sweep', f));
       capture();
