@@ -101,6 +101,30 @@ function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<Summa
   writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(expanded, list));
 }
 
+/**
+ * `--out` must be new, empty, or this sweep's folder (its copy in sweep/ has the same name; an
+ * edited sweep of that name reuses the runs it still has). Anything else, the user's files or
+ * another sweep's, is refused before anything is written, so nothing there is replaced.
+ */
+function checkSweepFolder(dir: string, expanded: ExpandedSweep): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // absent (created below) or not a folder: the writes below say which in one line
+  }
+  if (entries.length === 0) return;
+  const copy = path.join(dir, META, SWEEP_COPY);
+  if (!existsSync(copy)) {
+    const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '');
+    throw new InputError(`--out ${dir}: holds files that are not a sweep's (${shown}); give a new or empty folder`);
+  }
+  const theirs = (readJson(copy) as { name?: unknown } | undefined)?.name ?? null;
+  const ours = expanded.sweep.name ?? null;
+  if (theirs !== ours)
+    throw new InputError(`--out ${dir}: holds another sweep (${theirs === null ? 'an unnamed one' : JSON.stringify(theirs)}, not ${ours === null ? 'this unnamed one' : JSON.stringify(ours)}); give another folder`);
+}
+
 /** Appends rows to a run store, one write per group; a torn last line of a killed writer is closed off first (and rejected when read). */
 function storeAppender(file: string): { append(rows: readonly SummaryRow[]): void; close(): void } {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -327,9 +351,10 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   const points = shard ? shardPoints(expanded.points, shard) : expanded.points;
+  checkSweepFolder(dir, expanded);
   mkdirSync(path.join(dir, META), { recursive: true });
+  if (!shard || !existsSync(path.join(dir, META, SWEEP_COPY))) writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
   if (!shard) {
-    writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
     writeFileAtomic(path.join(dir, META, ENGINE), `${JSON.stringify({ backend, baseDir: path.resolve(baseDir) })}\n`);
   }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -151,6 +151,32 @@ describe('dfl sweep', () => {
     }
     expect(await main(['sweep', '--rerun', 'ffffffffffffffff', '--out', target])).toBe(2);
     expect(io.err).toMatch(/--rerun: "ffffffffffffffff" is no run of this sweep/);
+  });
+
+  it('never writes into a folder that is not this sweep\'s: the user\'s files and another sweep\'s summary stay as they were', async () => {
+    const small = { ...heldOut, name: 'mine', axes: { depth: [2, 3] } };
+    const sweepFile = file('mine.dfl-sweep.json', small);
+    const users = path.join(dir, 'users-data');
+    mkdirSync(path.join(users, 'sweep'), { recursive: true });
+    writeFileSync(path.join(users, 'summary.json'), 'my own summary');
+    writeFileSync(path.join(users, 'summary.csv'), 'my,own\n');
+    expect(await main(['sweep', sweepFile, '--out', users])).toBe(2);
+    expect(io.err).toMatch(/^dfl: --out .*users-data: holds files that are not a sweep's \(summary\.csv, summary\.json, sweep\); give a new or empty folder\n$/);
+    expect(readFileSync(path.join(users, 'summary.json'), 'utf8')).toBe('my own summary');
+    expect(readdirSync(path.join(users, 'sweep'))).toEqual([]);
+
+    const first = path.join(dir, 'first-sweep');
+    expect(await main(['sweep', sweepFile, '--out', first, '--quiet'])).toBe(0);
+    const before = readFileSync(path.join(first, 'summary.json'), 'utf8');
+    const other = file('other.dfl-sweep.json', { ...small, name: 'other', axes: { depth: [4] } });
+    expect(await main(['sweep', other, '--out', first])).toBe(2);
+    expect(io.err).toMatch(/holds another sweep \("mine", not "other"\); give another folder/);
+    expect(readFileSync(path.join(first, 'summary.json'), 'utf8')).toBe(before);
+    // The same sweep edited (one more depth) reuses the runs it still has.
+    const edited = file('mine.dfl-sweep.json', { ...small, axes: { depth: [2, 3, 4] } });
+    expect(await main(['sweep', edited, '--out', first])).toBe(0);
+    expect(io.err).toContain('3/3 runs');
+    expect(io.err).toContain('(2 were already there), 1 run');
   });
 
   it.each([
