@@ -26,6 +26,8 @@ typedef void (*dgesdd_fn)(const char *, const int *, const int *, double *, cons
 typedef void (*dsyrk_fn)(int, int, int, int, int, double, const double *, int, double, double *, int);
 typedef void (*dsyevd_fn)(const char *, const char *, const int *, double *, const int *, double *, double *, const int *, int *,
                           const int *, int *);
+typedef void (*dgeqrf_fn)(const int *, const int *, double *, const int *, double *, double *, const int *, int *);
+typedef void (*dorgqr_fn)(const int *, const int *, const int *, double *, const int *, const double *, double *, const int *, int *);
 typedef void (*set_threads_fn)(int);
 typedef int (*get_threads_fn)(void);
 typedef char *(*get_config_fn)(void);
@@ -35,6 +37,8 @@ static sgemv_fn p_sgemv;
 static dgesdd_fn p_dgesdd;
 static dsyrk_fn p_dsyrk;
 static dsyevd_fn p_dsyevd;
+static dgeqrf_fn p_dgeqrf;
+static dorgqr_fn p_dorgqr;
 static set_threads_fn p_set_threads;
 static get_threads_fn p_get_threads;
 static get_config_fn p_get_config;
@@ -57,6 +61,8 @@ static int try_blas(const char *name) {
   p_dgesdd = (dgesdd_fn)dlsym(h, "dgesdd_");
   p_dsyrk = (dsyrk_fn)dlsym(h, "cblas_dsyrk");
   p_dsyevd = (dsyevd_fn)dlsym(h, "dsyevd_");
+  p_dgeqrf = (dgeqrf_fn)dlsym(h, "dgeqrf_");
+  p_dorgqr = (dorgqr_fn)dlsym(h, "dorgqr_");
   p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
   p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
   p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
@@ -639,6 +645,48 @@ static napi_value js_exit_on_second_interrupt(napi_env env, napi_callback_info i
   return NULL;
 }
 
+// The orthogonal factor Q of A = QR with R's diagonal made positive (Q's columns flipped where
+// R_jj < 0), A square, row-major: LAPACK dgeqrf + dorgqr on a column-major copy; A is replaced
+// by Q (row-major). 0 = success, -1000 = no LAPACK, else LAPACK's info.
+static int run_orthogonal_factor(double *A, int n) {
+  if (!p_dgeqrf || !p_dorgqr) return -1000;
+  size_t nn = (size_t)n * n;
+  double *c = malloc(sizeof(double) * nn), *tau = malloc(sizeof(double) * (size_t)n), *sign = malloc(sizeof(double) * (size_t)n);
+  double query = 0, *work = NULL;
+  int lwork = -1, inf = 0;
+  if (!c || !tau || !sign) { inf = -2000; goto done; }
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) c[i + (size_t)j * n] = A[(size_t)i * n + j];
+  p_dgeqrf(&n, &n, c, &n, tau, &query, &lwork, &inf);
+  lwork = (int)query + 1;
+  p_dorgqr(&n, &n, &n, c, &n, tau, &query, &(int){-1}, &inf);
+  if ((int)query + 1 > lwork) lwork = (int)query + 1;
+  work = malloc(sizeof(double) * (size_t)lwork);
+  if (!work) { inf = -2000; goto done; }
+  p_dgeqrf(&n, &n, c, &n, tau, work, &lwork, &inf);
+  if (inf != 0) goto done;
+  for (int j = 0; j < n; j++) sign[j] = c[j + (size_t)j * n] < 0 ? -1.0 : 1.0;
+  p_dorgqr(&n, &n, &n, c, &n, tau, work, &lwork, &inf);
+  if (inf != 0) goto done;
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) A[(size_t)i * n + j] = c[i + (size_t)j * n] * sign[j];
+done:
+  free(c); free(tau); free(sign); free(work);
+  return inf;
+}
+
+// orthogonalFactor(A: Float64Array (row-major n×n, replaced by Q), n) -> info (0 = success; -1000 = no LAPACK).
+static napi_value js_orthogonal_factor(napi_env env, napi_callback_info info) {
+  size_t argc = 2, la = 0; napi_value a[2], ret; double *A;
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  int n = argc == 2 ? get_i(env, a[1]) : 0;
+  if (argc != 2 || !get_f64(env, a[0], &A, &la) || n <= 0 || la < (size_t)n * n) {
+    napi_throw_type_error(env, NULL, "orthogonalFactor: bad shapes or arrays (Float64Array expected)"); return NULL;
+  }
+  CHECK(napi_create_int32(env, run_orthogonal_factor(A, n), &ret));
+  return ret;
+}
+
 static napi_value js_info(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value o, v;
@@ -665,6 +713,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"singularValues", NULL, js_singular_values, NULL, NULL, NULL, napi_default, NULL},
     {"singularValuesAsync", NULL, js_singular_values_async, NULL, NULL, NULL, napi_default, NULL},
     {"gramEigenvalues", NULL, js_gram_eigenvalues, NULL, NULL, NULL, napi_default, NULL},
+    {"orthogonalFactor", NULL, js_orthogonal_factor, NULL, NULL, NULL, napi_default, NULL},
     {"batchAdvance", NULL, js_batch_advance, NULL, NULL, NULL, napi_default, NULL},
     {"batchObserve", NULL, js_batch_observe, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_default, NULL},

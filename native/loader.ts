@@ -3,7 +3,7 @@
 // node/platform.ts and the benchmarks, never by core or the webview.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { BatchKernel, Blas, SingularValueRoutine } from '../core/linalg/accelerators';
+import type { BatchKernel, Blas, OrthogonalFactorRoutine, SingularValueRoutine } from '../core/linalg/accelerators';
 
 export interface NativeInfo {
   /** The shared library found by dlopen, or "builtin" (the plain C kernel). */
@@ -27,6 +27,8 @@ export interface NativeModule {
    * slow down ~10×), restored when the queue runs dry.
    */
   singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<number>;
+  /** Q of a square row-major A's QR, R's diagonal positive (dgeqrf + dorgqr), in place; 0 on success, −1000 without LAPACK; absent in older builds. */
+  orthogonalFactor?(a: Float64Array, n: number): number;
   /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */
   gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
   /** Batched small factorizations (core/linalg/accelerators.ts BatchKernel); absent in older builds. */
@@ -97,7 +99,7 @@ export function nativeUnavailableReason(): string {
 }
 
 /** The native module as core's accelerated routines (core/linalg/accelerators.ts). */
-export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularValues: SingularValueRoutine | null; batch: BatchKernel | null } {
+export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularValues: SingularValueRoutine | null; batch: BatchKernel | null; orthogonal: OrthogonalFactorRoutine | null } {
   const info = mod.info();
   // "OpenBLAS 0.3.21 (libopenblas.so.0), 2 threads": the name and version of the config string
   // (the rest lists build options), and the file, since a DFL_BLAS_LIB may name any library.
@@ -128,5 +130,7 @@ export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularVal
           observe: (f, h, e, a, n, depth, products, singular) => observe(f, h, e, a, n, depth, products, singular) === 0,
         }
       : null;
-  return { blas, singularValues, batch };
+  const qr = mod.orthogonalFactor?.bind(mod);
+  const orthogonal: OrthogonalFactorRoutine | null = info.lapack && qr ? { description: `LAPACK dgeqrf + dorgqr (${info.library})`, orthogonalFactor: (a, n) => qr(a, n) === 0 } : null;
+  return { blas, singularValues, batch, orthogonal };
 }

@@ -72,6 +72,7 @@ export function nodeTargetSources(baseDir: string): TargetSources {
     // Regular files only, read with a cap (a link to /dev/zero or a FIFO is refused, not read).
     readFile: (file) => readRegularFile(path.resolve(baseDir, file), { label: file, maxBytes: MAX_FILE_BYTES }),
     mnistDigit: process.env[MNIST_SUBSET_ENV] ? mnistDigitFrom(process.env[MNIST_SUBSET_ENV]) : mnistPackageDigit,
+    ...(native()?.orthogonal ? { orthogonal: native()!.orthogonal! } : {}),
   };
 }
 

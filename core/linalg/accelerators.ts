@@ -28,6 +28,13 @@ export interface SingularValueRoutine {
   singularValuesAsync?(a: Float64Array, m: number, n: number, out: Float64Array): Promise<boolean>;
 }
 
+/** Q of a square matrix's QR with R's diagonal positive (LAPACK dgeqrf + dorgqr). */
+export interface OrthogonalFactorRoutine {
+  readonly description: string;
+  /** Replaces `a` (row-major n×n) by Q; false when it could not run (then the TypeScript QR is used). */
+  orthogonalFactor(a: Float64Array, n: number): boolean;
+}
+
 /** What a caller may pass to a run (`RunOptions.accelerators`); each routine is optional. */
 export interface Accelerators {
   /** Runs the matrix path on this BLAS instead of tfjs (the command line's `native` backend). */

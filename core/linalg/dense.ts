@@ -87,12 +87,14 @@ export function isSymmetric(a: DenseMatrix, relativeTolerance = 0): boolean {
 /** V·diag(d)·Vᵀ for a square V whose columns are the eigenvectors. */
 export function fromEigen(vectors: DenseMatrix, values: ArrayLike<number>): DenseMatrix {
   const n = vectors.rows;
-  const k = values.length;
+  // Zero eigenvalues add ±0 to a sum that starts at +0: leaving them out changes no bit, and a
+  // low-rank target costs O(n²r), not O(n³).
+  const live = Array.from({ length: values.length }, (_, l) => l).filter((l) => values[l] !== 0);
   const out = zeros(n, n);
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
       let s = 0;
-      for (let l = 0; l < k; l++) s += vectors.data[i * vectors.cols + l] * values[l] * vectors.data[j * vectors.cols + l];
+      for (const l of live) s += vectors.data[i * vectors.cols + l] * values[l] * vectors.data[j * vectors.cols + l];
       out.data[i * n + j] = s;
       out.data[j * n + i] = s;
     }

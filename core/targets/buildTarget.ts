@@ -1,3 +1,4 @@
+import type { OrthogonalFactorRoutine } from '../linalg/accelerators';
 import { InputError } from '../errors';
 import { fromEigen, fromRows, isSymmetric, multiply, transpose, zeros, type DenseMatrix } from '../linalg/dense';
 import { randomOrthogonal, symmetricEigen } from '../linalg/decompositions';
@@ -73,7 +74,7 @@ function* denseTargetPieces(matrix: DenseMatrix, description: string, groundTrut
 }
 
 /** `V diag(λ) Vᵀ` with a Haar-random V from the seed; λ padded with zeros to n. */
-export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: number): Target {
+export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: number, lapack?: OrthogonalFactorRoutine): Target {
   // Refused as an inline matrix with these entries is (the loss ½‖W − Ŵ‖² overflows at step 0).
   let sumOfSquares = 0;
   let largest = 0;
@@ -86,7 +87,7 @@ export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: 
   const values = new Float64Array(n);
   values.set(eigenvalues);
   values.sort().reverse();
-  const vectors = lazy(() => randomOrthogonal(n, createRng(seed)));
+  const vectors = lazy(() => randomOrthogonal(n, createRng(seed), lapack));
   return {
     n,
     eigenvalues: values,
@@ -101,22 +102,22 @@ export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: 
  * entries. Symmetric by default (W* = V diag Vᵀ, E symmetrized with the same entry variance off
  * the diagonal) so that the theory's predictions apply to the denoising experiment.
  */
-export function lowRankPlusNoiseTarget(n: number, rank: number, noise: number, seed: number, symmetric: boolean): Target {
-  return runToEnd(lowRankPlusNoisePieces(n, rank, noise, seed, symmetric));
+export function lowRankPlusNoiseTarget(n: number, rank: number, noise: number, seed: number, symmetric: boolean, lapack?: OrthogonalFactorRoutine): Target {
+  return runToEnd(lowRankPlusNoisePieces(n, rank, noise, seed, symmetric, lapack));
 }
 
-function* lowRankPlusNoisePieces(n: number, rank: number, noise: number, seed: number, symmetric: boolean): TargetPieces {
+function* lowRankPlusNoisePieces(n: number, rank: number, noise: number, seed: number, symmetric: boolean, lapack?: OrthogonalFactorRoutine): TargetPieces {
   const rng = createRng(seed);
   const s = Array.from({ length: rank }, (_, i) => rank - i);
   let clean: DenseMatrix;
   if (symmetric) {
-    const v = randomOrthogonal(n, rng);
+    const v = randomOrthogonal(n, rng, lapack);
     yield;
     clean = fromEigen(v, [...s, ...new Array(n - rank).fill(0)]);
   } else {
-    const u = randomOrthogonal(n, rng);
+    const u = randomOrthogonal(n, rng, lapack);
     yield;
-    const v = randomOrthogonal(n, rng);
+    const v = randomOrthogonal(n, rng, lapack);
     yield;
     const us = zeros(n, n);
     for (let i = 0; i < n; i++) for (let j = 0; j < rank; j++) us.data[i * n + j] = u.data[i * n + j] * s[j];
@@ -158,9 +159,9 @@ export function* targetPieces(spec: { n: number; target: TargetSpec }, sources: 
   const { n, target } = spec;
   switch (target.kind) {
     case 'spectrum':
-      return spectrumTarget(n, target.eigenvalues, target.seed);
+      return spectrumTarget(n, target.eigenvalues, target.seed, sources.orthogonal);
     case 'lowRankPlusNoise':
-      return yield* lowRankPlusNoisePieces(n, target.rank, target.noise, target.seed, target.symmetric);
+      return yield* lowRankPlusNoisePieces(n, target.rank, target.noise, target.seed, target.symmetric, sources.orthogonal);
     case 'matrix':
       return yield* denseTargetPieces(fromRows(target.data), 'spec.target.data');
     case 'file': {

@@ -1,3 +1,4 @@
+import type { OrthogonalFactorRoutine } from '../linalg/accelerators';
 import type { DenseMatrix } from '../linalg/dense';
 
 /**
@@ -25,4 +26,6 @@ export interface TargetSources {
   readFile?(path: string): Uint8Array;
   /** One 28×28 MNIST digit as 784 numbers in [0, 1], row-major (from the `mnist` package). */
   mnistDigit?(digit: number, index: number): ArrayLike<number>;
+  /** The QR of random orthogonal eigenvectors (LAPACK, node/platform.ts); core's TypeScript QR without it. */
+  orthogonal?: OrthogonalFactorRoutine;
 }
