@@ -1,4 +1,4 @@
-import { pairPlateaus } from '../plateaus/pairing';
+import { pairPlateaus, primaryPairs } from '../plateaus/pairing';
 import type { RunResult } from '../result';
 import { specEigenvalues } from '../theory/predictPlateaus';
 import { stepCountBounds } from '../theory/stepBounds';
@@ -60,7 +60,8 @@ export function measureRun(result: RunResult, options: MeasureOptions): Record<s
   if (on.has('plateaus')) {
     row.hypothesesMet = checkHypotheses(spec, eigenvalues).met;
     // The one pairing rule of every plateau table (docs/theory.md §5.5).
-    const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
+    // One column per L: the longest certified interval when a level holds several.
+    const pairs = primaryPairs(pairPlateaus(result));
     for (const L of ranks) {
       const { predicted, measured, tightness } = pairs.get(L) ?? {};
       row[`measured.L${L}.start`] = measured?.start ?? null;

@@ -81,8 +81,9 @@ export function certifiedCells(spec: ExperimentSpec, enclosure: SpectrumEnclosur
 
 /**
  * The theory's predicted ε-plateaus (docs/theory.md Theorem 5.10): for each L with a gap
- * λ_L > λ_{L+1} among the growing components, the longest run of consecutive steps whose
- * certified range of the spec's measure lies within ε of the measure of Ŵ_L, from the per-step
+ * λ_L > λ_{L+1} among the growing components, every maximal run of consecutive steps whose
+ * certified range of the spec's measure lies within ε of the measure of Ŵ_L (ordered by L, then
+ * by step: the rank can return to a level after leaving it), from the per-step
  * enclosure of Theorem 5.9. Computed from formulas and certified bounds only; no simulation.
  *
  * For identity init, a symmetric target and estimation; other specs get no predictions.
@@ -105,17 +106,13 @@ export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<num
   for (let L = 1; L <= maxL; L++) {
     if (L < n && !(lambda[L - 1] > lambda[L])) continue; // no gap: Ŵ_L is not unique
     const reference = measure(lambda.subarray(0, L));
-    let best: PlateauPrediction | undefined;
     let run: PlateauPrediction | undefined;
-    const close = () => {
-      if (run && (!best || run.end - run.start > best.end - best.start)) best = run;
-      run = undefined;
-    };
     for (const cell of cells) {
       const r = cell.range;
       const deviation = r ? Math.max(r.upper - reference, reference - r.lower, 0) : Infinity;
       if (!(deviation <= spec.epsilon)) {
-        close();
+        if (run) predictions.push(run);
+        run = undefined;
         continue;
       }
       if (run) {
@@ -123,8 +120,7 @@ export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<num
         run.epsilon = Math.max(run.epsilon, deviation);
       } else run = { L, start: cell.start, end: cell.end, epsilon: deviation, hypothesesMet: hypotheses.met };
     }
-    close();
-    if (best) predictions.push(best);
+    if (run) predictions.push(run);
   }
   return predictions;
 }

@@ -235,11 +235,12 @@ export const intervalsOrdered: TheoryProperty = {
     for (let i = 0; i < predictions.length; i++)
       for (let j = i + 1; j < predictions.length; j++) {
         const [a, b] = [predictions[i], predictions[j]];
-        if (!(a.L < b.L)) fail(`predictions out of order in L: ${a.L} before ${b.L}`);
+        if (!(a.L < b.L || (a.L === b.L && a.end < b.start))) fail(`predictions out of order: L = ${a.L} [${a.start}, ${a.end}] before L = ${b.L} [${b.start}, ${b.end}] (by L, then disjoint in steps)`);
         const bandsApart = Math.abs(references[a.L - 1] - references[b.L - 1]) > a.epsilon + b.epsilon;
         const overlap = a.start <= b.end && b.start <= a.end;
         if (bandsApart && overlap) fail(`intervals L = ${a.L} [${a.start}, ${a.end}] and L = ${b.L} [${b.start}, ${b.end}] overlap although their ε-bands are disjoint`);
-        if (j === i + 1) record('orderedInSteps', a.end < b.start ? 1 : 0);
+        if (j === i + 1 && a.L < b.L) record('orderedInSteps', a.end < b.start ? 1 : 0);
+        if (j === i + 1 && a.L === b.L) record('severalPerL', 1);
       }
     // Final step: every growing component whose certified K⁺(1 − δ) has passed is in [(1−δ)λ, λ].
     const run = simulateSpectral(spec);
