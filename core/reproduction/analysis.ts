@@ -143,7 +143,7 @@ export function randomInitRow(r: RunResult) {
   const b = r.balancedness;
   return {
     alpha: r.spec.init.alpha,
-    seed: r.spec.init.kind === 'identity' ? NaN : r.spec.init.seed,
+    seed: r.spec.init.kind === 'identity' ? NaN : (r.spec.init.seed ?? NaN),
     reach,
     inOrder,
     plateaus: [1, 2, 3].map((L) => longestPlateau(r, L)),

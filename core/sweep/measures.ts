@@ -54,7 +54,7 @@ export function measureRun(result: RunResult, options: MeasureOptions): Record<s
   const last = result.loss.length - 1;
   const ranks = Array.from({ length: options.ranks }, (_, i) => i + 1);
   const eigenvalues = specEigenvalues(spec);
-  const theoryApplies = spec.init.kind === 'identity' && spec.problem.kind === 'estimation' && eigenvalues !== undefined;
+  const theoryApplies = (spec.init.kind === 'identity' || spec.init.kind === 'aligned') && spec.problem.kind === 'estimation' && eigenvalues !== undefined;
   if (on.has('loss')) row.finalLoss = finite(result.loss[last]);
   if (on.has('erank')) row.finalErank = finite(result.effectiveRank[last]);
   if (on.has('plateaus')) {
@@ -75,7 +75,7 @@ export function measureRun(result: RunResult, options: MeasureOptions): Record<s
     }
   }
   const bounds = (i: number, theta: number) => {
-    if (!theoryApplies || spec.init.kind !== 'identity') return undefined;
+    if (!theoryApplies || (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned')) return undefined;
     const lambda = Float64Array.from(eigenvalues!).sort().reverse()[i - 1];
     if (!(lambda > 0)) return undefined;
     const b = stepCountBounds(lambda, spec.init.alpha, spec.depth, spec.stepSize, theta);

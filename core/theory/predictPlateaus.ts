@@ -10,11 +10,15 @@ import { certifiedRankRange, type RankRange } from './rankRanges';
 /** A predicted plateau (docs/theory.md Theorem 5.10). */
 export type PlateauPrediction = PredictedPlateau;
 
-/** Descending eigenvalues of a spectrum spec, padded with zeros to n. */
+/**
+ * The values of the scalar recursion of a spectrum spec, descending, padded with zeros to n: its
+ * eigenvalues for identity init, their absolute values (Ŵ's singular values) for aligned init
+ * (docs/theory.md Theorem 2.2).
+ */
 export function specEigenvalues(spec: ExperimentSpec): Float64Array | undefined {
   if (spec.target.kind !== 'spectrum') return undefined;
   const values = new Float64Array(spec.n);
-  values.set(spec.target.eigenvalues);
+  values.set(spec.init.kind === 'aligned' ? spec.target.eigenvalues.map(Math.abs) : spec.target.eigenvalues);
   return values.sort().reverse();
 }
 
@@ -86,11 +90,12 @@ export function certifiedCells(spec: ExperimentSpec, enclosure: SpectrumEnclosur
  * by step: the rank can return to a level after leaving it), from the per-step
  * enclosure of Theorem 5.9. Computed from formulas and certified bounds only; no simulation.
  *
- * For identity init, a symmetric target and estimation; other specs get no predictions.
- * `hypothesesMet` is false when the step size breaks (4.1), (4.5) or (4.6).
+ * For identity init and a symmetric target (`eigenvalues` its eigenvalues), or aligned init and
+ * any square target (`eigenvalues` its singular values, Theorem 2.2), and estimation; other specs
+ * get no predictions. `hypothesesMet` is false when the step size breaks (4.1), (4.5) or (4.6).
  */
 export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<number> | undefined = specEigenvalues(spec)): PlateauPrediction[] {
-  if (!eigenvalues || spec.init.kind !== 'identity' || spec.problem.kind !== 'estimation') return [];
+  if (!eigenvalues || (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') || spec.problem.kind !== 'estimation') return [];
   const hypotheses = checkHypotheses(spec, eigenvalues);
   const lambda = Float64Array.from(eigenvalues).sort().reverse();
   const n = lambda.length;

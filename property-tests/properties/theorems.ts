@@ -11,6 +11,7 @@ import { references as referencesOf } from '../evaluation';
 import { theorySpec } from '../arbitraries/theorySpec';
 import { simulateSpectral } from '../simulate';
 import { fullMatrixGradientDescent } from '../reference';
+import { alignedEqualsFullGradientDescent, alignedMatrixPath } from './aligned';
 import { fail, type TheoryProperty } from './types';
 
 const hypothesesMet = (spec: Parameters<typeof checkHypotheses>[0]) => checkHypotheses(spec, specEigenvalues(spec)).met;
@@ -301,7 +302,9 @@ export const largerStayAhead: TheoryProperty = {
 
 export const theorems: TheoryProperty[] = [
   spectralEqualsFullGradientDescent,
+  alignedEqualsFullGradientDescent,
   matrixPathWithinTolerance,
+  alignedMatrixPath,
   monotoneComponents,
   stepCountsWithinBounds,
   enclosuresHold,

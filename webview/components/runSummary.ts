@@ -13,7 +13,12 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const MAX_ROWS = 6;
 
 export function setRunTitle(spec: ExperimentSpec, description: string): void {
-  const init = spec.init.kind === 'identity' ? `W_j(0) = ${formatNumber(spec.init.alpha)}·I` : `${spec.init.kind} init, α = ${formatNumber(spec.init.alpha)}`;
+  const init =
+    spec.init.kind === 'identity'
+      ? `W_j(0) = ${formatNumber(spec.init.alpha)}·I`
+      : spec.init.kind === 'aligned'
+        ? `W_j(0) = ${formatNumber(spec.init.alpha)}·R_jR_{j−1}ᵀ aligned with Ŵ's SVD`
+        : `${spec.init.kind} init, α = ${formatNumber(spec.init.alpha)}`;
   const problem = spec.problem.kind === 'estimation' ? '' : ` · ${spec.problem.kind}`;
   $('run-title').textContent = `Depth N = ${spec.depth} · ${init} · η = ${spec.stepSize} · target: ${description}${problem}`;
 }
