@@ -107,13 +107,38 @@ function decayingEnclosure(lambda: number, alpha: number, N: number, eta: number
     }
   }
   const floor = lambda > 0 ? lambda : 0;
+  // (5.15) A lower bound: w_{k+1}/w_k ≥ ρ = 1 − ηα^{N−2}(α^N + μ), μ = max(0, −λ) (w ≤ α), and for a
+  // nondecreasing h ≥ |f| each step advances ∫ ds/h by at most η h(w_k)/h(w_{k+1}) ≤ ηκ, so
+  // w_k ≥ W_h(ηκk): h = s^{2N−1} (κ = ρ^{−(2N−1)}) for λ ≥ 0, h = |f| for N = 2 (κ = ρ^{−3}),
+  // h = (α^N + μ)s^{N−1} for N ≥ 3 (κ = ρ^{−(N−1)}). Without it the λ ≤ 0 components sat at 0,
+  // which for the entropy rank of many zero eigenvalues cost most of the certified range.
+  const mu = Math.max(0, -lambda);
+  const rho = 1 - eta * ipow(alpha, N - 2) * (x0 + mu);
+  let lowerAt: (t: number) => number = () => 0;
+  if (rho > 0) {
+    if (lambda >= 0) {
+      const kappa = Math.pow(rho, -(2 * N - 1));
+      lowerAt = (t) => pure(kappa * t);
+    } else if (N === 2) {
+      const kappa = Math.pow(rho, -3);
+      const r0 = (alpha * alpha) / (alpha * alpha + mu);
+      lowerAt = (t) => {
+        const r = r0 * Math.exp(-2 * mu * kappa * t);
+        return (mu * r) / (1 - r);
+      };
+    } else {
+      const kappa = Math.pow(rho, -(N - 1));
+      lowerAt = (t) => Math.pow(Math.pow(alpha, 2 - N) + (N - 2) * (x0 + mu) * kappa * t, -N / (N - 2));
+    }
+  }
   return {
     lambda,
     growing: false,
     changes: [],
     bounds(k) {
       const hi = Math.min(x0, upperAt(eta * k)) * (1 + ROUNDING);
-      return [floor * (1 - ROUNDING), Math.max(hi, floor)];
+      const lo = Math.max(floor, Math.min(x0, lowerAt(eta * k))) * (1 - ROUNDING);
+      return [Math.min(lo, hi), Math.max(hi, floor)];
     },
   };
 }
