@@ -171,15 +171,17 @@ export const plateausHold: TheoryProperty = {
       if (!containing || !(end <= containing.end)) fail(`L = ${p.L}: predicted [${p.start}, ${p.end}] is not inside one maximal ε-run`);
       // Coverage: the predicted length over the measured run's (both clipped to the run).
       record('coverage', (end - p.start + 1) / (containing.end - containing.start + 1));
-      record(`tightness/${measure}`, (end - p.start + 1) / (containing.end - containing.start + 1));
       record('predictedSteps', end - p.start + 1);
       record('measuredSteps', containing.end - containing.start + 1);
     });
-    // Share of the measured ε-runs of 20 steps or more that contain a prediction, per measure.
+    // Per measured ε-run of 20 steps or more, per measure: whether it contains a prediction, and its
+    // tightness, the predicted steps inside it (intervals of its L, disjoint) over its length, 0
+    // without one: the figures of scripts/check-predictions.mjs.
     for (const m of measured) {
       if (m.end - m.start + 1 < 20) continue;
-      const inside = predictions.some((p) => p.L === m.L && m.start <= p.start && Math.min(p.end, run.lastStep) <= m.end);
-      record(`predictedShare/${measure}`, inside ? 1 : 0);
+      const inside = predictions.filter((p) => p.L === m.L && m.start <= p.start && Math.min(p.end, run.lastStep) <= m.end);
+      record(`predictedShare/${measure}`, inside.length > 0 ? 1 : 0);
+      record(`tightness/${measure}`, inside.reduce((s, p) => s + Math.min(p.end, run.lastStep) - p.start + 1, 0) / (m.end - m.start + 1));
     }
     record('predictions', predictions.length);
     return 'passed';
