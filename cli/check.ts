@@ -9,18 +9,19 @@ import { integerFlag, noPositionals, parseFlags } from './flags';
 const MAX_SEED = 2 ** 31 - 1;
 
 /**
- * Per measure, from the plateau-rank property: the mean tightness per predicted interval and the
- * share of measured ε-runs of ≥ 20 steps that contain a prediction (docs/theory.md Theorem 5.10).
+ * Per measure, from the plateau-rank property, over the measured ε-runs of ≥ 20 steps: the share
+ * that contain a prediction and the mean tightness (predicted steps inside over the run's length,
+ * a run without a prediction counting 0; docs/theory.md Theorem 5.10).
  */
 export function predictionFigures(reports: PropertyReport[]): string[] {
   const stats = reports.find((r) => r.name === 'plateau-rank')?.statistics;
   if (!stats) return [];
-  const lines = ['predictions per measure (plateau-rank): tightness per interval; share of measured ε-runs ≥ 20 steps with a prediction'];
+  const lines = ['predictions per measure (plateau-rank), over measured ε-runs ≥ 20 steps: mean tightness (a run without a prediction counts 0); share with a prediction'];
   for (const measure of effectiveRankMeasures) {
     const t = stats[`tightness/${measure}`];
     const share = stats[`predictedShare/${measure}`];
     if (!t && !share) continue;
-    lines.push(`  ${measure.padEnd(9)}  tightness ${t ? `${t.mean.toFixed(3)} (min ${t.min.toFixed(2)}, ${t.count} intervals)` : '—'}  predicted ${share ? `${(100 * share.mean).toFixed(1)} % of ${share.count} runs` : '—'}`);
+    lines.push(`  ${measure.padEnd(9)}  tightness ${t ? `${t.mean.toFixed(3)} (min ${t.min.toFixed(2)})` : '—'}  predicted ${share ? `${(100 * share.mean).toFixed(1)} % of ${share.count} runs` : '—'}`);
   }
   return lines;
 }

@@ -32,25 +32,28 @@ export function summarize(result: RunResult, label = ''): string {
     `${label ? `${printable(label)}: ` : ''}${result.spec.n}×${result.spec.n}, N = ${result.spec.depth}, ${engine.path} path (${engine.backend}, ${engine.precision}${libraries}), ` +
     `${stopped.kind} at step ${stopped.step}${stopped.kind === 'completed' ? '' : ` — ${stopped.reason}`}, ` +
     (last < 0 ? 'no step kept (the first loss was not finite)' : `final loss ${num(result.loss[last])}, ${measureName(measure)} ${num(result.effectiveRank[last])}`);
-  const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
+  const pairs = pairPlateaus(result);
   const rows: string[][] = [];
   let against: string | undefined;
   result.targetEffectiveRanks.forEach((reference, i) => {
     const L = i + 1;
-    const pair = pairs.get(L);
+    // A level the rank returns to has a row per certified interval (docs/theory.md §5.5).
+    const ofL = pairs.filter((p) => p.L === L);
     // Past the first few ranks, only rows that have something to show.
-    if (L > MAX_PLAIN_ROWS && !pair) return;
-    const pred = pair?.predicted;
-    if (pair?.tightness !== undefined) against = pair.against;
-    rows.push([
-      String(L),
-      num(reference),
-      pred ? `[${pred.start}, ${pred.end}]${pred.hypothesesMet ? '' : ' (hyp. not met)'}` : '—',
-      pred ? num(pred.epsilon) : '—',
-      formatRun(pair?.measured),
-      String(pair?.runs ?? 0),
-      pair?.tightness !== undefined ? pair.tightness.toFixed(2) : '—',
-    ]);
+    if (L > MAX_PLAIN_ROWS && ofL.length === 0) return;
+    for (const pair of ofL.length > 0 ? ofL : [undefined]) {
+      const pred = pair?.predicted;
+      if (pair?.tightness !== undefined) against = pair.against;
+      rows.push([
+        String(L),
+        num(reference),
+        pred ? `[${pred.start}, ${pred.end}]${pred.hypothesesMet ? '' : ' (hyp. not met)'}` : '—',
+        pred ? num(pred.epsilon) : '—',
+        formatRun(pair?.measured),
+        String(pair?.runs ?? 0),
+        pair?.tightness !== undefined ? pair.tightness.toFixed(2) : '—',
+      ]);
+    }
   });
   if (rows.length === 0) return head;
   const note = against ? `\ntightness against ${against}${against === 'logged steps' ? ' (log every step for exact run ends)' : ''}` : '';

@@ -36,21 +36,22 @@ function summarize(evaluations: Evaluation[]): Summary {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 describe('certified predictions against the every-step recursion', () => {
-  it('on unseen identity-init symmetric specs: no violation, ≥ 90 % of the ε-runs of ≥ 20 steps predicted, mean tightness ≥ 0.8', () => {
+  it('on unseen identity-init symmetric specs: no violation, ≥ 95 % of the ε-runs of ≥ 20 steps predicted, mean tightness ≥ 0.9 (entropy ≥ 0.85)', () => {
     const specs = fc.sample(theorySpec({ minN: 2, maxN: 60, minDepth: 2, maxDepth: 5, breakProbability: 0 }), { seed: UNSEEN_SEED, numRuns: UNSEEN_CASES });
     const evaluations = specs.map(evaluatePredictions);
     const byMeasure = new Map<EffectiveRankMeasure, Evaluation[]>();
     for (const e of evaluations) byMeasure.set(e.spec.effectiveRank, [...(byMeasure.get(e.spec.effectiveRank) ?? []), e]);
     for (const [measure, list] of byMeasure) {
       const s = summarize(list);
+      if (measure === 'entropy') expect(mean(s.tightness)).toBeGreaterThanOrEqual(0.85);
       console.log(`${measure.padEnd(9)} specs ${String(list.length).padStart(3)}  ε-runs ≥ ${MIN_RUN} steps ${String(s.longRuns).padStart(3)}  with a prediction ${(s.predicted / Math.max(1, s.longRuns)).toFixed(3)}  mean tightness ${mean(s.tightness).toFixed(3)}  violations ${s.violations.length}`);
     }
     const all = summarize(evaluations);
     console.log(`all       specs ${evaluations.length}  ε-runs ≥ ${MIN_RUN} steps ${all.longRuns}  with a prediction ${(all.predicted / all.longRuns).toFixed(3)}  mean tightness (unpredicted runs count 0) ${mean(all.tightness).toFixed(3)}  violations ${all.violations.length}`);
     expect(all.violations).toEqual([]);
     expect(all.longRuns).toBeGreaterThan(40);
-    expect(all.predicted / all.longRuns).toBeGreaterThanOrEqual(0.9);
-    expect(mean(all.tightness)).toBeGreaterThanOrEqual(0.8);
+    expect(all.predicted / all.longRuns).toBeGreaterThanOrEqual(0.95);
+    expect(mean(all.tightness)).toBeGreaterThanOrEqual(0.9);
   }, 300_000);
 
   it.each(['nuclear', 'entropy'] as const)("the paper's first experiment (%s): N = 3, 4 at tightness ≥ 0.85 for every L; N = 2's runs predicted, crossings at L = 2", (measure) => {

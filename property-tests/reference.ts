@@ -7,8 +7,14 @@ import { add, identity, multiply, transpose, type DenseMatrix } from '../core/li
  * spectral shortcut: returns the product after `steps` steps. The reference for Theorem 2.1.
  */
 export function fullMatrixGradientDescent(target: DenseMatrix, depth: number, alpha: number, eta: number, steps: number): DenseMatrix {
+  return fullMatrixGradientDescentFrom(target, Array.from({ length: depth }, () => identity(target.rows, alpha)), eta, steps);
+}
+
+/** The same from given initial factors W_1(0) … W_N(0) (aligned init: the reference for Theorem 2.2). */
+export function fullMatrixGradientDescentFrom(target: DenseMatrix, initial: DenseMatrix[], eta: number, steps: number): DenseMatrix {
   const n = target.rows;
-  let factors = Array.from({ length: depth }, () => identity(n, alpha));
+  const depth = initial.length;
+  let factors = initial;
   const product = (fs: DenseMatrix[], from: number, to: number) => {
     let p = identity(n);
     for (let j = from; j < to; j++) p = multiply(fs[j], p);

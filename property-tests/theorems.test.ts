@@ -5,7 +5,7 @@ import { formatReport, runProperty } from './runner';
 
 /** CI settings: a fixed seed and run counts that keep the whole suite within a few minutes. */
 const SEED = 20261123;
-const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'matrix-path-float32': 12, 'plateau-rank': 100 };
+const RUNS: Record<string, number> = { 'spectral-equals-full-gd': 25, 'aligned-equals-full-gd': 15, 'matrix-path-float32': 12, 'aligned-matrix-path': 10, 'plateau-rank': 100 };
 
 beforeAll(() => useNodeBackend('wasm'));
 

@@ -13,7 +13,7 @@ import type { Observation } from './dynamics';
 import { initialFactors, problemData } from './matrixPath';
 import { distancesToBestRank, rankReferences, type RankReferences } from './reference';
 import { engineLibraries, LOSS_BLOW_UP, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
-import { SpectralDynamics } from './spectralPath';
+import { recursionValues, SpectralDynamics } from './spectralPath';
 
 /** Largest n stepped by the batched kernel (beyond it one run saturates the BLAS on its own). */
 export const MAX_BATCH_N = 64;
@@ -23,9 +23,8 @@ function spectralBySpec(spec: ExperimentSpec): boolean {
   const t = spec.target;
   return (
     spec.engine !== 'matrix' &&
-    spec.init.kind === 'identity' &&
     spec.problem.kind === 'estimation' &&
-    (t.kind === 'spectrum' || (t.kind === 'lowRankPlusNoise' && t.symmetric))
+    (spec.init.kind === 'aligned' || (spec.init.kind === 'identity' && (t.kind === 'spectrum' || (t.kind === 'lowRankPlusNoise' && t.symmetric))))
   );
 }
 
@@ -128,10 +127,11 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     let target = targets.get(key);
     if (!target) targets.set(key, (target = buildTarget(spec, options.sources)));
     // One target's references serve every member with it (they are only read).
-    let references = referenceCache.get(`${spec.effectiveRank} ${key}`);
-    if (!references) referenceCache.set(`${spec.effectiveRank} ${key}`, (references = rankReferences(target, spec.effectiveRank)));
+    let references = referenceCache.get(`${spec.effectiveRank} ${spec.init.kind === 'aligned'} ${key}`);
+    const aligned = spec.init.kind === 'aligned';
+    if (!references) referenceCache.set(`${spec.effectiveRank} ${aligned} ${key}`, (references = rankReferences(target, spec.effectiveRank, aligned)));
     if (selectPath(spec, target) === 'spectral') {
-      const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
+      const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize, aligned);
       return { spec, target, references, spectral, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) }) };
     }
     if (!kernel) throw new Error('runBatch: matrix-path members need a batched kernel (accelerators.batch)');
@@ -154,7 +154,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     group.products = new Float64Array(B * nn);
     group.singular = new Float64Array(B * n);
     group.members.forEach((m, b) => {
-      initialFactors(m.spec.init, n, depth).forEach((f, j) => group.factors.set(f.data, (b * depth + j) * nn));
+      initialFactors(m.spec.init, n, depth, m.target).forEach((f, j) => group.factors.set(f.data, (b * depth + j) * nn));
       const problem = problemData(m.spec.problem, m.target);
       group.hats.set(problem.hat, b * nn);
       group.etas[b] = m.spec.stepSize;
@@ -242,11 +242,11 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   // predictPlateaus reads (a different order only misses the cache).
   const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictPlateaus>>();
   const predict = (m: Member) => {
-    if (m.spec.target.kind !== 'spectrum') return predictPlateaus(m.spec, m.target.eigenvalues);
+    if (m.spec.target.kind !== 'spectrum') return predictPlateaus(m.spec, recursionValues(m.spec, m.target));
     const { name: _, description: __, ...rest } = m.spec;
     const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 } });
     let p = predictions.get(key);
-    if (!p) predictions.set(key, (p = predictPlateaus(m.spec, m.target.eigenvalues)));
+    if (!p) predictions.set(key, (p = predictPlateaus(m.spec, recursionValues(m.spec, m.target))));
     return p;
   };
   return members.map((m) => {

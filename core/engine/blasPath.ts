@@ -135,7 +135,7 @@ export class BlasDynamics extends MatrixPathDynamics {
     super(target, references, svd);
     const n = target.n;
     const data = problemData(problem, target);
-    const factors = initialFactors(init, n, depth).map((f) => Float32Array.from(f.data));
+    const factors = initialFactors(init, n, depth, target).map((f) => Float32Array.from(f.data));
     this.factorization = new BlasFactorization(blas, factors, n, data, stepSize);
   }
 

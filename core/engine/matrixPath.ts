@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors';
-import { identity, scale, zeros, type DenseMatrix } from '../linalg/dense';
+import { identity, multiply, scale, transpose, zeros, type DenseMatrix } from '../linalg/dense';
 import type { SingularValueRoutine } from '../linalg/accelerators';
 import { randomOrthogonal, singularValues, singularValuesLater } from '../linalg/decompositions';
 import { createRng } from '../random';
@@ -9,14 +9,26 @@ import type { Target } from '../targets/target';
 import type { Dynamics, Observation, PendingObservation } from './dynamics';
 import { distancesToBestRank, type RankReferences } from './reference';
 import { balancedness } from './balancedness';
+import { singularBasis } from './spectralPath';
 
 /** Largest sensing operator (checked when the spec is parsed). */
 export { MAX_SENSING_ENTRIES } from '../spec/schema';
 import { MAX_SENSING_ENTRIES } from '../spec/schema';
 
-/** Initial factors W_1(0) … W_N(0) in float64, from the init spec (docs/theory.md §1). */
-export function initialFactors(init: InitSpec, n: number, depth: number): DenseMatrix[] {
+/**
+ * Initial factors W_1(0) … W_N(0) in float64, from the init spec (docs/theory.md §1); aligned
+ * init reads the target's singular vectors (Theorem 2.2).
+ */
+export function initialFactors(init: InitSpec, n: number, depth: number, target?: Target): DenseMatrix[] {
   switch (init.kind) {
+    case 'aligned': {
+      if (!target) throw new Error('aligned init needs the target');
+      const basis = singularBasis(target);
+      // R_0 = V, R_1 … R_{N−1}, R_N = U; W_j = α R_j R_{j−1}ᵀ.
+      const rng = init.seed === undefined ? undefined : createRng(init.seed);
+      const R = [basis.right(), ...Array.from({ length: depth - 1 }, () => (rng ? randomOrthogonal(n, rng) : identity(n))), basis.left()];
+      return Array.from({ length: depth }, (_, j) => scale(multiply(R[j + 1], transpose(R[j])), init.alpha));
+    }
     case 'identity':
       return Array.from({ length: depth }, () => identity(n, init.alpha));
     case 'gaussian': {
@@ -208,7 +220,7 @@ export class TfjsDynamics extends MatrixPathDynamics {
     super(target, references, svd);
     const n = target.n;
     this.backend = tf.getBackend();
-    this.factors = initialFactors(init, n, depth).map((f) => tf.tensor2d(Float32Array.from(f.data), [n, n], 'float32'));
+    this.factors = initialFactors(init, n, depth, target).map((f) => tf.tensor2d(Float32Array.from(f.data), [n, n], 'float32'));
     this.problem = makeProblem(problemData(problem, target), n);
     this.stepSize = tf.scalar(stepSize, 'float32');
   }

@@ -3,6 +3,7 @@ import { svd } from '../linalg/decompositions';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import type { EffectiveRankMeasure } from '../spec/schema';
 import type { Target } from '../targets/target';
+import { singularBasis } from './spectralPath';
 
 /** At most this many best rank-L approximations are tracked (distances, plateaus). */
 export { MAX_TRACKED_RANK } from '../spec/schema';
@@ -34,12 +35,20 @@ function leading(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(out);
 }
 
-export function rankReferences(target: Target, measure: EffectiveRankMeasure): RankReferences {
+export function rankReferences(target: Target, measure: EffectiveRankMeasure, aligned = false): RankReferences {
   let values: Float64Array;
   let left: () => DenseMatrix;
   let right: () => DenseMatrix;
   let targetSingularValues: Float64Array;
-  if (target.eigenvalues) {
+  if (aligned) {
+    // Aligned init learns every singular triplet, negative eigenvalues of a symmetric Ŵ included
+    // (docs/theory.md Theorem 2.2): Ŵ_L is the truncated SVD.
+    const basis = singularBasis(target);
+    values = leading(basis.values);
+    left = basis.left;
+    right = basis.right;
+    targetSingularValues = basis.values;
+  } else if (target.eigenvalues) {
     const eig = target.eigenvalues;
     values = leading(eig);
     left = right = () => target.eigenvectors();

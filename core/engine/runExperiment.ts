@@ -15,7 +15,7 @@ import { logSchedule } from '../trajectory/logSchedule';
 import { BlasDynamics } from './blasPath';
 import { TfjsDynamics } from './matrixPath';
 import { rankReferences, type RankReferences } from './reference';
-import { SpectralDynamics } from './spectralPath';
+import { recursionValues, SpectralDynamics } from './spectralPath';
 
 /** At most this many singular values are stored per logged step (all of them for n ≤ 256). */
 export { MAX_STORED_SINGULAR_VALUES } from '../spec/schema';
@@ -75,11 +75,12 @@ export function engineLibraries(path: 'spectral' | 'matrix', backend: string, ac
 /** Which engine runs a spec; `engine: "auto"` takes the exact spectral path whenever it applies. */
 export function selectPath(spec: ExperimentSpec, target: Target): 'spectral' | 'matrix' {
   const why: string[] = [];
-  if (spec.init.kind !== 'identity') why.push(`init is ${spec.init.kind}`);
-  if (!target.eigenvalues) why.push('the target is not symmetric');
+  // Aligned init reduces any square target (docs/theory.md Theorem 2.2), identity init a symmetric one.
+  if (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') why.push(`init is ${spec.init.kind}`);
+  if (spec.init.kind === 'identity' && !target.eigenvalues) why.push('the target is not symmetric');
   if (spec.problem.kind !== 'estimation') why.push(`the problem is ${spec.problem.kind}`);
   if (spec.engine === 'spectral' && why.length > 0)
-    throw new InputError(`spec.engine: the spectral path needs identity init, a symmetric target and the estimation problem, but ${why.join(' and ')}`);
+    throw new InputError(`spec.engine: the spectral path needs identity init and a symmetric target, or aligned init, and the estimation problem, but ${why.join(' and ')}`);
   const path = spec.engine === 'matrix' || why.length > 0 ? 'matrix' : 'spectral';
   if (path === 'matrix' && spec.n > MAX_MATRIX_N)
     throw new InputError(`spec.n: ${spec.n} is too large for the matrix path (at most ${MAX_MATRIX_N}; the spectral path has no such limit)`);
@@ -88,7 +89,7 @@ export function selectPath(spec: ExperimentSpec, target: Target): 'spectral' | '
 
 /** The engine of a spec: the spectral path, or the matrix path on the BLAS passed in, else on tfjs. */
 export function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences, accelerators: Accelerators = {}): Dynamics {
-  if (selectPath(spec, target) === 'spectral') return new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize);
+  if (selectPath(spec, target) === 'spectral') return new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize, spec.init.kind === 'aligned');
   const { blas, singularValues: svd } = accelerators;
   return blas
     ? new BlasDynamics(blas, target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd)
@@ -167,7 +168,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     target.matrix();
     await between();
   }
-  const references = rankReferences(target, spec.effectiveRank);
+  const references = rankReferences(target, spec.effectiveRank, spec.init.kind === 'aligned');
   await between();
   const dynamics = createDynamics(spec, target, references, options.accelerators);
   const requested = Array.isArray(spec.record?.snapshots) ? spec.record.snapshots : [];
@@ -340,7 +341,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   }
 
   result.measured.plateaus = measurePlateaus(result.steps, result.effectiveRank, result.targetEffectiveRanks, spec.epsilon);
-  result.predicted.plateaus = predictPlateaus(spec, target.eigenvalues);
+  result.predicted.plateaus = predictPlateaus(spec, recursionValues(spec, target));
   if (spec.record?.snapshots !== undefined) result.snapshots = collectSnapshots(result, kept, target, references);
   result.elapsedSeconds = (Date.now() - started) / 1000;
   return result;

@@ -1,4 +1,6 @@
-import { fromEigen, multiply, transpose, type DenseMatrix } from '../linalg/dense';
+import { svd } from '../linalg/decompositions';
+import { fromEigen, multiply, transpose, zeros, type DenseMatrix } from '../linalg/dense';
+import type { ExperimentSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
 import type { Dynamics, Observation } from './dynamics';
 import type { RankReferences } from './reference';
@@ -98,9 +100,66 @@ export function absDescending(x: Float64Array): Float64Array {
 }
 
 /**
- * The exact spectral path (docs/theory.md §2): identity initialization αI and a symmetric
- * target Ŵ = V diag(λ) Vᵀ keep every factor equal to V diag(w) Vᵀ, so gradient descent on the
- * N·n² entries is n scalar recursions, float64, O(n) per step.
+ * Ŵ = U diag(σ) Vᵀ, σ descending: what aligned initialization aligns the factors with
+ * (docs/theory.md Theorem 2.2). A symmetric target gives it from its eigendecomposition
+ * (σ = |λ|, v_i the eigenvector, u_i = sign(λ_i)·v_i; O(n) for σ, the vectors on first use);
+ * any other square target from a float64 SVD.
+ */
+export interface SingularBasis {
+  values: Float64Array;
+  /** U, then V, columns in the order of `values`. */
+  left(): DenseMatrix;
+  right(): DenseMatrix;
+}
+
+const bases = new WeakMap<Target, SingularBasis>();
+
+/** The SVD of the target, computed once per target and shared by the paths and the theory. */
+export function singularBasis(target: Target): SingularBasis {
+  let basis = bases.get(target);
+  if (basis) return basis;
+  const eig = target.eigenvalues;
+  if (eig) {
+    const order = Array.from(eig.keys()).sort((i, j) => Math.abs(eig[j]) - Math.abs(eig[i]) || i - j);
+    const permuted = (signed: boolean) => () => {
+      const v = target.eigenvectors();
+      const n = v.rows;
+      const out = zeros(n, n);
+      order.forEach((src, dst) => {
+        const sign = signed && eig[src] < 0 ? -1 : 1;
+        for (let r = 0; r < n; r++) out.data[r * n + dst] = sign * v.data[r * n + src];
+      });
+      return out;
+    };
+    let left: DenseMatrix | undefined;
+    let right: DenseMatrix | undefined;
+    const makeLeft = permuted(true);
+    const makeRight = permuted(false);
+    basis = { values: Float64Array.from(order, (i) => Math.abs(eig[i])), left: () => (left ??= makeLeft()), right: () => (right ??= makeRight()) };
+  } else {
+    const d = svd(target.matrix());
+    basis = { values: d.values, left: () => d.u, right: () => d.v };
+  }
+  bases.set(target, basis);
+  return basis;
+}
+
+/**
+ * The values whose scalar recursion (2.1) the exact path runs and the theory predicts from: Ŵ's
+ * eigenvalues for identity init (symmetric targets only), its singular values for aligned init
+ * (any square target, Theorem 2.2); undefined where neither applies.
+ */
+export function recursionValues(spec: Pick<ExperimentSpec, 'init'>, target: Target): Float64Array | undefined {
+  if (spec.init.kind === 'aligned') return singularBasis(target).values;
+  return target.eigenvalues;
+}
+
+/**
+ * The exact spectral path (docs/theory.md §2). Identity initialization αI and a symmetric target
+ * Ŵ = V diag(λ) Vᵀ keep every factor equal to V diag(w) Vᵀ (Theorem 2.1); aligned initialization
+ * keeps W_j = R_j diag(w) R_{j−1}ᵀ with R_0 = V, R_N = U for any square Ŵ = U diag(σ) Vᵀ
+ * (Theorem 2.2), so W = U diag(w^N) Vᵀ. Either way gradient descent on the N·n² entries is n
+ * scalar recursions, float64, O(n) per step (after one SVD for a non-symmetric target).
  */
 export class SpectralDynamics implements Dynamics {
   readonly path = 'spectral' as const;
@@ -108,25 +167,37 @@ export class SpectralDynamics implements Dynamics {
   readonly precision = 'float64' as const;
   private readonly w: Float64Array;
   private readonly lambda: Float64Array;
-  /** Diagonal and squared norm of Vᵀ W* V, for ‖W − W*‖ in eigen-coordinates. */
+  /** W = left · diag(w^N) · rightᵀ. */
+  private readonly left: () => DenseMatrix;
+  private readonly right: () => DenseMatrix;
+  /** Diagonal of Uᵀ W* V and ‖W*‖², for ‖W − W*‖ in the coordinates of the path. */
   private readonly truth?: { diagonal: Float64Array; normSquared: number };
 
   constructor(
-    private readonly target: Target,
+    target: Target,
     private readonly references: RankReferences,
     alpha: number,
     private readonly depth: number,
     private readonly stepSize: number,
+    /** Aligned initialization (Theorem 2.2): the singular values and vectors of any square Ŵ. */
+    aligned = false,
   ) {
-    if (!target.eigenvalues) throw new Error('the spectral path needs a symmetric target');
-    this.lambda = target.eigenvalues;
+    if (aligned) {
+      const basis = singularBasis(target);
+      this.lambda = basis.values;
+      this.left = basis.left;
+      this.right = basis.right;
+    } else {
+      if (!target.eigenvalues) throw new Error('the spectral path needs a symmetric target or aligned init');
+      this.lambda = target.eigenvalues;
+      this.left = this.right = () => target.eigenvectors();
+    }
     this.w = new Float64Array(target.n).fill(alpha);
     if (target.groundTruth) {
-      const v = target.eigenvectors();
-      const c = multiply(transpose(v), multiply(target.groundTruth(), v));
+      const c = multiply(transpose(this.left()), multiply(target.groundTruth(), this.right()));
       const n = target.n;
       let normSquared = 0;
-      for (const x of c.data) normSquared += x * x;
+      for (const x of target.groundTruth().data) normSquared += x * x;
       this.truth = { diagonal: Float64Array.from({ length: n }, (_, i) => c.data[i * n + i]), normSquared };
     }
   }
@@ -151,7 +222,8 @@ export class SpectralDynamics implements Dynamics {
       normSquared += x[i] * x[i];
       residual += (x[i] - this.lambda[i]) ** 2;
     }
-    // Ŵ_L keeps the L largest positive eigenvalues, which are the first L (λ is descending).
+    // Ŵ_L keeps the L largest positive eigenvalues (identity init) or singular values (aligned),
+    // which are the first L (λ is descending).
     const L = this.references.values.length;
     const distances = new Float64Array(L);
     let d = normSquared;
@@ -174,10 +246,17 @@ export class SpectralDynamics implements Dynamics {
   }
 
   product(): DenseMatrix {
-    return fromEigen(this.target.eigenvectors(), productEigenvalues(this.w, this.depth));
+    const x = productEigenvalues(this.w, this.depth);
+    const u = this.left();
+    const v = this.right();
+    if (u === v) return fromEigen(u, x);
+    const n = x.length;
+    const ux = zeros(n, n);
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) ux.data[r * n + c] = u.data[r * n + c] * x[c];
+    return multiply(ux, transpose(v));
   }
 
-  /** Every factor is V diag(w) Vᵀ, the same matrix: exactly balanced. */
+  /** Every factor has the same singular values w (W_j = R_j diag(w) R_{j−1}ᵀ): exactly balanced. */
   balancedness(): Float64Array {
     return new Float64Array(Math.max(0, this.depth - 1));
   }

@@ -32,28 +32,45 @@ export function logsEveryStep(steps: readonly number[]): boolean {
 }
 
 /**
- * The one pairing rule (docs/theory.md §5.5): for each L, the measured run that overlaps the
- * predicted interval most; without a prediction or an overlap, the longest run of kind
- * "plateau", else the longest run. Tightness = predicted length / paired run's length, only when
- * they overlap; it is against every step when the run logged every step, else against logged
- * steps (the run's ends are then known only to the logging resolution).
+ * The one pairing rule (docs/theory.md §5.5). A level can hold several certified intervals (the
+ * rank can leave it and come back), so for each L: every predicted interval that overlaps a
+ * measured run is a row, paired with the run it overlaps most; when none does, one row as for a
+ * single interval: the longest prediction beside the longest run of kind "plateau", else the
+ * longest run. Tightness = predicted length / paired run's length, only when they overlap; it is
+ * against every step when the run logged every step, else against logged steps (the run's ends
+ * are then known only to the logging resolution). Rows come by L, then by step.
  */
 export function pairPlateaus(result: Pick<RunResult, 'predicted' | 'measured'> & Partial<Pick<RunResult, 'targetEffectiveRanks' | 'steps'>>): PlateauPair[] {
   const against = result.steps && logsEveryStep(result.steps) ? 'every step' : 'logged steps';
   const Ls = new Set<number>([...result.predicted.plateaus, ...result.measured.plateaus].map((p) => p.L));
+  const longest = <T extends { start: number; end: number }>(list: T[]) => list.reduce<T | undefined>((a, b) => (!a || length(b) > length(a) ? b : a), undefined);
   return [...Ls]
     .sort((a, b) => a - b)
-    .map((L) => {
-      const predicted = result.predicted.plateaus.find((p) => p.L === L);
+    .flatMap((L) => {
+      const reference = result.targetEffectiveRanks?.[L - 1] ?? NaN;
+      const predictions = result.predicted.plateaus.filter((p) => p.L === L).sort((a, b) => a.start - b.start);
       const runs = result.measured.plateaus.filter((p) => p.L === L);
-      let measured: Plateau | undefined;
-      if (predicted) for (const r of runs) if (overlap(r, predicted) > 0 && (!measured || overlap(r, predicted) > overlap(measured, predicted))) measured = r;
-      const paired = measured !== undefined;
-      if (!measured) {
-        const longest = (list: Plateau[]) => list.reduce<Plateau | undefined>((a, b) => (!a || length(b) > length(a) ? b : a), undefined);
-        measured = longest(runs.filter((r) => r.kind !== 'crossing')) ?? longest(runs);
+      const rows: PlateauPair[] = [];
+      for (const predicted of predictions) {
+        let measured: Plateau | undefined;
+        for (const r of runs) if (overlap(r, predicted) > 0 && (!measured || overlap(r, predicted) > overlap(measured, predicted))) measured = r;
+        if (measured) rows.push({ L, reference, predicted, measured, runs: runs.length, tightness: length(predicted) / length(measured), against });
       }
-      const tightness = paired && predicted && measured ? length(predicted) / length(measured) : undefined;
-      return { L, reference: result.targetEffectiveRanks?.[L - 1] ?? NaN, predicted, measured, runs: runs.length, tightness, against };
+      if (rows.length > 0) return rows;
+      const measured = longest(runs.filter((r) => r.kind !== 'crossing')) ?? longest(runs);
+      return [{ L, reference, predicted: longest(predictions), measured, runs: runs.length, tightness: undefined, against }];
     });
+}
+
+/**
+ * One row per L where a view has room for one (a sweep's columns, the paper tables): the row
+ * with the longest predicted interval, else the only row.
+ */
+export function primaryPairs(pairs: readonly PlateauPair[]): Map<number, PlateauPair> {
+  const out = new Map<number, PlateauPair>();
+  for (const p of pairs) {
+    const seen = out.get(p.L);
+    if (!seen || (p.predicted && (!seen.predicted || length(p.predicted) > length(seen.predicted)))) out.set(p.L, p);
+  }
+  return out;
 }

@@ -35,18 +35,21 @@ export function assessRun(result: RunResult): Finding[] {
   const { predicted, steps } = result;
   const Lmax = Math.min(result.targetEffectiveRanks.length, 4);
   // The same pairing as every other view (core/plateaus/pairing.ts).
-  const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
+  const pairs = pairPlateaus(result);
   for (let L = 1; L <= Lmax; L++) {
-    const pair = pairs.get(L);
-    const run = pair?.measured;
-    const pred = pair?.predicted;
-    const level = `${measureOf(result.spec.effectiveRank, `Ŵ_${L}`)} = ${fmt(result.targetEffectiveRanks[L - 1])}`;
-    let text = run
-      ? `measured ε-run (ε = ${result.spec.epsilon}) at ${level}: steps ${formatRun(run, '', '–', '')} (${run.end - run.start + 1} steps)`
-      : `no ε-run at ${level}`;
-    if (pred) text += `; predicted ${pred.start}–${pred.end}${pred.hypothesesMet ? ` (certified ε ${fmt(pred.epsilon, 2)})` : ' (hypotheses not met)'}`;
-    if (pair?.tightness !== undefined) text += `; tightness ${pair.tightness.toFixed(2)} against ${pair.against}`;
-    findings.push({ label: `rank ${L}`, text });
+    const ofL = pairs.filter((p) => p.L === L);
+    // A level the rank returns to has a finding per certified interval.
+    for (const pair of ofL.length > 0 ? ofL : [undefined]) {
+      const run = pair?.measured;
+      const pred = pair?.predicted;
+      const level = `${measureOf(result.spec.effectiveRank, `Ŵ_${L}`)} = ${fmt(result.targetEffectiveRanks[L - 1])}`;
+      let text = run
+        ? `measured ε-run (ε = ${result.spec.epsilon}) at ${level}: steps ${formatRun(run, '', '–', '')} (${run.end - run.start + 1} steps)`
+        : `no ε-run at ${level}`;
+      if (pred) text += `; predicted ${pred.start}–${pred.end}${pred.hypothesesMet ? ` (certified ε ${fmt(pred.epsilon, 2)})` : ' (hypotheses not met)'}`;
+      if (pair?.tightness !== undefined) text += `; tightness ${pair.tightness.toFixed(2)} against ${pair.against}`;
+      findings.push({ label: `rank ${L}`, text });
+    }
   }
   for (const L of [1, 2]) {
     if (result.distanceToBestRank[0]?.length >= L) {

@@ -17,13 +17,13 @@ export interface FlowTimeRow {
 }
 
 /**
- * Plateau starts and lengths against (3.4), for runs from the identity initialization (the
+ * Plateau starts and lengths against (3.4), for runs from the identity or aligned initialization (the
  * law's setting: α is then the factors' scale). λ_L are the target's singular values (its
  * positive eigenvalues when symmetric). Empty for other initializations.
  */
 export function flowTimeLaw(result: RunResult, maxRank = 4): FlowTimeRow[] {
   const { spec } = result;
-  if (spec.init.kind !== 'identity') return [];
+  if (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') return [];
   const alpha = spec.init.alpha;
   const N = spec.depth;
   const eta = spec.stepSize;

@@ -7,7 +7,7 @@ import { reachStep } from '../report/assess';
 import { flowTimeLaw } from '../report/flowTimeLaw';
 import type { RunResult } from '../result';
 import { buildTarget } from '../targets/buildTarget';
-import { pairPlateaus } from '../plateaus/pairing';
+import { pairPlateaus, primaryPairs } from '../plateaus/pairing';
 
 // The numbers docs/reproduction.md quotes, computed from saved results (scripts/reproduce.mjs
 // bundles this file and writes the page from what these functions return). The baselines
@@ -31,11 +31,11 @@ export function minimumOf(series: readonly number[], steps: readonly number[]): 
  */
 export function depthTable(results: RunResult[]) {
   return results.map((r) => {
-    const pairs = pairPlateaus(r);
+    const pairs = primaryPairs(pairPlateaus(r));
     return {
       depth: r.spec.depth,
       ranks: [1, 2, 3, 4].map((L) => {
-        const pair = pairs.find((p) => p.L === L);
+        const pair = pairs.get(L);
         const predicted = pair?.predicted;
         const measured = pair?.measured ?? longestPlateau(r, L);
         // Logged steps only resolve a run's ends to the neighbouring logged steps: the prediction is
@@ -128,7 +128,8 @@ export function denoiseRow(r: RunResult) {
   // the top of the noise; L = #{λ_i > ν}, stopped on that L's certified plateau. W* is not used.
   const edge = Math.max(0, -Math.min(...eig));
   const signalRank = eig.filter((x) => x > edge).length;
-  const edgeRule = stopOn(certified.find((p) => p.L === signalRank));
+  // The longest of L's certified intervals (a level can hold several, docs/theory.md §5.5).
+  const edgeRule = stopOn(certified.filter((p) => p.L === signalRank).reduce<Plateau | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined));
   const bestTruncated = truncated.reduce((a, e, i) => (e < a.error ? { L: i + 1, error: e } : a), { L: 1, error: truncated[0] });
   const spec = r.spec.target.kind === 'lowRankPlusNoise' ? r.spec.target : undefined;
   return { noise: spec?.noise ?? NaN, seed: spec?.seed ?? NaN, truncated, bestTruncated, alongRun: minimumOf(g, r.steps), final: g[g.length - 1], rule, edgeRule, noiseEdge: edge, signalRank };
@@ -142,7 +143,7 @@ export function randomInitRow(r: RunResult) {
   const b = r.balancedness;
   return {
     alpha: r.spec.init.alpha,
-    seed: r.spec.init.kind === 'identity' ? NaN : r.spec.init.seed,
+    seed: r.spec.init.kind === 'identity' ? NaN : (r.spec.init.seed ?? NaN),
     reach,
     inOrder,
     plateaus: [1, 2, 3].map((L) => longestPlateau(r, L)),

@@ -58,6 +58,9 @@ export const initSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('identity'), alpha: positive() }),
   z.strictObject({ kind: z.literal('gaussian'), alpha: positive(), seed: seed() }),
   z.strictObject({ kind: z.literal('orthogonal'), alpha: positive(), seed: seed() }),
+  // Factors aligned with Ŵ = UΣVᵀ (docs/theory.md Theorem 2.2): W_1 = αR_1Vᵀ, W_j = αR_jR_{j−1}ᵀ,
+  // W_N = αUR_{N−1}ᵀ, with R_j = I, or Haar-random orthogonal from `seed` when one is given.
+  z.strictObject({ kind: z.literal('aligned'), alpha: positive(), seed: z.int().min(0).max(2 ** 31 - 1).optional() }),
 ]);
 
 export const problemSchema = z.discriminatedUnion('kind', [
@@ -166,7 +169,7 @@ function denseTargetReason(spec: SpecShape): string | undefined {
 /** What makes a run take the matrix path whatever its target, or undefined. */
 function matrixPathReason(spec: SpecShape): string | undefined {
   if (spec.engine === 'matrix') return 'engine: "matrix"';
-  if (spec.init.kind !== 'identity') return `init ${spec.init.kind}`;
+  if (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') return `init ${spec.init.kind}`;
   if (spec.problem.kind !== 'estimation') return `the ${spec.problem.kind} problem`;
   return undefined;
 }

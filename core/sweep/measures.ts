@@ -1,4 +1,4 @@
-import { pairPlateaus } from '../plateaus/pairing';
+import { pairPlateaus, primaryPairs } from '../plateaus/pairing';
 import type { RunResult } from '../result';
 import { specEigenvalues } from '../theory/predictPlateaus';
 import { stepCountBounds, type StepCountBounds } from '../theory/stepBounds';
@@ -100,13 +100,14 @@ function measureWith(result: RunResult, options: MeasureOptions, facts: SpecFact
   const last = result.loss.length - 1;
   const ranks = Array.from({ length: options.ranks }, (_, i) => i + 1);
   const { eigenvalues } = facts;
-  const theoryApplies = spec.init.kind === 'identity' && spec.problem.kind === 'estimation' && eigenvalues !== undefined;
+  const theoryApplies = (spec.init.kind === 'identity' || spec.init.kind === 'aligned') && spec.problem.kind === 'estimation' && eigenvalues !== undefined;
   if (on.has('loss')) row.finalLoss = finite(result.loss[last]);
   if (on.has('erank')) row.finalErank = finite(result.effectiveRank[last]);
   if (on.has('plateaus')) {
     row.hypothesesMet = facts.hypothesesMet;
     // The one pairing rule of every plateau table (docs/theory.md §5.5).
-    const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
+    // One column per L: the longest certified interval when a level holds several.
+    const pairs = primaryPairs(pairPlateaus(result));
     for (const L of ranks) {
       const { predicted, measured, tightness } = pairs.get(L) ?? {};
       row[`measured.L${L}.start`] = measured?.start ?? null;
@@ -121,7 +122,7 @@ function measureWith(result: RunResult, options: MeasureOptions, facts: SpecFact
   }
   const descending = theoryApplies ? eigenvalues : undefined; // specEigenvalues sorts them descending
   const bounds = (i: number, t: number) => {
-    if (!theoryApplies || spec.init.kind !== 'identity') return undefined;
+    if (!theoryApplies || (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned')) return undefined;
     const byI = (facts.bounds[t] ??= []);
     if (i in byI) return byI[i];
     const lambda = descending![i - 1];

@@ -4,6 +4,9 @@ import { stepCountTable, type StepCountTable } from './stepBounds';
 /** Relative slack on the enclosure for the float64 rounding of the recursion and of x = w^N. */
 const ROUNDING = 1e-9;
 
+/** The levels θ of (5.12′), from a halved rate to one within 10⁻⁶ of λ = 0's. */
+const THETAS = [2, 10, 1e3, 1e6];
+
 /**
  * The certified per-step enclosure lo(k) ≤ x(k) ≤ hi(k) of one spectral component (docs/theory.md
  * Theorem 5.9), with the direction in which it moves: both bounds are nondecreasing in k for a
@@ -75,15 +78,21 @@ function decayingEnclosure(lambda: number, alpha: number, N: number, eta: number
   }
   const x0 = ipow(alpha, N);
   let upperAt: (t: number) => number;
+  // (5.10): h = s^{2N−1}: w^{−(2N−2)} = α^{−(2N−2)} + (2N − 2)t.
+  const pure = (t: number) => Math.pow(Math.pow(alpha, -(2 * N - 2)) + (2 * N - 2) * t, -N / (2 * N - 2));
   if (lambda > 0) {
     // (5.12): |f(s)| ≥ N c^{2N−2}(s − c) on [c, α], so w − c ≤ (α − c)e^{−N c^{2N−2} t}.
     const c = Math.pow(lambda, 1 / N);
     const rate = N * ipow(c, 2 * N - 2);
-    upperAt = (t) => ipow(c + (alpha - c) * Math.exp(-rate * t), N);
+    // (5.12′): while x ≥ θλ, |f| ≥ (1 − 1/θ)s^{2N−1}, so x ≤ max(θλ, (5.10) at (1 − 1/θ)t): a tiny
+    // λ (a zero singular value that an SVD returns as 1e-17) decays like λ = 0.
+    upperAt = (t) => {
+      let x = ipow(c + (alpha - c) * Math.exp(-rate * t), N);
+      for (const theta of THETAS) if (theta * lambda < x0) x = Math.min(x, Math.max(theta * lambda, pure((1 - 1 / theta) * t)));
+      return x;
+    };
   } else {
     const mu = -lambda;
-    // (5.10): h = s^{2N−1}: w^{−(2N−2)} = α^{−(2N−2)} + (2N − 2)t.
-    const pure = (t: number) => Math.pow(Math.pow(alpha, -(2 * N - 2)) + (2 * N - 2) * t, -N / (2 * N - 2));
     if (mu === 0) upperAt = pure;
     else if (N === 2) {
       // (5.11) N = 2: h = |f| = s(s² + μ) exactly: w²/(w² + μ) = α²/(α² + μ)·e^{−2μt}.
@@ -98,13 +107,38 @@ function decayingEnclosure(lambda: number, alpha: number, N: number, eta: number
     }
   }
   const floor = lambda > 0 ? lambda : 0;
+  // (5.15) A lower bound: w_{k+1}/w_k ≥ ρ = 1 − ηα^{N−2}(α^N + μ), μ = max(0, −λ) (w ≤ α), and for a
+  // nondecreasing h ≥ |f| each step advances ∫ ds/h by at most η h(w_k)/h(w_{k+1}) ≤ ηκ, so
+  // w_k ≥ W_h(ηκk): h = s^{2N−1} (κ = ρ^{−(2N−1)}) for λ ≥ 0, h = |f| for N = 2 (κ = ρ^{−3}),
+  // h = (α^N + μ)s^{N−1} for N ≥ 3 (κ = ρ^{−(N−1)}). Without it the λ ≤ 0 components sat at 0,
+  // which for the entropy rank of many zero eigenvalues cost most of the certified range.
+  const mu = Math.max(0, -lambda);
+  const rho = 1 - eta * ipow(alpha, N - 2) * (x0 + mu);
+  let lowerAt: (t: number) => number = () => 0;
+  if (rho > 0) {
+    if (lambda >= 0) {
+      const kappa = Math.pow(rho, -(2 * N - 1));
+      lowerAt = (t) => pure(kappa * t);
+    } else if (N === 2) {
+      const kappa = Math.pow(rho, -3);
+      const r0 = (alpha * alpha) / (alpha * alpha + mu);
+      lowerAt = (t) => {
+        const r = r0 * Math.exp(-2 * mu * kappa * t);
+        return (mu * r) / (1 - r);
+      };
+    } else {
+      const kappa = Math.pow(rho, -(N - 1));
+      lowerAt = (t) => Math.pow(Math.pow(alpha, 2 - N) + (N - 2) * (x0 + mu) * kappa * t, -N / (N - 2));
+    }
+  }
   return {
     lambda,
     growing: false,
     changes: [],
     bounds(k) {
       const hi = Math.min(x0, upperAt(eta * k)) * (1 + ROUNDING);
-      return [floor * (1 - ROUNDING), Math.max(hi, floor)];
+      const lo = Math.max(floor, Math.min(x0, lowerAt(eta * k))) * (1 - ROUNDING);
+      return [Math.min(lo, hi), Math.max(hi, floor)];
     },
   };
 }

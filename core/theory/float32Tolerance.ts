@@ -37,7 +37,9 @@ export interface MatrixPathTolerance {
  * (|w| + B_i)^N − |w|^N − N|w|^{N−1}B_i (7.6). Sorting is 1-Lipschitz
  * in the max norm, so every sorted singular value gets the maximum over components.
  *
- * For identity init, a symmetric target and the estimation problem.
+ * For identity init and a symmetric target (eigenvalues), or aligned init and any square target
+ * (singular values; the step is equivariant under W_j ↦ R_jᵀW_jR_{j−1}, an isometry, so the same
+ * norms bound the rounding, docs/theory.md Theorem 2.2), and the estimation problem.
  */
 export function matrixPathTolerance(
   spec: ExperimentSpec,
@@ -46,7 +48,7 @@ export function matrixPathTolerance(
   /** Unit roundoff of the arithmetic: float32 by default, 2⁻⁵³ for float64 full-matrix GD. */
   unitRoundoff = FLOAT32_UNIT_ROUNDOFF,
 ): MatrixPathTolerance {
-  if (spec.init.kind !== 'identity') throw new Error('matrixPathTolerance needs identity init');
+  if (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') throw new Error('matrixPathTolerance needs identity or aligned init');
   const N = spec.depth;
   const eta = spec.stepSize;
   const n = spec.n;
@@ -63,8 +65,12 @@ export function matrixPathTolerance(
   lambdaNorm = Math.sqrt(lambdaNorm);
   const w = new Float64Array(lambda.length).fill(alpha);
   // D_i: mean perturbation of component i over the factors; B_i: its other modes.
-  const D = new Float64Array(lambda.length).fill(u * alpha);
-  const B = new Float64Array(lambda.length).fill(u * alpha);
+  // The stored W_j(0) (7.8): αI rounds by u·α; αR_jR_{j−1}ᵀ (aligned, Theorem 2.2) by at most
+  // u‖W_j‖_F = u√n·α, after a float64 product off by ≤ ‖R_j‖_F‖R_{j−1}‖_F·γ_n ≈ n²·2⁻⁵³ (7.1) and
+  // a float64 SVD orthogonal to about n·2⁻⁵³ (model: a backward-stable SVD).
+  const initial = spec.init.kind === 'aligned' ? (u * Math.sqrt(n) + 2 * (n * n + n) * 2 ** -53) * alpha : u * alpha;
+  const D = new Float64Array(lambda.length).fill(initial);
+  const B = new Float64Array(lambda.length).fill(initial);
   let validThrough = -1;
   const out: number[] = [];
   const pow = (x: number, k: number) => {

@@ -18,17 +18,19 @@ export interface HypothesisCheck {
 }
 
 /**
- * The hypotheses of Theorems 4.1–5.4 (docs/theory.md §4): identity initialization, a symmetric
- * target, the estimation problem, the step-size bound (4.1), and for components that start at
+ * The hypotheses of Theorems 4.1–5.10 (docs/theory.md §4): identity initialization and a
+ * symmetric target (`eigenvalues` its eigenvalues), or aligned initialization and any square target
+ * (`eigenvalues` its singular values, Theorem 2.2); the estimation problem; the step-size bound (4.1), and for components that start at
  * or above their target (0 < λ ≤ α^N) or never grow (λ ≤ 0) the conditions (4.5)–(4.6) that keep
  * them monotone and of one sign.
  */
 export function checkHypotheses(spec: ExperimentSpec, eigenvalues: ArrayLike<number> | undefined): HypothesisCheck {
   const reasons: string[] = [];
-  if (spec.init.kind !== 'identity') reasons.push(`init is ${spec.init.kind}, not identity`);
+  const aligned = spec.init.kind === 'aligned';
+  if (spec.init.kind !== 'identity' && !aligned) reasons.push(`init is ${spec.init.kind}, not identity or aligned`);
   if (spec.problem.kind !== 'estimation') reasons.push(`the problem is ${spec.problem.kind}, not estimation`);
   if (!eigenvalues) {
-    reasons.push('the target is not symmetric');
+    reasons.push(aligned ? 'the singular values of the target are not known' : 'the target is not symmetric');
     return { met: false, reasons };
   }
   const N = spec.depth;

@@ -10,11 +10,15 @@ import { certifiedRankRange, type RankRange } from './rankRanges';
 /** A predicted plateau (docs/theory.md Theorem 5.10). */
 export type PlateauPrediction = PredictedPlateau;
 
-/** Descending eigenvalues of a spectrum spec, padded with zeros to n. */
+/**
+ * The values of the scalar recursion of a spectrum spec, descending, padded with zeros to n: its
+ * eigenvalues for identity init, their absolute values (Ŵ's singular values) for aligned init
+ * (docs/theory.md Theorem 2.2).
+ */
 export function specEigenvalues(spec: ExperimentSpec): Float64Array | undefined {
   if (spec.target.kind !== 'spectrum') return undefined;
   const values = new Float64Array(spec.n);
-  values.set(spec.target.eigenvalues);
+  values.set(spec.init.kind === 'aligned' ? spec.target.eigenvalues.map(Math.abs) : spec.target.eigenvalues);
   return values.sort().reverse();
 }
 
@@ -81,15 +85,17 @@ export function certifiedCells(spec: ExperimentSpec, enclosure: SpectrumEnclosur
 
 /**
  * The theory's predicted ε-plateaus (docs/theory.md Theorem 5.10): for each L with a gap
- * λ_L > λ_{L+1} among the growing components, the longest run of consecutive steps whose
- * certified range of the spec's measure lies within ε of the measure of Ŵ_L, from the per-step
+ * λ_L > λ_{L+1} among the growing components, every maximal run of consecutive steps whose
+ * certified range of the spec's measure lies within ε of the measure of Ŵ_L (ordered by L, then
+ * by step: the rank can return to a level after leaving it), from the per-step
  * enclosure of Theorem 5.9. Computed from formulas and certified bounds only; no simulation.
  *
- * For identity init, a symmetric target and estimation; other specs get no predictions.
- * `hypothesesMet` is false when the step size breaks (4.1), (4.5) or (4.6).
+ * For identity init and a symmetric target (`eigenvalues` its eigenvalues), or aligned init and
+ * any square target (`eigenvalues` its singular values, Theorem 2.2), and estimation; other specs
+ * get no predictions. `hypothesesMet` is false when the step size breaks (4.1), (4.5) or (4.6).
  */
 export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<number> | undefined = specEigenvalues(spec)): PlateauPrediction[] {
-  if (!eigenvalues || spec.init.kind !== 'identity' || spec.problem.kind !== 'estimation') return [];
+  if (!eigenvalues || (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') || spec.problem.kind !== 'estimation') return [];
   const hypotheses = checkHypotheses(spec, eigenvalues);
   const lambda = Float64Array.from(eigenvalues).sort().reverse();
   const n = lambda.length;
@@ -105,17 +111,13 @@ export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<num
   for (let L = 1; L <= maxL; L++) {
     if (L < n && !(lambda[L - 1] > lambda[L])) continue; // no gap: Ŵ_L is not unique
     const reference = measure(lambda.subarray(0, L));
-    let best: PlateauPrediction | undefined;
     let run: PlateauPrediction | undefined;
-    const close = () => {
-      if (run && (!best || run.end - run.start > best.end - best.start)) best = run;
-      run = undefined;
-    };
     for (const cell of cells) {
       const r = cell.range;
       const deviation = r ? Math.max(r.upper - reference, reference - r.lower, 0) : Infinity;
       if (!(deviation <= spec.epsilon)) {
-        close();
+        if (run) predictions.push(run);
+        run = undefined;
         continue;
       }
       if (run) {
@@ -123,8 +125,7 @@ export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<num
         run.epsilon = Math.max(run.epsilon, deviation);
       } else run = { L, start: cell.start, end: cell.end, epsilon: deviation, hypothesesMet: hypotheses.met };
     }
-    close();
-    if (best) predictions.push(best);
+    if (run) predictions.push(run);
   }
   return predictions;
 }

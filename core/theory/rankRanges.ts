@@ -49,11 +49,60 @@ function entropyAt(sigma: Float64Array, count: Float64Array): number {
   return h;
 }
 
+/** Unknown-sign groups up to this count get the exact minimum over their corners (Lemma 5.16). */
+const MAX_ENUMERATED = 6;
+
 /**
- * Lemma 5.3 (entropy rank). ∂H/∂σ_g = m_g(ln(1/p_g) − H)/T (5.4): a group is increasing on the
- * whole box where p_g ≤ p_max < e^{−H_max}, decreasing where p_g ≥ p_min > e^{−H_min}. Those sit
- * at their favourable corner; the others at their midpoint, with the mean-value bound
- * Σ m_g G_g (hi_g − lo_g)/2 (5.5). Three passes, each from the range the previous one certified.
+ * Lemma 5.16 (i): H(p) ≤ −Σ m_g p_g ln q_g for any q on the simplex (Gibbs), and the right side is a
+ * ratio of linear functions of σ, (Σ m σ a)/(Σ m σ) with a_g = ln(1/q_g), whose maximum over a box
+ * is at a threshold corner: the groups of largest a at hi, the others at lo. q comes from σ(t) =
+ * clamp(t, lo, hi) at the fixed point t = T e^{−H} that a maximizer satisfies; any q is valid.
+ */
+function gibbsUpper(lo: Float64Array, hi: Float64Array, count: Float64Array, start: number): number {
+  const G = lo.length;
+  const sigma = new Float64Array(G);
+  let t = start;
+  for (let i = 0; i < 12; i++) {
+    let total = 0;
+    for (let g = 0; g < G; g++) total += count[g] * (sigma[g] = Math.min(hi[g], Math.max(lo[g], t)));
+    t = total * Math.exp(-entropyAt(sigma, count));
+  }
+  let total = 0;
+  for (let g = 0; g < G; g++) total += count[g] * sigma[g];
+  const a = new Float64Array(G);
+  const order: number[] = [];
+  for (let g = 0; g < G; g++) {
+    if (!(hi[g] > 0)) continue; // σ_g = 0 on the whole box: p_g ln q_g = 0
+    const q = sigma[g] / total;
+    if (!(q > 0)) return Infinity;
+    a[g] = -Math.log(q);
+    order.push(g);
+  }
+  order.sort((x, y) => a[y] - a[x]);
+  // Threshold corners: the first j of the order at hi, the rest at lo.
+  let num = 0;
+  let den = 0;
+  for (const g of order) {
+    num += count[g] * lo[g] * a[g];
+    den += count[g] * lo[g];
+  }
+  let best = den > 0 ? num / den : -Infinity;
+  for (const g of order) {
+    num += count[g] * (hi[g] - lo[g]) * a[g];
+    den += count[g] * (hi[g] - lo[g]);
+    if (den > 0) best = Math.max(best, num / den);
+  }
+  return best;
+}
+
+/**
+ * Lemma 5.3 (entropy rank), sharpened by Lemma 5.16. ∂H/∂σ_g = m_g(ln(1/p_g) − H)/T (5.4): a
+ * group is increasing on the whole box where p_g ≤ p_max < e^{−H_max}, decreasing where
+ * p_g ≥ p_min > e^{−H_min}; those sit at their favourable corner. H(σ/Σσ) is quasi-concave, so its
+ * minimum is at a corner: over the corners of the unknown-sign groups when they are few (ii),
+ * else the mean-value bound Σ m_g G_g (hi_g − lo_g)/2 at their midpoints (5.5). The maximum is the
+ * smaller of (5.5) and the Gibbs bound (i). Three passes, each from the range the previous one
+ * certified.
  */
 function entropyRange({ lo, hi, count }: SingularValueBox): RankRange | undefined {
   const G = lo.length;
@@ -70,8 +119,10 @@ function entropyRange({ lo, hi, count }: SingularValueBox): RankRange | undefine
   let hMax = Math.log(n);
   const up = new Float64Array(G);
   const down = new Float64Array(G);
+  const corner = new Float64Array(G);
   for (let pass = 0; pass < 3; pass++) {
     let slack = 0;
+    const unknown: number[] = [];
     for (let g = 0; g < G; g++) {
       const m = count[g];
       const pMax = hi[g] / (m * hi[g] + (tMin - m * lo[g]));
@@ -82,15 +133,29 @@ function entropyRange({ lo, hi, count }: SingularValueBox): RankRange | undefine
         up[g] = down[g] = (lo[g] + hi[g]) / 2;
         const width = hi[g] - lo[g];
         if (width === 0) continue;
-        if (!(pMin > 0)) return undefined;
+        unknown.push(g);
+        if (!(pMin > 0)) {
+          slack = Infinity;
+          continue;
+        }
         const a = Math.log(1 / pMin);
         const b = Math.log(1 / pMax);
         const gradient = (m * Math.max(Math.abs(a - hMin), Math.abs(a - hMax), Math.abs(b - hMin), Math.abs(b - hMax))) / tMin;
         slack += (gradient * width) / 2;
       }
     }
-    hMax = Math.min(hMax, entropyAt(up, count) + slack + OUTWARD);
-    hMin = Math.max(hMin, entropyAt(down, count) - slack - OUTWARD);
+    let lower = entropyAt(down, count) - slack;
+    if (unknown.length <= MAX_ENUMERATED) {
+      corner.set(down);
+      lower = Infinity;
+      for (let mask = 0; mask < 1 << unknown.length; mask++) {
+        unknown.forEach((g, i) => (corner[g] = mask & (1 << i) ? hi[g] : lo[g]));
+        lower = Math.min(lower, entropyAt(corner, count));
+      }
+    }
+    const upper = Math.min(entropyAt(up, count) + slack, gibbsUpper(lo, hi, count, ((tMin + tMax) / 2) * Math.exp(-(hMin + hMax) / 2)));
+    if (Number.isFinite(upper)) hMax = Math.min(hMax, upper + OUTWARD);
+    if (Number.isFinite(lower)) hMin = Math.max(hMin, lower - OUTWARD);
     if (!(hMin <= hMax)) return undefined;
   }
   return { lower: Math.exp(hMin) * (1 - OUTWARD), upper: Math.exp(hMax) * (1 + OUTWARD) };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../cli/format';
 import { runExperiment } from '../../core/engine/runExperiment';
-import { pairPlateaus } from '../../core/plateaus/pairing';
+import { pairPlateaus, primaryPairs } from '../../core/plateaus/pairing';
 import { findPreset } from '../../core/presets';
 import { assessRun } from '../../core/report/assess';
 import { formatPlateauRow, plateauRows } from '../../extension/plateauTable';
@@ -47,5 +47,23 @@ describe('one plateau model for every view', () => {
     const result = await runExperiment(spec, { yieldToHost: async () => undefined });
     expect(pairPlateaus(result).every((p) => p.against === 'logged steps')).toBe(true);
     expect(summarize(result)).toContain('tightness against logged steps');
+  });
+
+  it('pairs every certified interval of a level the rank returns to with its own run, and keeps the longest as the primary row', () => {
+    const predicted = { plateaus: [
+      { L: 4, start: 2, end: 3, epsilon: 0.2, hypothesesMet: true }, // inside the initial drop: overlaps no run
+      { L: 4, start: 1400, end: 1790, epsilon: 0.2, hypothesesMet: true },
+      { L: 4, start: 90, end: 560, epsilon: 0.2, hypothesesMet: true },
+    ] };
+    const measured = { plateaus: [
+      { L: 4, start: 79, end: 590, epsilon: 0.25, kind: 'plateau' as const },
+      { L: 4, start: 1311, end: 1814, epsilon: 0.25, kind: 'plateau' as const },
+    ] };
+    const pairs = pairPlateaus({ predicted, measured });
+    expect(pairs.map((p) => [p.predicted!.start, p.measured!.start])).toEqual([[90, 79], [1400, 1311]]);
+    expect(pairs[1].tightness).toBeCloseTo(391 / 504, 12);
+    expect(primaryPairs(pairs).get(4)!.predicted!.start).toBe(90);
+    const rows = plateauRows({ predicted, measured });
+    expect(rows.map((r) => r.measured!.start)).toEqual([79, 1311]);
   });
 });

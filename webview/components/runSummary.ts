@@ -13,7 +13,12 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const MAX_ROWS = 6;
 
 export function setRunTitle(spec: ExperimentSpec, description: string): void {
-  const init = spec.init.kind === 'identity' ? `W_j(0) = ${formatNumber(spec.init.alpha)}·I` : `${spec.init.kind} init, α = ${formatNumber(spec.init.alpha)}`;
+  const init =
+    spec.init.kind === 'identity'
+      ? `W_j(0) = ${formatNumber(spec.init.alpha)}·I`
+      : spec.init.kind === 'aligned'
+        ? `W_j(0) = ${formatNumber(spec.init.alpha)}·R_jR_{j−1}ᵀ aligned with Ŵ's SVD`
+        : `${spec.init.kind} init, α = ${formatNumber(spec.init.alpha)}`;
   const problem = spec.problem.kind === 'estimation' ? '' : ` · ${spec.problem.kind}`;
   $('run-title').textContent = `Depth N = ${spec.depth} · ${init} · η = ${spec.stepSize} · target: ${description}${problem}`;
 }
@@ -34,37 +39,37 @@ export function setSummary(result: RunResult, colorOfRank: (L: number) => string
 }
 
 function renderPlateauTable(table: HTMLTableElement, result: RunResult, colorOfRank: (L: number) => string): void {
-  const Ls = [...new Set([...result.measured.plateaus, ...result.predicted.plateaus].map((p) => p.L))].sort((a, b) => a - b);
-  table.hidden = Ls.length === 0;
+  // One pairing rule for every view (core/plateaus/pairing.ts); a level the rank returns to has a
+  // row per certified interval.
+  const pairs = pairPlateaus(result);
+  table.hidden = pairs.length === 0;
   const cell = (text: string, cls?: string) => {
     const td = document.createElement('td');
     td.textContent = text;
     if (cls) td.className = cls;
     return td;
   };
-  // One pairing rule for every view (core/plateaus/pairing.ts).
-  const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
   const head = document.createElement('tr');
   for (const h of ['L', `measured (ε = ${result.spec.epsilon})`, 'predicted', measureOf(result.spec.effectiveRank), 'tightness']) {
     const th = document.createElement('th');
     th.textContent = h;
     head.append(th);
   }
-  const rows = Ls.slice(0, MAX_ROWS).map((L) => {
+  const rows = pairs.slice(0, MAX_ROWS).map((pair) => {
+    const L = pair.L;
     const tr = document.createElement('tr');
     const first = document.createElement('td');
     const chip = document.createElement('span');
     chip.className = 'chip';
     chip.style.setProperty('--key-color', colorOfRank(L));
     first.append(chip, document.createTextNode(String(L)));
-    const pair = pairs.get(L);
-    const tight = pair?.tightness === undefined ? '–' : `${pair.tightness.toFixed(2)}${pair.against === 'logged steps' ? ' (logged steps)' : ''}`;
-    tr.append(first, cell(formatRun(pair?.measured), pair?.measured ? undefined : 'none'), cell(formatRun(pair?.predicted), pair?.predicted ? undefined : 'none'), cell(formatNumber(result.targetEffectiveRanks[L - 1] ?? NaN, 4)), cell(tight));
+    const tight = pair.tightness === undefined ? '–' : `${pair.tightness.toFixed(2)}${pair.against === 'logged steps' ? ' (logged steps)' : ''}`;
+    tr.append(first, cell(formatRun(pair.measured), pair.measured ? undefined : 'none'), cell(formatRun(pair.predicted), pair.predicted ? undefined : 'none'), cell(formatNumber(result.targetEffectiveRanks[L - 1] ?? NaN, 4)), cell(tight));
     return tr;
   });
-  if (Ls.length > MAX_ROWS) {
+  if (pairs.length > MAX_ROWS) {
     const more = document.createElement('tr');
-    const td = cell(`+ ${Ls.length - MAX_ROWS} more (L = ${Ls[MAX_ROWS]}…${Ls[Ls.length - 1]}) in the JSON export`, 'none');
+    const td = cell(`+ ${pairs.length - MAX_ROWS} more (L = ${pairs[MAX_ROWS].L}…${pairs[pairs.length - 1].L}) in the JSON export`, 'none');
     td.colSpan = 5;
     more.append(td);
     rows.push(more);

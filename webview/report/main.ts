@@ -40,26 +40,29 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
 function plateauTable(result: RunResult): HTMLTableElement {
   const table = el('table', { className: 'plateaus' });
   const head = el('tr');
-  const pairs = new Map(pairPlateaus(result).map((p) => [p.L, p]));
+  const pairs = pairPlateaus(result);
   for (const h of ['L', measureOf(result.spec.effectiveRank), 'predicted', 'certified ε', 'measured', 'tightness']) head.append(el('th', { text: h }));
   table.append(el('thead', {}, head));
   const body = el('tbody');
   result.targetEffectiveRanks.slice(0, 8).forEach((reference, i) => {
     const L = i + 1;
-    const pair = pairs.get(L);
-    const pred = pair?.predicted;
-    const row = el('tr');
-    const cells = [
-      String(L),
-      reference.toFixed(3),
-      pred ? `${pred.start}–${pred.end}${pred.hypothesesMet ? '' : ' (hyp. not met)'}` : '—',
-      pred ? pred.epsilon.toFixed(3) : '—',
-      formatRun(pair?.measured, '', '–', ''),
-      pair?.tightness !== undefined ? `${pair.tightness.toFixed(2)}${pair.against === 'logged steps' ? ' (logged steps)' : ''}` : '—',
-    ];
-    cells.forEach((c) => row.append(el('td', { text: c })));
-    if (pair?.measured?.kind === 'crossing') row.classList.add('crossing');
-    body.append(row);
+    // A level the rank returns to has a row per certified interval.
+    const ofL = pairs.filter((p) => p.L === L);
+    for (const pair of ofL.length > 0 ? ofL : [undefined]) {
+      const pred = pair?.predicted;
+      const row = el('tr');
+      const cells = [
+        String(L),
+        reference.toFixed(3),
+        pred ? `${pred.start}–${pred.end}${pred.hypothesesMet ? '' : ' (hyp. not met)'}` : '—',
+        pred ? pred.epsilon.toFixed(3) : '—',
+        formatRun(pair?.measured, '', '–', ''),
+        pair?.tightness !== undefined ? `${pair.tightness.toFixed(2)}${pair.against === 'logged steps' ? ' (logged steps)' : ''}` : '—',
+      ];
+      cells.forEach((c) => row.append(el('td', { text: c })));
+      if (pair?.measured?.kind === 'crossing') row.classList.add('crossing');
+      body.append(row);
+    }
   });
   table.append(body);
   return table;

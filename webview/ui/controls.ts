@@ -185,7 +185,11 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
         n: num(n, 'n'),
         depth: num(depth, 'depth'),
         target,
-        init: init === 'identity' ? { kind: init, alpha: num(alpha, 'α') } : { kind: init, alpha: num(alpha, 'α'), seed: num(initSeed, 'init seed') },
+        // Aligned init without a seed keeps every R_j = I (docs/theory.md Theorem 2.2).
+        init:
+          init === 'identity' || (init === 'aligned' && initSeed.get().trim() === '')
+            ? { kind: init, alpha: num(alpha, 'α') }
+            : { kind: init, alpha: num(alpha, 'α'), seed: num(initSeed, 'init seed') },
         problem,
         stepSize: num(stepSize, 'step size'),
         steps: num(steps, 'steps'),

@@ -68,8 +68,9 @@ describe('predictPlateaus at the edges (each took seconds to minutes)', () => {
 
   it('a subnormal α (never returned) predicts nothing: every component needs ~10³¹⁰ steps', () => {
     expect(predictPlateaus(spectrum(4, 3, [3.5, 1.9, 1.2], 1e-310, 20_000))).toEqual([]);
-    // The same spectrum from α = 1e-2 has its three plateaus in that many steps.
-    expect(predictPlateaus(spectrum(4, 3, [3.5, 1.9, 1.2], 1e-2, 20_000)).map((p) => p.L)).toEqual([1, 2, 3]);
+    // The same spectrum from α = 1e-2 has its three plateaus in that many steps (and short
+    // certified intervals where the rank passes L = 2, 3 on its initial drop).
+    expect([...new Set(predictPlateaus(spectrum(4, 3, [3.5, 1.9, 1.2], 1e-2, 20_000)).map((p) => p.L))]).toEqual([1, 2, 3]);
   }, 20_000);
 });
 
