@@ -56,6 +56,8 @@ export class Lab {
   private progress = { step: 0, steps: 0 };
   /** `ready` has been sent (state messages only follow it). */
   private started = false;
+  /** What the form opened with: the default preset is run at once, so the page is never empty. */
+  private readonly opening: 'default' | 'saved' | 'empty';
 
   constructor() {
     registerToolkit();
@@ -63,7 +65,7 @@ export class Lab {
     this.controls = createControls($('controls'), this.presets) as ControlsWithPreset;
     this.charts = new LabCharts(Object.fromEntries(CHART_IDS.map((id) => [id, $(`plot-${id}`)])) as Record<ChartId, HTMLElement>);
     this.stepView = new StepView(this.heatmaps, this.charts);
-    restoreForm(this.controls, this.presets, this.host);
+    this.opening = restoreForm(this.controls, this.presets, this.host);
 
     this.controls.onRun(() => this.runFromForm());
     this.controls.onPause(() => (this.runner.paused ? this.resume() : this.pause()));
@@ -95,6 +97,10 @@ export class Lab {
     this.host.post({ type: 'ready', protocol: PROTOCOL_VERSION, backend: this.backend });
     this.started = true;
     this.publishState();
+    // The default (the paper's first experiment, about a second on the exact path) runs on
+    // load; a `run` from the host replaces it. `?autorun=0` (standalone page only) leaves the
+    // page idle for tests that drive every run themselves.
+    if (this.opening === 'default' && this.runId === 0 && new URLSearchParams(location.search).get('autorun') !== '0') this.runFromForm();
   }
 
   // ---- state ----
@@ -322,6 +328,11 @@ export class Lab {
   /** Drops the WebGL context (the browser tests check the CPU fallback with it). */
   loseWebglContext(): boolean {
     return loseWebglContext();
+  }
+
+  /** The spec the form holds now: what Run runs (the browser tests compare it with core's presets). */
+  formSpec(): ExperimentSpec {
+    return this.controls.readSpec();
   }
 
   /** Plot redraws so far. */

@@ -110,6 +110,12 @@ export function dropdown(options: { choices: readonly Choice[]; value: string; a
   const base = valueField(element, ['change']);
   return {
     ...base,
+    // Before the element is in the page the toolkit ignores `value` (its options are not yet
+    // connected): the `selected` attribute is what it reads when it connects.
+    set: (value) => {
+      for (const option of element.children) option.toggleAttribute('selected', option.getAttribute('value') === value);
+      element.value = value;
+    },
     setChoices: (choices) => {
       const value = base.get();
       fill(choices, choices.some((c) => c.value === value) ? value : (choices[0]?.value ?? ''));
