@@ -110,8 +110,8 @@ export function dropdown(options: { choices: readonly Choice[]; value: string; a
   const base = valueField(element, ['change']);
   return {
     ...base,
-    // Before the element is in the page the toolkit ignores `value` (its options are not yet
-    // connected): the `selected` attribute is what it reads when it connects.
+    // The toolkit ignores `value` until its options have connected (a tick after the element
+    // enters the page): the `selected` attribute is what it reads then.
     set: (value) => {
       for (const option of element.children) option.toggleAttribute('selected', option.getAttribute('value') === value);
       element.value = value;
