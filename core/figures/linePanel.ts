@@ -82,7 +82,7 @@ interface Scale {
   hi: number;
   ticks: number[];
   labels: string[];
-  at(v: number): number;
+  t(v: number): number;
 }
 
 function extent(values: Iterable<number>, log: boolean): [number, number] {
@@ -96,15 +96,16 @@ function extent(values: Iterable<number>, log: boolean): [number, number] {
   return lo <= hi ? [lo, hi] : log ? [1, 10] : [0, 1];
 }
 
-function scale(axis: PanelAxis, data: [number, number], pixels: number, count: number): Omit<Scale, 'at'> & { t(v: number): number } {
+/** An axis over `data` (or its given ends) with its ticks and their labels; `t` maps to [0, 1]. */
+function scale(axis: PanelAxis, data: [number, number], count: number): Scale {
   let [lo, hi] = [axis.min ?? data[0], axis.max ?? data[1]];
   if (axis.log) {
     if (!(hi > lo)) [lo, hi] = [lo / 2, hi * 2];
     const decades = Math.log10(hi) - Math.log10(lo);
-    // Whole decades at the ends when the axis spans several (the paper's style).
-    // A whole decade at the bottom when the axis spans several (the paper's style); headroom at
-    // the top so that a curve that converges to its largest value does not run along the frame.
-    if (decades > 2 && axis.min === undefined) lo = 10 ** Math.floor(Math.log10(lo) + 1e-9);
+    // A whole decade at the bottom when the axis spans several (the paper's style; a given
+    // minimum is a floor for noise, rounded down the same way); headroom at the top so that a
+    // curve that converges to its largest value does not run along the frame.
+    if (decades > 2) lo = 10 ** Math.floor(Math.log10(lo) + 1e-9);
     if (axis.max === undefined) hi *= 10 ** (0.06 * Math.max(1, Math.log10(hi) - Math.log10(lo)));
     const ticks = logTicks(lo, hi);
     const a = Math.log10(lo);
@@ -113,7 +114,6 @@ function scale(axis: PanelAxis, data: [number, number], pixels: number, count: n
   }
   if (!(hi > lo)) [lo, hi] = [lo - 0.5, hi + 0.5];
   const ticks = linearTicks(lo, hi, count).filter((v) => v >= lo - 1e-9 * (hi - lo) && v <= hi + 1e-9 * (hi - lo));
-  void pixels;
   return { lo, hi, ticks, labels: axis.steps ? stepTickLabels(ticks) : linearTickLabels(ticks), t: (v) => (v - lo) / (hi - lo) };
 }
 
@@ -177,7 +177,7 @@ export function linePanel(spec: PanelSpec): SvgPart {
     for (const r of spec.ribbons ?? []) for (let i = 0; i < r.xs.length; i++) yield* [r.lo[i], r.hi[i]];
     for (const r of spec.rules ?? []) yield r.y;
   })(), !!spec.y.log);
-  const yScale0 = scale(spec.y, yData, height, Math.max(3, Math.round((height - head) / 45)));
+  const yScale0 = scale(spec.y, yData, Math.max(3, Math.round((height - head) / 45)));
   const yTickW = Math.max(...yScale0.labels.map((l) => textWidth(l, FONT)), 10);
   const ruleLabels = (spec.rules ?? []).filter((r) => r.label);
   // The same right margin with or without labels (at least one label's room), so that panels
@@ -188,7 +188,7 @@ export function linePanel(spec: PanelSpec): SvgPart {
   const bottom = 40;
   const plotW = Math.max(40, width - left - right);
   const plotH = Math.max(30, height - top - bottom);
-  const xScale0 = scale(spec.x, xData, plotW, Math.max(2, Math.round(plotW / 85)));
+  const xScale0 = scale(spec.x, xData, Math.max(2, Math.round(plotW / 85)));
   const X = (v: number) => left + xScale0.t(v) * plotW;
   const Y = (v: number) => top + (1 - yScale0.t(v)) * plotH;
   const out: string[] = [];
