@@ -41,10 +41,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function waitDone(page: Page): Promise<RunResult> {
-  await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', undefined, { timeout: 90_000 });
-  expect(await page.evaluate(() => document.body.dataset.state), (await page.locator('#message').textContent()) ?? '').toBe('done');
-  return page.evaluate(() => ((window as unknown as LabWindow).labHost.received.find((m) => m.type === 'done') as Extract<WebviewMessage, { type: 'done' }>).result) as Promise<RunResult>;
+/** Waits for the run shown on load; it is not announced to the host (nothing is saved). */
+async function waitPreview(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.preview === 'done', undefined, { timeout: 90_000 });
+  expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
+  const types = await page.evaluate(() => (window as unknown as LabWindow).labHost.received.map((m) => m.type));
+  expect(types.filter((t) => t === 'done' || t === 'points')).toEqual([]);
 }
 
 /** The plateau table's rows as numbers: L, measured [a, b], predicted [a, b], tightness. */
@@ -85,9 +87,9 @@ describe("the Lab's first screen", () => {
     expect(await page.evaluate(() => (window as unknown as LabWindow).dflLab.formSpec())).toEqual(expected);
     expect(await page.locator('#measure').evaluate((el) => (el as HTMLElement & { value: string }).value)).toBe('nuclear');
 
-    // Nobody pressed Run: the page ran what it shows.
-    const result = await waitDone(page);
-    expect(result.spec).toEqual(cli.spec);
+    // Nobody pressed Run: the page ran what it shows, the CLI's spec.
+    await waitPreview(page);
+    expect(cli.spec).toEqual(expected);
     const rows = await tableRows(page);
     const pairs = pairPlateaus(cli);
     expect(rows.map((r) => r.L)).toEqual(pairs.map((p) => p.L));
@@ -97,6 +99,12 @@ describe("the Lab's first screen", () => {
       expect(row.predicted, `L = ${p.L} predicted`).toEqual(p.predicted ? [p.predicted.start, p.predicted.end] : []);
       expect(row.tightness, `L = ${p.L} tightness`).toBe(p.tightness === undefined ? null : Number(p.tightness.toFixed(2)));
     }
+    // Run runs the same spec again, live, and this time the host gets the result (and saves it).
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForFunction(() => document.body.dataset.state === 'done', undefined, { timeout: 90_000 });
+    const done = await page.evaluate(() => ((window as unknown as LabWindow).labHost.received.find((m) => m.type === 'done') as Extract<WebviewMessage, { type: 'done' }>).result);
+    expect(done.spec).toEqual(cli.spec);
+    expect(done.measured.plateaus).toEqual(cli.measured.plateaus);
     await page.screenshot({ path: artifact('first-screen-1400.png') });
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);
@@ -106,7 +114,7 @@ describe("the Lab's first screen", () => {
   for (const width of [1024, 1400]) {
     it(`shows the whole plateau table, tightness column included, at ${width} px`, async () => {
       const { page, errors } = await openLab(browser, server.url, { width, height: 900, autorun: true });
-      await waitDone(page);
+      await waitPreview(page);
       const c = await clipping(page);
       expect(c.scrollWidth, JSON.stringify(c)).toBeLessThanOrEqual(c.clientWidth);
       expect(c.lastRight, JSON.stringify(c)).toBeLessThanOrEqual(Math.min(c.boxRight, c.viewport) + 0.5);
