@@ -3,7 +3,7 @@ import { sweepSummarySchema, type SweepSummary } from '../../core/sweep/phaseDia
 import type { PlotTheme } from '../../webview/plots/colors';
 import { drawPhaseDiagram } from '../../webview/plots/phaseDiagramPlot';
 import { drawLinePlot } from '../../webview/plots/sweepLinePlot';
-import { figureDocument, isFractionMeasure } from '../../webview/plots/svgFigure';
+import { displayValues, figureDocument, isFractionMeasure } from '../../webview/plots/svgFigure';
 
 // The sweep figures' SVG (pure string building; the browser tests check how it renders).
 
@@ -65,5 +65,12 @@ describe('phase diagram SVG', () => {
     const doc = figureDocument('t: a<b', [d, l], theme);
     expect(doc).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+"/);
     expect(doc).toContain('t: a&lt;b');
+  });
+
+  it('labels axis values with d3-format, as few digits as keep them apart', () => {
+    const values = (xs: number[]) => xs.map((value, i) => ({ key: String(i), value, label: String(value) }));
+    expect(displayValues(values([0.07155, 0.1, 0.1397])).map((v) => v.label)).toEqual(['0.0716', '0.1', '0.14']);
+    expect(displayValues(values([0.10004, 0.10006])).map((v) => v.label)).toEqual(['0.1', '0.1001']);
+    expect(displayValues([{ key: 'a', value: 'identity', label: 'identity' }]).map((v) => v.label)).toEqual(['identity']);
   });
 });

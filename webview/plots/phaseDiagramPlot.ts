@@ -2,7 +2,7 @@ import { axisValues, phaseDiagram, type CellStats, type PhaseDiagram, type Sweep
 import { relativeLuminance, sequentialColor, withAlpha, type PlotTheme } from './colors';
 import { formatNumber } from './format';
 import { fieldLabel } from '../../core/figures/fieldLabels';
-import { aggregatedAxes, cellText, esc, f1, fillOf, fixedText, formatValue, isFractionMeasure, makeScale, rgbText, textWidth, tickLabels, type SvgPart } from './svgFigure';
+import { aggregatedAxes, cellText, displayValues, esc, f1, fillOf, fixedText, formatValue, isFractionMeasure, makeScale, rgbText, textWidth, tickLabels, type SvgPart } from './svgFigure';
 
 // A sweep's phase diagram drawn as SVG (docs/sweeps.md "Phase diagrams"): a measure over two
 // axes, a heatmap of the mean per cell with a colour bar, and the theory beside it on the same
@@ -30,6 +30,8 @@ export interface DrawnPhaseDiagram extends SvgPart {
 export function drawPhaseDiagram(summary: SweepSummary, options: PhaseDiagramOptions, theme: PlotTheme): DrawnPhaseDiagram {
   const fixed = options.fixed ?? {};
   const d = phaseDiagram(summary, { x: options.x, y: options.y, measure: options.measure, fixed });
+  d.x.values = displayValues(d.x.values);
+  d.y.values = displayValues(d.y.values);
   const fraction = isFractionMeasure(summary, options.measure);
   const nx = d.x.values.length;
   const ny = d.y.values.length;

@@ -114,6 +114,19 @@ export const rgbText = ([r, g, b]: [number, number, number]) => `rgb(${Math.roun
 /** Rough text width at a font size (for margins: the SVG is laid out without measuring text). */
 export const textWidth = (s: string, size: number) => [...s].length * size * 0.58;
 
+/**
+ * Axis values as drawn: numbers through d3-format (core/figures/ticks.ts) with the fewest
+ * significant digits, 3 to 6, that keep them apart (0.0716, not 0.07155); others as they are.
+ */
+export function displayValues<T extends { value: unknown; label: string }>(values: readonly T[]): T[] {
+  if (!values.every((v) => typeof v.value === 'number')) return [...values];
+  for (let digits = 3; digits <= 6; digits++) {
+    const labels = values.map((v) => formatNumber(v.value as number, digits));
+    if (new Set(labels).size === labels.length) return values.map((v, i) => ({ ...v, label: labels[i] }));
+  }
+  return [...values];
+}
+
 /** Labels of a scale's ticks, one style for the whole axis (core/figures/ticks.ts). */
 export function tickLabels(scale: Scale, fraction = false): string[] {
   if (fraction) return scale.ticks.map((v) => formatValue(v, true));

@@ -1,7 +1,7 @@
 import { fieldLabel } from '../../core/figures/fieldLabels';
 import { linePlot, type CellStats, type LinePlot, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import { withAlpha, type PlotTheme } from './colors';
-import { aggregatedAxes, esc, f1, fixedText, formatValue, isFractionMeasure, makeScale, textWidth, tickLabels, type SvgPart } from './svgFigure';
+import { aggregatedAxes, displayValues, esc, f1, fixedText, formatValue, isFractionMeasure, makeScale, textWidth, tickLabels, type SvgPart } from './svgFigure';
 
 // A sweep's line plot as SVG (docs/sweeps.md "Phase diagrams"): the measure against one axis,
 // one line per value of another, the min–max band over the rest, the theory dashed.
@@ -23,6 +23,10 @@ export function drawLinePlot(summary: SweepSummary, options: LinePlotOptions, th
   const fixed = { ...(options.fixed ?? {}) };
   delete fixed[options.x];
   const p = linePlot(summary, { x: options.x, ...(options.line ? { line: options.line } : {}), measure: options.measure, fixed });
+  p.x.values = displayValues(p.x.values);
+  const lineValues = displayValues(p.lines.flatMap((l) => (l.value ? [l.value] : [])));
+  const shown = new Map(lineValues.map((v) => [v.key, v]));
+  for (const l of [...p.lines, ...(p.theory?.lines ?? [])]) if (l.value) l.value = shown.get(l.value.key) ?? l.value;
   const fraction = isFractionMeasure(summary, options.measure);
   const xs = p.x.values;
   const numericX = xs.every((v) => typeof v.value === 'number');

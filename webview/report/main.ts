@@ -100,7 +100,8 @@ function render(data: ReportData): { runs: DrawnRun[]; comparisons: DrawnCompari
   const drawComparison = (c: ReportComparison, into: HTMLElement) => {
     const comparison = compareRuns(comparisonRuns(data, c));
     const name = slug(c.id);
-    into.append(figureElement(`figure-${name}`, compareGrid(comparison, PAPER_THEME), `comparison: ${c.heading}`, `Compared: ${c.heading}.`));
+    // Each figure's own id prefix: clip paths are looked up by id in the whole page.
+    into.append(figureElement(`figure-${name}`, compareGrid(comparison, PAPER_THEME, DEFAULT_PANEL_SIZE, name), `comparison: ${c.heading}`, `Compared: ${c.heading}.`));
     comparisons.push({ name, comparison });
   };
   for (const c of data.comparisons.filter((x) => x.section === undefined)) drawComparison(c, main);
