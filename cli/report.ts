@@ -176,9 +176,10 @@ export async function reportCommand(args: string[]): Promise<number> {
     process.stdout.write(`sweep ${s.title}: ${s.summary.done}/${s.summary.total} runs, axes ${s.summary.axes.join(', ')}\n`);
     for (const f of s.figures) process.stdout.write(`  ${f.measure} over ${f.x}${f.y ? ` × ${f.y}` : ''}\n`);
   }
-  for (const c of data.comparisons) process.stdout.write(`compare${c.section ? ` ${c.section}` : ''}: ${c.heading}\n`);
+  for (const c of data.comparisons.filter((x) => x.section === undefined)) process.stdout.write(`compared: ${c.heading}\n`);
   for (const s of data.sections) {
-    process.stdout.write(`${s.heading}\n`);
+    process.stdout.write(`${s.heading}${s.description ? `: ${s.description}` : ''}\n`);
+    for (const c of data.comparisons.filter((x) => x.section === s.id)) process.stdout.write(`  compared: ${c.heading}\n`);
     for (const f of s.findings) process.stdout.write(`  ${f.label}: ${f.text}\n`);
   }
   if (values.figures !== undefined) {
