@@ -203,7 +203,7 @@ export function linePanel(spec: PanelSpec): SvgPart {
     for (const e of row) {
       const c = esc(e.color);
       if (e.kind === 'band') out.push(`<rect x="${x}" y="${y - 8}" width="20" height="10" fill="${c}" opacity="0.3"/>`);
-      else if (e.kind === 'bar') out.push(`<line x1="${x}" y1="${y - 3}" x2="${x + 20}" y2="${y - 3}" stroke="${c}" stroke-width="4" stroke-linecap="round"/>`);
+      else if (e.kind === 'bar') out.push(`<line x1="${x + 2}" y1="${y - 3}" x2="${x + 18}" y2="${y - 3}" stroke="${c}" stroke-width="4" stroke-linecap="round"/>`);
       else out.push(`<line x1="${x}" y1="${y - 3}" x2="${x + 20}" y2="${y - 3}" stroke="${c}" stroke-width="${e.kind === 'dash' ? 1.2 : 2}"${e.kind === 'dash' ? ' stroke-dasharray="4 3"' : ''}/>`);
       out.push(`<text x="${x + 25}" y="${y}" fill="${ink}">${mathText(e.label)}</text>`);
       x += 26 + textWidth(e.label, FONT) + 14;

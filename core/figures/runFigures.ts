@@ -85,6 +85,8 @@ export function runPanel(result: RunResult, panel: RunPanel, theme: FigureTheme,
         { kind: 'bar', color: cat(0), label: `measured ε-plateau, ε = ${formatNumber(result.spec.epsilon)}` },
         { kind: 'dash', color: theme.muted, label: `${symbol}(Ŵ_L)` },
       ];
+      // Runs the rank passes through at speed are drawn dashed (docs/theory.md Definition 5.11).
+      if (result.measured.plateaus.some((p) => p.kind === 'crossing')) legend.splice(3, 0, { kind: 'dash', color: cat(0), label: 'crossing (Def. 5.11)' });
       // The initial drop from about n leaves through the top: the plateaus are what is read here.
       const max = Math.min(Math.max(...result.effectiveRank.filter(Number.isFinite), refMax) * 1.08, Math.max(1.6 * refMax, refMax + 1.5));
       return linePanel({ ...base, title: 'Effective rank', y: { title: measureAxisTitle(result.spec.effectiveRank), min: 0, max }, series: [{ xs, ys: result.effectiveRank, color: theme.foreground, width: 1.8 }], bands, rules, legend });

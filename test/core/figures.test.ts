@@ -147,6 +147,10 @@ describe('run panels', () => {
     expect(texts(erank, /nuclear rank r\*\(W\(k\)\)/)).toHaveLength(1);
     const distance = runPanel(result, 'distance', PAPER_THEME).body;
     for (const L of [1, 2, 3, 4]) expect(texts(distance, new RegExp(`^L = ${L}$`))).toHaveLength(1);
+    // A legend entry for crossings exactly where a run has one (and some run of the preset has).
+    const crossings = depths.map((d) => d.result.measured.plateaus.some((p) => p.kind === 'crossing'));
+    expect(crossings).toContain(true);
+    depths.forEach((d, i) => expect(runPanel(d.result, 'erank', PAPER_THEME).body.includes('crossing (Def. 5.11)'), d.label).toBe(crossings[i]));
     expect(runTitle(label, result)).toBe('N = 3: 20×20, spectral path (float64)');
     expect(runGrid(label, result, PAPER_THEME).body.match(/N = 3/g)).toHaveLength(1);
   });
