@@ -7,7 +7,7 @@ import { reportData, reportSweep, type ReportData, type ReportSweep } from '../c
 import { parseSweepSummary } from '../core/sweep/phaseDiagram';
 import { escapeHtml } from '../core/text';
 import { checkOutputFile, checkOutputFolder, readTextFile, writeFileAtomic } from '../node/files';
-import { parseFlags } from './flags';
+import { integerFlag, parseFlags } from './flags';
 
 export { reportData };
 
@@ -64,25 +64,74 @@ export function reportHtml(data: ReportData): string {
 `;
 }
 
-/** Renders the report in Debian's Chromium and saves each run's plots as SVG and PNG. */
-async function writeFigures(htmlFile: string, dir: string): Promise<string[]> {
+/** Figure files: single panels are `size` CSS pixels; PNGs are drawn at `dpi` (96 CSS px = 1 inch). */
+export interface FigureOptions {
+  width: number;
+  height: number;
+  dpi: number;
+}
+
+export const DEFAULT_FIGURE_OPTIONS: FigureOptions = { width: 480, height: 330, dpi: 300 };
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * A PNG with its resolution recorded (a pHYs chunk after IHDR, pixels per metre): viewers and
+ * LaTeX then place it at its intended size. Chromium's screenshots carry none.
+ */
+export function withPngDpi(png: Buffer, dpi: number): Buffer {
+  const ppm = Math.round(dpi / 0.0254);
+  const data = Buffer.alloc(9);
+  data.writeUInt32BE(ppm, 0);
+  data.writeUInt32BE(ppm, 4);
+  data[8] = 1;
+  const typeAndData = Buffer.concat([Buffer.from('pHYs', 'ascii'), data]);
+  const chunk = Buffer.alloc(4 + typeAndData.length + 4);
+  chunk.writeUInt32BE(data.length, 0);
+  typeAndData.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(typeAndData), 4 + typeAndData.length);
+  const afterIhdr = 8 + 4 + 4 + 13 + 4;
+  return Buffer.concat([png.subarray(0, afterIhdr), chunk, png.subarray(afterIhdr)]);
+}
+
+/**
+ * Renders the report in Debian's Chromium and writes every figure three times: SVG (from the
+ * page), PDF (Chromium's print of the SVG: vector, text kept as text) and PNG at `options.dpi`.
+ */
+async function writeFigures(htmlFile: string, dir: string, options: FigureOptions): Promise<string[]> {
   const executablePath = process.env.DFL_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new InputError(`--figures: needs Chromium at ${executablePath} (apt-get install -y chromium)`);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'] });
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--font-render-hinting=none'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1180, height: 900 }, deviceScaleFactor: 1.5 });
+    const page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
     await page.goto(`file://${path.resolve(htmlFile)}`);
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
-    const figures = await page.evaluate(() => window.dflFigures!().map(({ name, svg, element }) => ({ name, svg, element })));
-    // PNG: the browser's own rendering of each figure (a run's plots, keys and plateau table; a sweep's figure).
+    const figures = await page.evaluate((size) => window.dflFigures!(size), { width: options.width, height: options.height });
     mkdirSync(dir, { recursive: true });
+    // One page for the prints: the SVG alone on it, the page exactly its size.
+    const print = await (await browser.newContext({ deviceScaleFactor: options.dpi / 96 })).newPage();
     const written: string[] = [];
     for (const f of figures) {
       writeFileSync(path.join(dir, `${f.name}.svg`), f.svg);
-      const element = await page.$(`[id="${f.element}"]`);
-      if (!element) throw new Error(`report page: no element #${f.element} for figure ${f.name}`);
-      await element.screenshot({ path: path.join(dir, `${f.name}.png`) });
+      const size = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(f.svg);
+      if (!size) throw new Error(`report page: figure ${f.name} has no size`);
+      const [width, height] = [Number(size[1]), Number(size[2])];
+      await print.setViewportSize({ width, height });
+      await print.setContent(`<!DOCTYPE html><html><head><meta charset="utf-8"><style>@page{size:${width}px ${height}px;margin:0}html,body{margin:0;padding:0}svg{display:block}</style></head><body>${f.svg}</body></html>`);
+      const png = await print.locator('svg').first().screenshot({ type: 'png' });
+      writeFileSync(path.join(dir, `${f.name}.png`), withPngDpi(png, options.dpi));
+      await print.pdf({ path: path.join(dir, `${f.name}.pdf`), width: `${width}px`, height: `${height}px`, printBackground: true, pageRanges: '1' });
       written.push(f.name);
     }
     return written;
@@ -91,17 +140,35 @@ async function writeFigures(htmlFile: string, dir: string): Promise<string[]> {
   }
 }
 
-/** `dfl report RESULT.json… --html OUT.html [--figures DIR]`. */
+/** `--size WxH`: the CSS-pixel size of a single panel. */
+function parseSize(value: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(value.trim());
+  const [width, height] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!m || width < 240 || width > 2400 || height < 180 || height > 2400) throw new InputError(`--size: expected WIDTHxHEIGHT in CSS pixels, each from 240 (height 180) to 2400, e.g. 480x330 (got ${JSON.stringify(value)})`);
+  return { width, height };
+}
+
+/**
+ * `dfl report RESULT.json… --html OUT.html [--compare] [--figures DIR [--size WxH] [--dpi N]]`.
+ * Results of one preset that differ in one or two fields are overlaid in a comparison figure;
+ * `--compare` overlays all the results given (and says why when they differ in more).
+ */
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { html: { type: 'string' }, figures: { type: 'string' } }, true);
+  const { values, positionals } = parseFlags(args, { html: { type: 'string' }, figures: { type: 'string' }, compare: { type: 'boolean' }, size: { type: 'string' }, dpi: { type: 'string' } }, true);
   if (positionals.length === 0) throw new InputError('dfl report: give one or more result JSON files or sweep folders');
   if (values.html === undefined) throw new InputError('dfl report: --html OUT.html is required');
+  if ((values.size !== undefined || values.dpi !== undefined) && values.figures === undefined) throw new InputError('dfl report: --size and --dpi set the files of --figures DIR; give --figures too');
+  const figureOptions: FigureOptions = {
+    ...(values.size !== undefined ? parseSize(values.size) : { width: DEFAULT_FIGURE_OPTIONS.width, height: DEFAULT_FIGURE_OPTIONS.height }),
+    dpi: integerFlag('--dpi', values.dpi, { min: 72, max: 1200, fallback: DEFAULT_FIGURE_OPTIONS.dpi }),
+  };
   checkOutputFile(values.html, { inputs: positionals, flag: '--html' });
   if (values.figures !== undefined) checkOutputFolder(values.figures, '--figures');
   const folders = positionals.filter(isFolder);
   const results = positionals.filter((p) => !isFolder(p)).map((file) => ({ file, result: readResult(file) }));
+  if (values.compare && results.length < 2) throw new InputError(`dfl report --compare: needs two or more result files (got ${results.length})`);
   const sweeps = folders.map(readSweepFolder);
-  const data = reportData(results, sweeps);
+  const data = reportData(results, sweeps, { compareAll: values.compare === true });
   writeFileAtomic(values.html, reportHtml(data));
   const parts = [results.length > 0 ? `${results.length} result${results.length > 1 ? 's' : ''}` : '', sweeps.length > 0 ? `${sweeps.length} sweep${sweeps.length > 1 ? 's' : ''}` : ''].filter(Boolean);
   process.stderr.write(`wrote ${values.html} (${parts.join(', ')})\n`);
@@ -109,13 +176,15 @@ export async function reportCommand(args: string[]): Promise<number> {
     process.stdout.write(`sweep ${s.title}: ${s.summary.done}/${s.summary.total} runs, axes ${s.summary.axes.join(', ')}\n`);
     for (const f of s.figures) process.stdout.write(`  ${f.measure} over ${f.x}${f.y ? ` × ${f.y}` : ''}\n`);
   }
+  for (const c of data.comparisons.filter((x) => x.section === undefined)) process.stdout.write(`compared: ${c.heading}\n`);
   for (const s of data.sections) {
-    process.stdout.write(`${s.heading}\n`);
+    process.stdout.write(`${s.heading}${s.description ? `: ${s.description}` : ''}\n`);
+    for (const c of data.comparisons.filter((x) => x.section === s.id)) process.stdout.write(`  compared: ${c.heading}\n`);
     for (const f of s.findings) process.stdout.write(`  ${f.label}: ${f.text}\n`);
   }
   if (values.figures !== undefined) {
-    const names = await writeFigures(values.html, values.figures);
-    process.stderr.write(`wrote ${names.length} figures (SVG and PNG) to ${values.figures}\n`);
+    const names = await writeFigures(values.html, values.figures, figureOptions);
+    process.stderr.write(`wrote ${names.length} figures (SVG, PDF, PNG at ${figureOptions.dpi} dpi) to ${values.figures}\n`);
   }
   return 0;
 }

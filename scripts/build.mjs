@@ -2,8 +2,18 @@
 // installed them); the extension and webview bundles follow.
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 mkdirSync('dist', { recursive: true });
+
+// d3-format ships ES modules only: the CommonJS bundles of the CLI take it in rather than
+// require() it (which Node 20 does only behind its require(esm) support).
+const bundleEsmOnly = {
+  name: 'bundle-esm-only',
+  setup(b) {
+    b.onResolve({ filter: /^d3-format$/ }, () => ({ path: fileURLToPath(new URL('../node_modules/d3-format/dist/d3-format.mjs', import.meta.url)) }));
+  },
+};
 
 await build({
   entryPoints: { cli: 'cli/index.ts', 'sweep-worker': 'cli/sweepWorker.ts' },
@@ -13,6 +23,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   packages: 'external',
+  plugins: [bundleEsmOnly],
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -40,7 +40,10 @@ const R = Object.fromEntries(Object.keys(byPreset).map((p) => [p, presetOrder(p)
 // Figures of the paper's presets; the full HTML report of everything.
 rmSync(figures, { recursive: true, force: true });
 const figureFiles = figuresOf.flatMap((p) => byPreset[p].map((x) => x.file));
-dfl('report', ...figureFiles, '--html', path.join(results, 'figures.html'), '--figures', figures);
+dfl('report', ...figureFiles, '--html', path.join(results, 'figures.html'), '--figures', figures, '--dpi', '96');
+// The docs keep each run's grid and each comparison (SVG and PNG); single panels and PDFs are
+// for papers, not for this page.
+for (const name of readdirSync(figures)) if (name.endsWith('.pdf') || /-(sigma|erank|loss|distance)\.(svg|png)$/.test(name)) rmSync(path.join(figures, name));
 dfl('report', ...Object.values(byPreset).flat().map((x) => x.file), '--html', path.join(results, 'report.html'));
 
 await build({ entryPoints: ['core/reproduction/analysis.ts'], outfile: path.join(results, 'analysis.cjs'), bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
@@ -138,6 +141,8 @@ out(
   '',
   '**The paper:** depth makes the low-rank phases long and sharp; depth 1 has none; the effective rank stays near erank(Ŵ_L) on intervals its theorem gives.',
   '',
+  '![N = 1…4 overlaid](images/reproduction/paper-identity-depths-compare.png)',
+  '',
   '![N = 3](images/reproduction/paper-identity-depths-n-3.png)',
   '',
   '| N | L = 1 plateau (measured / predicted) | L = 2 | L = 3 | L = 4 |',
@@ -163,7 +168,7 @@ out(
   '|---|---|---|---|---|---|',
   ...mnist.map((m) => `| ${m.depth} | ${iv(m.rank1)} | ${iv(m.rank2)} | ${pct(m.closest1.relative)} at ${m.closest1.step} | ${pct(m.closest2.relative)} at ${m.closest2.step} | ${m.snapshots.join(', ') || '—'} |`),
   '',
-  `${mnistOverlap ? '**Reproduces**' : '**Partly**'} (rule: the N = 3 rank-1 phase overlaps [1000, 2000]): the N = 3 rank-1 phase is ${iv(m3.rank1)}; deeper is clearer (longer phases, closer approach to Ŵ_1). The figure shows the reconstructions at the plateau midpoints beside Ŵ_1…Ŵ_4 and Ŵ (also in every depth\'s figure, \`images/reproduction/paper-mnist-depths-n-*.png\`, and in \`dfl report\`).`,
+  `${mnistOverlap ? '**Reproduces**' : '**Partly**'} (rule: the N = 3 rank-1 phase overlaps [1000, 2000]): the N = 3 rank-1 phase is ${iv(m3.rank1)}; deeper is clearer (longer phases, closer approach to Ŵ_1). \`dfl report\` shows the reconstructions at the plateau midpoints beside Ŵ_1…Ŵ_4 and Ŵ under each depth\'s figure.`,
   '',
 );
 

@@ -110,9 +110,11 @@ export function renderLabHtml(options: LabHtmlOptions): string {
             <div class="scrub">
               <label for="step-slider">Step <output id="step-output">–</output></label>
               <input type="range" id="step-slider" min="0" max="0" value="0" step="1" disabled>
-              <p class="summary" id="summary"></p>
-              <table class="plateau-table" id="plateau-table" hidden></table>
             </div>
+          </div>
+          <div class="run-outcome">
+            <p class="summary" id="summary"></p>
+            <table class="plateau-table" id="plateau-table" hidden></table>
           </div>
           <div class="snapshot-strip" id="snapshot-strip" aria-label="Reconstructions W(k)" hidden></div>
         </section>

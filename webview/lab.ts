@@ -56,6 +56,8 @@ export class Lab {
   private progress = { step: 0, steps: 0 };
   /** `ready` has been sent (state messages only follow it). */
   private started = false;
+  /** What the form opened with: the default preset is run at once, so the page is never empty. */
+  private readonly opening: 'default' | 'saved' | 'empty';
 
   constructor() {
     registerToolkit();
@@ -63,7 +65,7 @@ export class Lab {
     this.controls = createControls($('controls'), this.presets) as ControlsWithPreset;
     this.charts = new LabCharts(Object.fromEntries(CHART_IDS.map((id) => [id, $(`plot-${id}`)])) as Record<ChartId, HTMLElement>);
     this.stepView = new StepView(this.heatmaps, this.charts);
-    restoreForm(this.controls, this.presets, this.host);
+    this.opening = restoreForm(this.controls, this.presets, this.host);
 
     this.controls.onRun(() => this.runFromForm());
     this.controls.onPause(() => (this.runner.paused ? this.resume() : this.pause()));
@@ -95,6 +97,58 @@ export class Lab {
     this.host.post({ type: 'ready', protocol: PROTOCOL_VERSION, backend: this.backend });
     this.started = true;
     this.publishState();
+    // The default (the paper's first experiment, under a second on the exact path) is computed
+    // and shown on load. `?autorun=0` (standalone page only) leaves the page empty for tests
+    // that drive every run themselves.
+    if (this.opening === 'default' && this.runId === 0 && new URLSearchParams(location.search).get('autorun') !== '0') void this.preview();
+  }
+
+  /**
+   * The form's spec run on load and shown as a finished run is, without telling the host: the
+   * state stays `idle`, nothing is saved to the run history, and any run or result the host or
+   * the user starts replaces it. `<body data-preview="done">` when it is drawn.
+   */
+  private async preview(): Promise<void> {
+    const runId = this.runId;
+    let spec: ExperimentSpec;
+    try {
+      spec = this.controls.readSpec();
+    } catch {
+      return;
+    }
+    let result: RunResult;
+    try {
+      result = await this.runner.start(
+        { spec, backend: this.backend },
+        {
+          onStart: ({ spec: started, target }) => {
+            if (runId !== this.runId) return;
+            this.spec = started;
+            this.store = startRunPlots(this.charts, this.heatmaps, started, target);
+          },
+          onPoint: (point) => {
+            if (runId !== this.runId) return;
+            this.store?.push(point);
+            this.charts.requestDraw();
+          },
+          onSnapshot: ({ step, data }) => {
+            if (runId === this.runId) this.store?.addSnapshot(step, data);
+          },
+          onProgress: () => undefined,
+        },
+      );
+    } catch {
+      return;
+    }
+    if (runId !== this.runId || result.stopped.kind !== 'completed') return;
+    this.result = result;
+    this.charts.setPlateaus(result.predicted.plateaus, result.measured.plateaus);
+    this.charts.redrawNow(true);
+    this.progress = { step: result.stopped.step, steps: result.spec.steps };
+    this.updateUi();
+    this.showOutcome(result);
+    this.showMessage('The preset shown, run when the Lab opened (not saved to the run history); Run runs it again, live.', 'info');
+    document.body.dataset.preview = 'done';
   }
 
   // ---- state ----
@@ -322,6 +376,11 @@ export class Lab {
   /** Drops the WebGL context (the browser tests check the CPU fallback with it). */
   loseWebglContext(): boolean {
     return loseWebglContext();
+  }
+
+  /** The spec the form holds now: what Run runs (the browser tests compare it with core's presets). */
+  formSpec(): ExperimentSpec {
+    return this.controls.readSpec();
   }
 
   /** Plot redraws so far. */

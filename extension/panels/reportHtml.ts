@@ -1,10 +1,12 @@
 import type { PropertyReport } from '../../property-tests/runner';
 import type { RunResult } from '../../core/result';
+import { compareGrid, compareRuns, compareTitle } from '../../core/figures/compare';
+import { PAPER_THEME, svgElement } from '../../core/figures/svg';
 import { escapeHtml } from '../../core/text';
 import { COMMANDS } from '../ids';
 import { formatInterval, plateauRows } from '../plateauTable';
 
-// The static report pages (theory check, depth comparison): no scripts at all; links are
+// The static report pages (theory check, comparisons of runs): no scripts at all; links are
 // `command:` URIs limited (enableCommandUris) to the two commands that open runs and
 // counterexamples, whose arguments are names the host looks up itself. Pure.
 
@@ -41,6 +43,8 @@ th { font-weight: 600; }
 .muted { color: var(--vscode-descriptionForeground); }
 pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow-x: auto; max-width: 100ch; white-space: pre-wrap; }
 a { color: var(--vscode-textLink-foreground); }
+.compare-figure { margin: 8px 0 16px; padding: 8px; background: #ffffff; border-radius: 4px; max-width: 1020px; }
+.compare-figure svg { display: block; max-width: 100%; height: auto; }
 </style></head><body data-report="${esc(title)}">${body}</body></html>`;
 }
 
@@ -75,6 +79,21 @@ export interface ComparedRun {
   result: RunResult;
 }
 
+/**
+ * The runs overlaid in one figure (core/figures/compare.ts: effective rank and singular values,
+ * the field that varies named in the legend, seeds as bands), or a line that says why not.
+ */
+function comparisonFigure(runs: ComparedRun[]): string {
+  if (runs.length < 2) return '';
+  try {
+    const comparison = compareRuns(runs.map((r) => ({ label: r.name, result: r.result })), 'this comparison');
+    // Presentation attributes only (no style attribute, no script): allowed by the page's CSP.
+    return `<figure class="compare-figure" data-compared="${esc(comparison.fields.join(','))}">${svgElement(compareGrid(comparison, PAPER_THEME), { role: 'img', 'aria-label': compareTitle(comparison) })}</figure>`;
+  } catch (error) {
+    return `<p class="muted">No overlay: ${esc((error as Error).message)}.</p>`;
+  }
+}
+
 export function comparisonHtml(title: string, runs: ComparedRun[], cspSource: string, nonce: string): string {
   const sections = runs
     .map(({ name, result }) => {
@@ -88,5 +107,5 @@ export function comparisonHtml(title: string, runs: ComparedRun[], cspSource: st
 <table><thead><tr><th>L</th><th>predicted</th><th>measured</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="4" class="muted">no plateaus</td></tr>'}</tbody></table></section>`;
     })
     .join('\n');
-  return page(title, cspSource, nonce, `<h1>${esc(title)}</h1>\n${sections}\n<p class="muted">* the theorem's hypotheses do not hold for this spec</p>`);
+  return page(title, cspSource, nonce, `<h1>${esc(title)}</h1>\n${comparisonFigure(runs)}\n${sections}\n<p class="muted">* the theorem's hypotheses do not hold for this spec</p>`);
 }

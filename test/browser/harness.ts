@@ -39,8 +39,12 @@ export function artifact(name: string): string {
   return path.join(ARTIFACTS, name);
 }
 
-/** Opens the Lab and records CSP violations (they reach tests only through this listener). */
-export async function openLab(browser: Browser, url: string, options: { theme?: 'dark' | 'light' | 'high-contrast'; width?: number; height?: number; scale?: number } = {}): Promise<{ page: Page; violations: () => Promise<string[]>; errors: string[] }> {
+/**
+ * Opens the Lab and records CSP violations (they reach tests only through this listener). The
+ * page runs its default preset on load; tests that drive every run themselves open it with
+ * `autorun: false` (the default here), firstScreen.test.ts with `autorun: true`.
+ */
+export async function openLab(browser: Browser, url: string, options: { theme?: 'dark' | 'light' | 'high-contrast'; width?: number; height?: number; scale?: number; autorun?: boolean } = {}): Promise<{ page: Page; violations: () => Promise<string[]>; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1500, height: options.height ?? 1000 }, deviceScaleFactor: options.scale ?? 1, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -55,7 +59,7 @@ export async function openLab(browser: Browser, url: string, options: { theme?: 
       w.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
     });
   });
-  await page.goto(`${url}?theme=${options.theme ?? 'dark'}`);
+  await page.goto(`${url}?theme=${options.theme ?? 'dark'}${options.autorun ? '' : '&autorun=0'}`);
   try {
     await page.waitForFunction(() => document.body.dataset.backend !== undefined, undefined, { timeout: 60_000 });
   } catch (error) {

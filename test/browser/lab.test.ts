@@ -127,7 +127,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
     expect((byFormat.svg.data.match(/<path /g) ?? []).length).toBeGreaterThanOrEqual(20 + 1 + 1 + 4);
     expect(JSON.parse(byFormat.json.data).steps).toEqual(done.result.steps);
     const csv = byFormat.csv.data.trim().split('\n');
-    expect(csv[0]).toMatch(/^step,loss,effective_rank_entropy,sigma_1,/);
+    expect(csv[0]).toMatch(/^step,loss,effective_rank_nuclear,sigma_1,/);
     expect(csv.length).toBe(done.result.steps.length + 1);
     writeFileSync(artifact('export.svg'), byFormat.svg.data);
     writeFileSync(artifact('export.png'), Buffer.from(byFormat.png.data, 'base64'));

@@ -115,21 +115,22 @@ describe('the Lab Sweep view in headless Chromium', () => {
     expect(new Set(coloured.map((c) => c.fill)).size).toBeGreaterThanOrEqual(3);
     for (const c of measured.filter((m) => m.value === 'none')) expect(c.fill).toMatch(/url\(/);
     const cell = expected.cells[1][1]; // depth 3, α = 0.1
-    expect(measured.find((c) => c.xi === 1 && c.yi === 1)!.title).toMatch(new RegExp(`init\\.alpha = 0\\.1, depth = 3: mean ${cell.mean}.*n = 2`));
+    expect(measured.find((c) => c.xi === 1 && c.yi === 1)!.title).toMatch(new RegExp(`α = 0\\.1, N = 3: mean ${cell.mean}.*n = 2`));
     // The theory beside it: the certified prediction, on the same grid.
     const theory = await cells(page, 'sweep-theory-cells');
     expect(theory).toHaveLength(9);
     expect(theory.filter((c) => c.value !== 'none').length).toBeGreaterThanOrEqual(withValue);
     const heatText = await svgText(page, 'sweep-heatmap');
-    for (const name of ['depth', 'init.alpha', 'measured.L1.length', 'theory: predicted.L1.length', '0.05', '0.2']) expect(heatText).toContain(name);
+    // Axes by their names in core's one table; the column's own name beside the measure's.
+    for (const name of ['depth N', 'initial scale α', 'measured.L1.length', 'theory: predicted.L1.length', '0.05', '0.2']) expect(heatText).toContain(name);
     // The line plot: one line per α, with axis names.
     expect(await page.locator('#sweep-lines .sweep-line, #sweep-lines circle').count()).toBeGreaterThan(3);
     const lineText = await svgText(page, 'sweep-lines');
-    for (const name of ['init.alpha = 0.05', 'init.alpha = 0.1', 'init.alpha = 0.2', 'depth', 'measured.L1.length']) expect(lineText).toContain(name);
+    for (const name of ['α = 0.05', 'α = 0.1', 'α = 0.2', 'depth N', 'measured ε-plateau length at L = 1']) expect(lineText).toContain(name);
 
     // A hovered cell's readout: mean, spread and n.
     await page.locator('#sweep-heatmap-body .sweep-cells .sweep-cell[data-xi="1"][data-yi="1"]').hover();
-    expect(await page.locator('#sweep-readout').textContent()).toMatch(/depth = 3: mean .*n = 2 .*theory predicted\.L1\.length/);
+    expect(await page.locator('#sweep-readout').textContent()).toMatch(/N = 3: mean .*n = 2 .*theory predicted\.L1\.length/);
 
     await page.screenshot({ path: artifact('lab-sweep.png'), fullPage: true });
 
@@ -153,7 +154,7 @@ describe('the Lab Sweep view in headless Chromium', () => {
     // Fixing the seed: one run per cell.
     await pick(page, 'sweep-fix-2', JSON.stringify(2));
     await page.waitForFunction(() => document.querySelector('#sweep-heatmap-body .sweep-cell title')?.textContent?.includes('n = 1'));
-    expect(await svgText(page, 'sweep-heatmap')).toContain('fixed target.seed = 2');
+    expect(await svgText(page, 'sweep-heatmap')).toContain('fixed target seed = 2');
     // Swapping the axes: x takes y's axis and y the old x.
     await pick(page, 'sweep-x', 'init.alpha');
     await page.waitForFunction(() => document.getElementById('sweep-view')!.dataset.x === 'init.alpha');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
 import { captureOutput, quietly } from '../helpers/cliOutput';
+import { fieldLabel } from '../../core/figures/fieldLabels';
 import { axisValues, sweepFigures, sweepSummarySchema, type SweepSummary } from '../../core/sweep/phaseDiagram';
 
 // `dfl report DIR` on a sweep folder: a section per sweep with its phase diagrams (the Lab's
@@ -52,6 +53,7 @@ describe('dfl report on a sweep folder', () => {
     const files = readdirSync(figures).sort();
     const svgs = files.filter((f) => f.endsWith('.svg'));
     const pngs = files.filter((f) => f.endsWith('.png'));
+    expect(files.filter((f) => f.endsWith('.pdf'))).toHaveLength(svgs.length);
     expect(svgs).toHaveLength(expected.length);
     expect(pngs.map((f) => f.replace(/\.png$/, ''))).toEqual(svgs.map((f) => f.replace(/\.svg$/, '')));
     const grid = axisValues(summary.rows, expected[0].x).length * axisValues(summary.rows, expected[0].y!).length;
@@ -66,7 +68,9 @@ describe('dfl report on a sweep folder', () => {
       const measuredCells = svg.slice(svg.indexOf('class="sweep-cells"'), svg.indexOf('</g></g>', svg.indexOf('class="sweep-cells"')));
       expect((measuredCells.match(/class="sweep-cell"/g) ?? []).length).toBe(grid);
       // Axis names, the measure's name and the values on the axes.
-      for (const label of ['depth', 'init.alpha', figure.measure, '0.05', '0.2', `one line per ${figure.y}`]) expect(svg).toContain(`${label}`);
+      // Axes by their names in core's one table (depth N, initial scale α), never the spec path.
+      for (const label of ['depth N', 'initial scale α', figure.measure, '0.05', '0.2', `one line per ${fieldLabel(figure.y!).symbol}`]) expect(svg).toContain(`${label}`);
+      expect(svg).not.toMatch(/>init\.alpha<|hover/);
       if (/^measured\.L\d+\.length$/.test(figure.measure)) expect(svg).toContain(`theory: ${figure.measure.replace('measured', 'predicted')}`);
       // The line plot: a line or point per value of y.
       expect((svg.match(/<circle /g) ?? []).length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { sweepSummarySchema, type SweepSummary } from '../../core/sweep/phaseDia
 import type { PlotTheme } from '../../webview/plots/colors';
 import { drawPhaseDiagram } from '../../webview/plots/phaseDiagramPlot';
 import { drawLinePlot } from '../../webview/plots/sweepLinePlot';
-import { figureDocument, isFractionMeasure } from '../../webview/plots/svgFigure';
+import { displayValues, figureDocument, isFractionMeasure } from '../../webview/plots/svgFigure';
 
 // The sweep figures' SVG (pure string building; the browser tests check how it renders).
 
@@ -35,7 +35,10 @@ describe('phase diagram SVG', () => {
     expect(count(measured, /tabindex="0" role="button"/g)).toBe(6);
     expect(count(d.body.slice(d.body.indexOf('class="sweep-theory-cells"')), /class="sweep-cell"/g)).toBe(6);
     expect(d.body).toContain('theory: predicted.L1.length');
-    expect(d.body).toContain('aggregated over target.seed (2)');
+    // Fields by their symbols from core's one table of names.
+    expect(d.body).toContain('aggregated over target seed (2)');
+    expect(d.body).toContain('initial scale α');
+    expect(d.body).toContain('hover or focus a cell');
     expect(d.body).not.toMatch(/ style=/);
     expect(d.width).toBeGreaterThan(300);
   });
@@ -44,6 +47,8 @@ describe('phase diagram SVG', () => {
     const d = drawPhaseDiagram(summary(), { x: 'depth', y: 'init.alpha', measure: 'diverged', id: 't' }, theme);
     expect(isFractionMeasure(summary(), 'diverged')).toBe(true);
     expect(d.body).toContain('diverged (fraction of runs)');
+    // A static figure says nothing about hovering.
+    expect(d.body).not.toContain('hover');
     // The boundary between depth 3 (ratio 0.75) and depth 4 (ratio 1): one vertical segment per row.
     const contour = /class="sweep-contour" d="([^"]+)"/.exec(d.body)![1];
     expect(count(contour, /M/g)).toBe(2);
@@ -55,10 +60,17 @@ describe('phase diagram SVG', () => {
     expect(d.body).toContain('a&lt;b');
     expect(d.body).not.toContain('a<b');
     const l = drawLinePlot(summary(), { x: 'init.alpha', line: 'depth', measure: 'measured.L1.length', id: 'l' }, theme);
-    expect(l.body).toContain('depth = 3');
+    expect(l.body).toContain('N = 3');
     expect(count(l.body, /class="sweep-theory-line"/g)).toBe(2);
     const doc = figureDocument('t: a<b', [d, l], theme);
     expect(doc).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+"/);
     expect(doc).toContain('t: a&lt;b');
+  });
+
+  it('labels axis values with d3-format, as few digits as keep them apart', () => {
+    const values = (xs: number[]) => xs.map((value, i) => ({ key: String(i), value, label: String(value) }));
+    expect(displayValues(values([0.07155, 0.1, 0.1397])).map((v) => v.label)).toEqual(['0.0716', '0.1', '0.14']);
+    expect(displayValues(values([0.10004, 0.10006])).map((v) => v.label)).toEqual(['0.1', '0.1001']);
+    expect(displayValues([{ key: 'a', value: 'identity', label: 'identity' }]).map((v) => v.label)).toEqual(['identity']);
   });
 });

@@ -5,33 +5,59 @@ import type { HostBridge } from '../host';
 import { presetChoiceValue, type ControlsWithPreset } from '../ui/controls';
 
 // The form's spec: kept in the webview state (small UI state only) so that it survives a hidden
-// or reloaded panel, else the paper's depth-3 preset; replaced by the specs the host sends.
+// or reloaded panel, else the paper's first experiment at depth 3; replaced by the specs the host sends.
 
 interface SavedState {
   spec?: unknown;
 }
 
-export function restoreForm(controls: ControlsWithPreset, presets: readonly Preset[], host: HostBridge): void {
+/** The preset member a spec is, field for field (core/presets is the one source of both), or undefined. */
+export function presetMemberOf(spec: ExperimentSpec, presets: readonly Preset[]): [number, number] | undefined {
+  const text = JSON.stringify(spec);
+  for (let i = 0; i < presets.length; i++) for (let j = 0; j < presets[i].specs.length; j++) if (JSON.stringify(presets[i].specs[j]) === text) return [i, j];
+  return undefined;
+}
+
+/** Shows preset member (i, j): its fields, its name in the picker, its claim under it. */
+function showPreset(controls: ControlsWithPreset, presets: readonly Preset[], [i, j]: [number, number]): void {
+  controls.writeSpec(presets[i].specs[j]);
+  controls.presetField.set(presetChoiceValue(i, j));
+  controls.setNote(presets[i].claim);
+}
+
+/** The preset and member the Lab opens on: the paper's first experiment at depth 3 (its clearest plateaus). */
+export const DEFAULT_PRESET = { name: 'paper-identity-depths', depth: 3 };
+
+/**
+ * Fills the form: the saved spec (a hidden or reloaded panel), shown as its preset when it is
+ * one, else the default preset. Returns 'default' when the form holds the default, which the
+ * page runs at once.
+ */
+export function restoreForm(controls: ControlsWithPreset, presets: readonly Preset[], host: HostBridge): 'default' | 'saved' | 'empty' {
   const saved = host.getState<SavedState>();
   if (saved?.spec) {
     try {
-      controls.writeSpec(parseSpec(saved.spec));
-      controls.presetField.set('custom');
-      return;
+      const spec = parseSpec(saved.spec);
+      const member = presetMemberOf(spec, presets);
+      if (member) showPreset(controls, presets, member);
+      else {
+        controls.writeSpec(spec);
+        controls.presetField.set('custom');
+      }
+      return 'saved';
     } catch {
       // A spec saved by an older version: fall back to the default preset.
     }
   }
-  // Default: the paper's depth-3 experiment (clearest plateaus), else the first preset.
-  let choice: [number, number] | undefined;
-  presets.forEach((p, i) => p.specs.forEach((s, j) => (!choice && s.depth === 3 ? (choice = [i, j]) : undefined)));
-  choice ??= presets.length > 0 ? [0, 0] : undefined;
-  if (choice) {
-    const [i, j] = choice;
-    controls.writeSpec(presets[i].specs[j]);
-    controls.presetField.set(presetChoiceValue(i, j));
-    controls.setNote(presets[i].claim);
+  const i = presets.findIndex((p) => p.name === DEFAULT_PRESET.name);
+  const j = i < 0 ? -1 : presets[i].specs.findIndex((s) => s.depth === DEFAULT_PRESET.depth);
+  if (j >= 0) {
+    showPreset(controls, presets, [i, j]);
+    return 'default';
   }
+  if (presets.length === 0) return 'empty';
+  showPreset(controls, presets, [0, 0]);
+  return 'default';
 }
 
 export function saveForm(controls: ControlsWithPreset, host: HostBridge): void {

@@ -25,6 +25,7 @@ export function startRunPlots(charts: LabCharts, heatmaps: Heatmaps, spec: Exper
     predicted: [],
     measured: [],
     measureLabel: EFFECTIVE_RANK_LABELS[spec.effectiveRank],
+    measure: spec.effectiveRank,
   });
   if (spec.n <= MAX_SNAPSHOT_N) heatmaps.reset(spec.n, target.matrix().data, references);
   else heatmaps.reset(spec.n);

@@ -1,7 +1,9 @@
 import uPlot from 'uplot';
 import type { ChartId, RunContext } from './charts';
 import { singularValueColor, type PlotTheme } from './colors';
-import { formatNumber, logTicks, stepTicks } from './format';
+import { linearTickLabels } from '../../core/figures/ticks';
+import { measureSymbol } from '../../core/rank/labels';
+import { logTicks, stepTicks } from './format';
 import { drawPrimitives, type Primitive } from './primitives';
 import type { TrajectoryStore } from './store';
 
@@ -15,6 +17,14 @@ export const MAX_REFERENCES = 8;
 export const CHART_HEIGHT = 230;
 /** The singular-value plot shows values down to this fraction of σ₁ (float32 noise below). */
 export const SIGMA_FLOOR = 1e-7;
+
+/** The y-axis titles (canvas text: Unicode sub- and superscripts only). */
+const Y_TITLES: Record<ChartId, (ctx: RunContext) => string> = {
+  sigma: () => 'σᵢ(W(k))',
+  erank: (ctx) => (ctx.measure ? `${measureSymbol(ctx.measure)}(W(k))` : 'effective rank'),
+  loss: () => '½‖W(k) − Ŵ‖²',
+  distance: () => '‖W(k) − Ŵ_L‖',
+};
 
 export interface ChartInputs {
   theme: PlotTheme;
@@ -34,7 +44,9 @@ export function chartOptions(id: ChartId, width: number, { theme, context: ctx, 
     ...extra,
   });
   const xAxis = axis({ values: stepTicks, label: 'step k', labelSize: 14, labelGap: 0, size: 34, space: 60 });
-  const logAxis = axis({ values: (_u, splits) => logTicks(splits), size: 50, space: 16 });
+  // Every y axis says what it measures (the mathematical names of the report's figures).
+  const yTitle = { labelSize: 16, labelGap: 2, label: Y_TITLES[id](ctx) };
+  const logAxis = axis({ values: (_u, splits) => logTicks(splits), size: 50, space: 16, ...yTitle });
   const series: uPlot.Series[] = [{ label: 'step' }];
   let y: uPlot.Scale = { distr: 3, log: 10 };
   let yAxis = logAxis;
@@ -61,7 +73,7 @@ export function chartOptions(id: ChartId, width: number, { theme, context: ctx, 
       const refMax = Math.max(...ctx.targetEffectiveRanks.slice(0, MAX_REFERENCES), 1);
       const cap = Math.max(1.6 * refMax, refMax + 1.5);
       y = { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.min(Math.max(max ?? 1, refMax) * 1.08, cap)] };
-      yAxis = axis({ size: 48, space: 28, values: (_u, splits) => splits.map((v) => formatNumber(v)) });
+      yAxis = axis({ size: 48, space: 28, values: (_u, splits) => linearTickLabels(splits), ...yTitle });
       break;
     }
     case 'loss':

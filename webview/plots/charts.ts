@@ -8,6 +8,7 @@ import { renderKeys } from './keys';
 import type { Primitive } from './primitives';
 import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import type { RunResult } from '../../core/result';
+import type { EffectiveRankMeasure } from '../../core/spec/schema';
 import { TrajectoryStore } from './store';
 
 export { formatDecade, formatNumber, logTicks, subscript } from './format';
@@ -35,6 +36,8 @@ export interface RunContext {
   predicted: readonly PredictedPlateau[];
   measured: readonly Plateau[];
   measureLabel: string;
+  /** The measure itself, for the y axis's symbol (r*(W(k)) for the nuclear rank). */
+  measure?: EffectiveRankMeasure;
 }
 
 /** Points per pixel column handed to uPlot at most (see `data`). */
@@ -75,6 +78,7 @@ export class LabCharts {
       predicted: result.predicted.plateaus,
       measured: result.measured.plateaus,
       measureLabel,
+      measure: result.spec.effectiveRank,
     });
     return store;
   }
@@ -258,7 +262,7 @@ export class LabCharts {
   }
 
   private renderKeys(): void {
-    renderKeys(this.figures, this.theme, this.store!, this.context!.measureLabel);
+    renderKeys(this.figures, this.theme, this.store!, this.context!);
   }
 
   private updateReadouts(): void {
@@ -288,7 +292,8 @@ export class LabCharts {
         text += ` · ${formatNumber(p.loss)}`;
         break;
       case 'distance':
-        text += ` · ${p.distanceToBestRank.slice(0, 3).map((d, l) => `L=${l + 1} ${formatNumber(d)}`).join(' · ')}`;
+        // Every L drawn (up to 8), not only the first three.
+        text += ` · ${p.distanceToBestRank.slice(0, store.distanceCount).map((d, l) => `L=${l + 1} ${formatNumber(d)}`).join(' · ')}`;
         break;
     }
     state.readout.textContent = text;

@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import type { RunResult } from '../../core/result';
 import { trajectoryCsv } from '../../core/report/trajectoryCsv';
+import { spreadLabels } from '../../core/figures/linePanel';
 import { escapeHtml } from '../../core/text';
 import { CHART_IDS, CHART_TITLES, type ChartId, type LabCharts, type Primitive } from './charts';
 import type { PlotTheme } from './colors';
@@ -124,6 +125,10 @@ function primitivesSvg(
 ): string[] {
   const out: string[] = [];
   const cx = (x: number) => X(Math.min(Math.max(x, box.xMin), box.xMax));
+  // As on the canvas (./primitives.ts): labels of close reference lines pushed apart.
+  const labelled = primitives.filter((p): p is Extract<Primitive, { type: 'hline' }> => p.type === 'hline' && !!p.label && Number.isFinite(Y(p.y)));
+  const spread = spreadLabels(labelled.map((p) => Y(p.y) - 3), 11, box.top + 11, box.top + box.height);
+  const labelY = new Map(labelled.map((p, i) => [p, spread[i]]));
   for (const p of primitives) {
     const dash = 'dash' in p && p.dash ? ` stroke-dasharray="${p.dash.join(' ')}"` : '';
     switch (p.type) {
@@ -142,7 +147,7 @@ function primitivesSvg(
         const x1 = p.x1 !== undefined ? Math.max(cx(p.x1), x0 + 1) : box.left + box.width;
         const cap = p.x0 !== undefined ? ' stroke-linecap="round"' : '';
         out.push(`<line x1="${f1(x0)}" y1="${f1(y)}" x2="${f1(x1)}" y2="${f1(y)}" stroke="${esc(p.color)}" stroke-width="${p.width}"${dash}${cap}/>`);
-        if (p.label) out.push(`<text x="${f1(box.left + box.width - 4)}" y="${f1(y - 3)}" fill="${esc(theme.muted)}" font-size="10" text-anchor="end">${esc(p.label)}</text>`);
+        if (p.label) out.push(`<text x="${f1(box.left + box.width - 4)}" y="${f1(labelY.get(p) ?? y - 3)}" fill="${esc(theme.muted)}" font-size="10" text-anchor="end">${esc(p.label)}</text>`);
         break;
       }
       case 'vline': {

@@ -1,11 +1,15 @@
-import type { ChartId } from './charts';
+import type { ChartId, RunContext } from './charts';
 import { singularValueColor, withAlpha, type PlotTheme } from './colors';
 import { subscript } from './format';
 import type { TrajectoryStore } from './store';
 
 // The key under each chart's caption (what each line, band and dash means), in DOM over the canvas.
 
-export function renderKeys(figures: Record<ChartId, HTMLElement>, theme: PlotTheme, store: TrajectoryStore, measureLabel: string): void {
+/** Leading singular values named one by one (the target's non-zero ones, at most this many). */
+const NAMED_SIGMAS = 6;
+
+export function renderKeys(figures: Record<ChartId, HTMLElement>, theme: PlotTheme, store: TrajectoryStore, context: RunContext): void {
+  const measureLabel = context.measureLabel;
   const swatch = (color: string, label: string, kind: 'line' | 'band' | 'bar' | 'dash' = 'line') => {
     const item = document.createElement('span');
     item.className = 'key-item';
@@ -16,8 +20,18 @@ export function renderKeys(figures: Record<ChartId, HTMLElement>, theme: PlotThe
     item.append(mark, document.createTextNode(label));
     return item;
   };
+  // Every line named: σ₁…σ_r of the target's non-zero values one by one, the tail as one range.
+  const sigmaKeys = () => {
+    const count = store.sigmaCount;
+    const s = context.targetSingularValues;
+    const named = Math.max(1, Math.min(NAMED_SIGMAS, count, s.filter((v) => v > 1e-7 * (s[0] ?? 0)).length));
+    const items = Array.from({ length: named }, (_, i) => swatch(singularValueColor(theme, i, count), `σ${subscript(i + 1)}`));
+    if (count > named) items.push(swatch(singularValueColor(theme, Math.round((named + count - 1) / 2), count), count - named === 1 ? `σ${subscript(count)}` : `σ${subscript(named + 1)}…σ${subscript(count)}`));
+    items.push(swatch(theme.muted, 'σᵢ(Ŵ), target', 'dash'));
+    return items;
+  };
   const keys: Record<ChartId, HTMLElement[]> = {
-    sigma: [swatch(singularValueColor(theme, 0, store.sigmaCount), 'σ₁'), swatch(singularValueColor(theme, store.sigmaCount - 1, store.sigmaCount), `σ${subscript(store.sigmaCount)}`), swatch(theme.muted, 'target', 'dash')],
+    sigma: sigmaKeys(),
     erank: [swatch(theme.foreground, measureLabel), swatch(withAlpha(theme.categorical[0], 0.35), 'predicted', 'band'), swatch(theme.categorical[0], 'measured', 'bar'), swatch(theme.muted, `${measureLabel} of Ŵ_L`, 'dash')],
     loss: [],
     distance: [

@@ -1,7 +1,8 @@
 import { axisValues, phaseDiagram, type CellStats, type PhaseDiagram, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import { relativeLuminance, sequentialColor, withAlpha, type PlotTheme } from './colors';
 import { formatNumber } from './format';
-import { aggregatedAxes, cellText, esc, f1, fillOf, fixedText, formatValue, isFractionMeasure, makeScale, measureDescription, rgbText, textWidth, type SvgPart } from './svgFigure';
+import { fieldLabel } from '../../core/figures/fieldLabels';
+import { aggregatedAxes, cellText, displayValues, esc, f1, fillOf, fixedText, formatValue, isFractionMeasure, makeScale, rgbText, textWidth, tickLabels, type SvgPart } from './svgFigure';
 
 // A sweep's phase diagram drawn as SVG (docs/sweeps.md "Phase diagrams"): a measure over two
 // axes, a heatmap of the mean per cell with a colour bar, and the theory beside it on the same
@@ -29,6 +30,8 @@ export interface DrawnPhaseDiagram extends SvgPart {
 export function drawPhaseDiagram(summary: SweepSummary, options: PhaseDiagramOptions, theme: PlotTheme): DrawnPhaseDiagram {
   const fixed = options.fixed ?? {};
   const d = phaseDiagram(summary, { x: options.x, y: options.y, measure: options.measure, fixed });
+  d.x.values = displayValues(d.x.values);
+  d.y.values = displayValues(d.y.values);
   const fraction = isFractionMeasure(summary, options.measure);
   const nx = d.x.values.length;
   const ny = d.y.values.length;
@@ -53,7 +56,9 @@ export function drawPhaseDiagram(summary: SweepSummary, options: PhaseDiagramOpt
   const panelX = (i: number) => left + i * (gridW + panelGap + left);
   const barX = panelX(panels - 1) + gridW + 28;
   const barW = 14;
-  const colorTitle = fraction ? `${options.measure} (fraction of runs)` : options.measure;
+  // Names from core's one table (core/figures/fieldLabels.ts): `depth N`, not `depth`.
+  const measureName = fieldLabel(options.measure).name;
+  const colorTitle = fraction ? `${measureName} (fraction of runs)` : measureName;
   const scaleValues: number[] = [];
   for (const row of d.cells) for (const c of row) if (c.mean !== null) scaleValues.push(c.mean);
   if (theoryValue) for (const row of theoryValue.cells) for (const c of row) if (c.mean !== null) scaleValues.push(c.mean);
@@ -79,9 +84,9 @@ export function drawPhaseDiagram(summary: SweepSummary, options: PhaseDiagramOpt
   );
   out.push(`<g font-family="${esc(theme.fontFamily)}">`);
   // Header: the measure's name, what it is, what is fixed and what is averaged.
-  out.push(`<text x="0" y="16" fill="${esc(ink)}" font-size="15" font-weight="600">${esc(options.measure)}<tspan fill="${esc(muted)}" font-weight="normal" font-size="13">${measureDescription(options.measure) ? `  ${esc(measureDescription(options.measure))}` : ''}</tspan></text>`);
+  out.push(`<text x="0" y="16" fill="${esc(ink)}" font-size="15" font-weight="600">${esc(measureName)}<tspan fill="${esc(muted)}" font-weight="normal" font-size="13">${measureName !== options.measure ? `  (${esc(options.measure)})` : ''}</tspan></text>`);
   const context = fixedText(summary, [options.x, options.y], fixed);
-  out.push(`<text x="0" y="36" fill="${esc(muted)}" font-size="12">${esc(`over ${options.x} × ${options.y}, ${fraction ? 'fraction of runs' : 'mean'} per cell${context ? ` · ${context}` : ''}`)}</text>`);
+  out.push(`<text x="0" y="36" fill="${esc(muted)}" font-size="12">${esc(`over ${fieldLabel(options.x).symbol} × ${fieldLabel(options.y).symbol}, ${fraction ? 'fraction of runs' : 'mean'} per cell${context ? ` · ${context}` : ''}`)}</text>`);
 
   const panel = (ox: number, title: string, cells: CellStats[][], measured: boolean, columnFraction: boolean) => {
     out.push(`<text x="${ox}" y="${headH + 15}" fill="${esc(ink)}" font-size="13" font-weight="600">${esc(title)}</text>`);
@@ -119,14 +124,14 @@ export function drawPhaseDiagram(summary: SweepSummary, options: PhaseDiagramOpt
       out.push(`<text x="${ox - 6}" y="${f1(y)}" text-anchor="end" font-size="${tick}" fill="${esc(muted)}">${esc(v.label)}</text>`);
     });
     const yMid = top + gridH / 2;
-    out.push(`<text x="${ox - yLabelW - 14}" y="${f1(yMid)}" text-anchor="middle" font-size="13" fill="${esc(ink)}" transform="rotate(-90 ${f1(ox - yLabelW - 14)} ${f1(yMid)})">${esc(d.y.axis)}</text>`);
+    out.push(`<text x="${ox - yLabelW - 14}" y="${f1(yMid)}" text-anchor="middle" font-size="13" fill="${esc(ink)}" transform="rotate(-90 ${f1(ox - yLabelW - 14)} ${f1(yMid)})">${esc(fieldLabel(d.y.axis).name)}</text>`);
     d.x.values.forEach((v, xi) => {
       const x = ox + xi * cw + cw / 2;
       const y = top + gridH + 15;
       if (rotateX) out.push(`<text x="${f1(x)}" y="${f1(y - 4)}" text-anchor="end" font-size="${tick}" fill="${esc(muted)}" transform="rotate(-45 ${f1(x)} ${f1(y - 4)})">${esc(v.label)}</text>`);
       else out.push(`<text x="${f1(x)}" y="${f1(y)}" text-anchor="middle" font-size="${tick}" fill="${esc(muted)}">${esc(v.label)}</text>`);
     });
-    out.push(`<text x="${f1(ox + gridW / 2)}" y="${f1(top + gridH + xLabelH + 18)}" text-anchor="middle" font-size="13" fill="${esc(ink)}">${esc(d.x.axis)}</text>`);
+    out.push(`<text x="${f1(ox + gridW / 2)}" y="${f1(top + gridH + xLabelH + 18)}" text-anchor="middle" font-size="13" fill="${esc(ink)}">${esc(fieldLabel(d.x.axis).name)}</text>`);
   };
 
   panel(left, theoryValue ? 'measured' : `${fraction ? 'fraction of runs' : 'mean'} per cell`, d.cells, true, fraction);
@@ -174,20 +179,23 @@ export function drawPhaseDiagram(summary: SweepSummary, options: PhaseDiagramOpt
   // The ends of the range are labelled too (the smallest and largest mean drawn).
   const barTicks = [...scale.ticks];
   if (!fraction && scale.hi > scale.lo) for (const end of [scale.lo, scale.hi]) if (barTicks.every((v) => Math.abs(scale.t(v) - scale.t(end)) > 0.12)) barTicks.push(end);
+  // The scale's ticks in one style (tickLabels); the range's ends added above in the same style.
+  const ends = scale.log ? (v: number) => formatNumber(v) : (v: number) => formatValue(v, fraction);
+  const labelOf = new Map(scale.ticks.map((v, i) => [v, tickLabels(scale, fraction)[i]]));
   for (const v of barTicks) {
     const t = scale.hi > scale.lo ? scale.t(v) : 0.5;
     const y = top + (1 - t) * gridH;
     out.push(`<line x1="${barX + barW}" y1="${f1(y)}" x2="${barX + barW + 4}" y2="${f1(y)}" stroke="${esc(muted)}"/>`);
-    out.push(`<text x="${barX + barW + 7}" y="${f1(y + 4)}" font-size="11" fill="${esc(muted)}">${esc(formatValue(v, fraction))}</text>`);
+    out.push(`<text x="${barX + barW + 7}" y="${f1(y + 4)}" font-size="11" fill="${esc(muted)}">${esc(labelOf.get(v) ?? ends(v))}</text>`);
   }
   const barNameX = barX + barW + 12 + barTickW + 8;
   out.push(`<text x="${f1(barNameX)}" y="${f1(top + gridH / 2)}" text-anchor="middle" font-size="12" fill="${esc(ink)}" transform="rotate(90 ${f1(barNameX)} ${f1(top + gridH / 2)})">${esc(colorTitle)}</text>`);
   // Legend: what no value, the theory and n mean.
   const flat = d.cells.flat();
-  if (flat.some((c) => c.mean === null && c.rows > 0)) legend.push(`<tspan fill="${esc(ink)}">hatched</tspan>: ${esc(options.measure)} has no value in the cell's runs`);
+  if (flat.some((c) => c.mean === null && c.rows > 0)) legend.push(`<tspan fill="${esc(ink)}">hatched</tspan>: ${esc(measureName)} has no value in the cell's runs`);
   if (flat.some((c) => c.rows === 0)) legend.push(`<tspan fill="${esc(ink)}">empty</tspan>: no run in the sweep`);
   const counts = [...new Set(flat.map((c) => c.rows).filter((n) => n > 0))];
-  legend.push(`${counts.length === 1 ? `${counts[0]} run${counts[0] > 1 ? 's' : ''}` : `${Math.min(...counts)}–${Math.max(...counts)} runs`} per cell; hover or focus a cell for mean, min–max and n`);
+  legend.push(`${counts.length === 1 ? `${counts[0]} run${counts[0] > 1 ? 's' : ''}` : `${Math.min(...counts)}–${Math.max(...counts)} runs`} per cell${options.interactive ? '; hover or focus a cell for mean, min–max and n' : ''}`);
   if (options.interactive) out.push(`<rect class="sweep-focus" x="0" y="0" width="0" height="0" fill="none" stroke="${esc(theme.highContrast ? ink : theme.accent)}" stroke-width="3" visibility="hidden" pointer-events="none"/>`);
   legend.forEach((line, i) => out.push(`<text class="sweep-legend" x="0" y="${legendY + 14 + i * 17}" font-size="12" fill="${esc(muted)}">${line}</text>`));
   out.push('</g>');

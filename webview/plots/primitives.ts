@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { spreadLabels } from '../../core/figures/linePanel';
 import type { PlotTheme } from './colors';
 
 // Overlays described once as primitives in data coordinates, drawn on the canvas here and in SVG
@@ -26,6 +27,9 @@ export function drawPrimitives(u: uPlot, primitives: Primitive[], theme: PlotThe
   ctx.rect(left, top, width, height);
   ctx.clip();
   ctx.font = `${Math.round(10 * dpr)}px ${theme.fontFamily}`;
+  // Labels of reference lines close in value (r*(Ŵ₃) = 1.9, r*(Ŵ₄) = 2.05) are pushed apart.
+  const labelled = primitives.filter((p): p is Extract<Primitive, { type: 'hline' }> => p.type === 'hline' && !!p.label && Number.isFinite(Y(p.y)));
+  const labelY = new Map(labelled.map((p, i) => [p, spreadLabels(labelled.map((q) => Y(q.y) - 2 * dpr), 11 * dpr, top + 11 * dpr, top + height)[i]]));
   for (const p of primitives) {
     ctx.setLineDash([]);
     switch (p.type) {
@@ -58,7 +62,7 @@ export function drawPrimitives(u: uPlot, primitives: Primitive[], theme: PlotThe
           ctx.fillStyle = theme.muted;
           ctx.textAlign = 'right';
           ctx.textBaseline = 'bottom';
-          ctx.fillText(p.label, left + width - 4 * dpr, y - 2 * dpr);
+          ctx.fillText(p.label, left + width - 4 * dpr, labelY.get(p) ?? y - 2 * dpr);
         }
         break;
       }

@@ -1,6 +1,8 @@
 import { axisValues, type CellStats, type PhaseDiagram, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import { escapeHtml } from '../../core/text';
 import { sequentialColor, type PlotTheme } from './colors';
+import { fieldLabel } from '../../core/figures/fieldLabels';
+import { linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../core/figures/ticks';
 import { formatNumber } from './format';
 
 // What a sweep's SVG figures share (./phaseDiagramPlot.ts, ./sweepLinePlot.ts): parts and the
@@ -45,29 +47,10 @@ export function figureDocument(title: string, parts: SvgPart[], theme: PlotTheme
 
 // ---- names ----
 
-/** What a summary column measures, in words (the column's own name is always shown with it). */
+/** What a summary column measures, in words (core's one table of names); '' for a column it does not know. */
 export function measureDescription(measure: string): string {
-  let m = /^(measured|predicted)\.L(\d+)\.(start|end|length)$/.exec(measure);
-  if (m) return `${m[1] === 'measured' ? 'measured ε-plateau' : 'predicted plateau (Theorem 5.4)'} ${m[3]} at L = ${m[2]}, steps`;
-  if ((m = /^tightness\.L(\d+)$/.exec(measure))) return `predicted / measured plateau length at L = ${m[1]}`;
-  if ((m = /^stepsTo\.i(\d+)\.theta(.+)$/.exec(measure))) return `first logged step with σ${m[1]} ≥ ${m[2]}·σ${m[1]}(Ŵ)`;
-  if ((m = /^predicted\.stepsTo\.i(\d+)\.theta(.+)\.(lower|upper)$/.exec(measure))) return `certified ${m[3]} bound on the steps to σ${m[1]} ≥ ${m[2]}·σ${m[1]}(Ŵ) (Proposition 4.3)`;
-  const words: Record<string, string> = {
-    finalLoss: 'loss ½‖W − Ŵ‖² at the last step',
-    finalErank: 'effective rank at the last step',
-    hypothesesMet: 'hypotheses (4.1)–(4.6) met',
-    orderOfLearning: 'learned in order (step counts non-decreasing in i)',
-    orderCertifiedPairs: 'adjacent pairs whose order is certified',
-    orderCertified: 'order of learning certified (Theorem 6.1)',
-    groundTruthError: '‖W − W*‖_F at the last step',
-    minGroundTruthError: 'smallest ‖W(k) − W*‖_F (early stopping)',
-    argminGroundTruthError: 'step of the smallest ‖W(k) − W*‖_F',
-    diverged: 'the run diverged',
-    stoppedAt: 'step the run stopped at',
-    stepSizeBound: 'step-size bound (4.1)',
-    stepSizeRatio: 'η / bound (4.1)',
-  };
-  return words[measure] ?? '';
+  const name = fieldLabel(measure).name;
+  return name === measure ? '' : name;
 }
 
 /** True when every value of the column is a boolean: cells show the fraction of runs where it holds. */
@@ -93,32 +76,7 @@ export interface Scale {
   ticks: number[];
 }
 
-export function niceStep(span: number, count: number): number {
-  const raw = span / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / mag;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * mag;
-}
-
-export function linearTicks(lo: number, hi: number, count: number): number[] {
-  if (!(hi > lo)) return [lo];
-  const step = niceStep(hi - lo, count);
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : +v.toPrecision(12));
-  return out;
-}
-
-export function logTicks(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  const e0 = Math.floor(Math.log10(lo));
-  const e1 = Math.ceil(Math.log10(hi));
-  const mults = e1 - e0 <= 2 ? [1, 2, 5] : [1];
-  for (let e = e0; e <= e1; e++) for (const m of mults) {
-    const v = +(m * 10 ** e).toPrecision(12);
-    if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
-  }
-  return out.length >= 2 ? out : [lo, hi];
-}
+export { linearTicks, logTicks, niceStep } from '../../core/figures/ticks';
 
 /** A scale over `values`: log when they are positive and span a factor of `logFrom` or more. */
 export function makeScale(values: number[], options: { fraction?: boolean; logFrom?: number; ticks?: number; pad?: number } = {}): Scale {
@@ -156,6 +114,25 @@ export const rgbText = ([r, g, b]: [number, number, number]) => `rgb(${Math.roun
 /** Rough text width at a font size (for margins: the SVG is laid out without measuring text). */
 export const textWidth = (s: string, size: number) => [...s].length * size * 0.58;
 
+/**
+ * Axis values as drawn: numbers through d3-format (core/figures/ticks.ts) with the fewest
+ * significant digits, 3 to 6, that keep them apart (0.0716, not 0.07155); others as they are.
+ */
+export function displayValues<T extends { value: unknown; label: string }>(values: readonly T[]): T[] {
+  if (!values.every((v) => typeof v.value === 'number')) return [...values];
+  for (let digits = 3; digits <= 6; digits++) {
+    const labels = values.map((v) => formatNumber(v.value as number, digits));
+    if (new Set(labels).size === labels.length) return values.map((v, i) => ({ ...v, label: labels[i] }));
+  }
+  return [...values];
+}
+
+/** Labels of a scale's ticks, one style for the whole axis (core/figures/ticks.ts). */
+export function tickLabels(scale: Scale, fraction = false): string[] {
+  if (fraction) return scale.ticks.map((v) => formatValue(v, true));
+  return scale.log ? logTickLabels(scale.ticks) : linearTickLabels(scale.ticks);
+}
+
 export function formatValue(v: number | null, fraction = false): string {
   if (v === null) return '—';
   if (fraction) return `${Math.round(v * 100)}%`;
@@ -164,7 +141,7 @@ export function formatValue(v: number | null, fraction = false): string {
 
 /** The text of a cell's tooltip and readout: where it is, mean, min–max and n. */
 export function cellText(d: Pick<PhaseDiagram, 'x' | 'y' | 'measure'>, xi: number, yi: number, cell: CellStats, fraction: boolean): string {
-  const where = `${d.y.axis} = ${d.y.values[yi].label}, ${d.x.axis} = ${d.x.values[xi].label}`;
+  const where = `${fieldLabel(d.y.axis).symbol} = ${d.y.values[yi].label}, ${fieldLabel(d.x.axis).symbol} = ${d.x.values[xi].label}`;
   if (cell.rows === 0) return `${where}: no runs`;
   if (cell.count === 0) return `${where}: ${d.measure} has no value in ${cell.rows === 1 ? 'the run' : `any of the ${cell.rows} runs`}`;
   const spread = cell.min === cell.max ? '' : `, min–max ${formatValue(cell.min, fraction)}–${formatValue(cell.max, fraction)}`;
@@ -179,8 +156,8 @@ export function aggregatedAxes(summary: SweepSummary, shown: string[], fixed: Re
 }
 
 export function fixedText(summary: SweepSummary, shown: string[], fixed: Record<string, unknown>): string {
-  const parts = Object.entries(fixed).map(([a, v]) => `${a} = ${typeof v === 'number' ? formatNumber(v, 4) : String(v)}`);
-  const over = aggregatedAxes(summary, shown, fixed).map((a) => `${a} (${axisValues(summary.rows, a).length})`);
+  const parts = Object.entries(fixed).map(([a, v]) => `${fieldLabel(a).symbol} = ${typeof v === 'number' ? formatNumber(v, 4) : String(v)}`);
+  const over = aggregatedAxes(summary, shown, fixed).map((a) => `${fieldLabel(a).symbol} (${axisValues(summary.rows, a).length})`);
   return [parts.length ? `fixed ${parts.join(', ')}` : '', over.length ? `aggregated over ${over.join(', ')}` : ''].filter(Boolean).join(' · ');
 }
 

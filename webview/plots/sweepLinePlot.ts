@@ -1,6 +1,7 @@
+import { fieldLabel } from '../../core/figures/fieldLabels';
 import { linePlot, type CellStats, type LinePlot, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import { withAlpha, type PlotTheme } from './colors';
-import { aggregatedAxes, esc, f1, fixedText, formatValue, isFractionMeasure, makeScale, textWidth, type SvgPart } from './svgFigure';
+import { aggregatedAxes, displayValues, esc, f1, fixedText, formatValue, isFractionMeasure, makeScale, textWidth, tickLabels, type SvgPart } from './svgFigure';
 
 // A sweep's line plot as SVG (docs/sweeps.md "Phase diagrams"): the measure against one axis,
 // one line per value of another, the min–max band over the rest, the theory dashed.
@@ -22,6 +23,10 @@ export function drawLinePlot(summary: SweepSummary, options: LinePlotOptions, th
   const fixed = { ...(options.fixed ?? {}) };
   delete fixed[options.x];
   const p = linePlot(summary, { x: options.x, ...(options.line ? { line: options.line } : {}), measure: options.measure, fixed });
+  p.x.values = displayValues(p.x.values);
+  const lineValues = displayValues(p.lines.flatMap((l) => (l.value ? [l.value] : [])));
+  const shown = new Map(lineValues.map((v) => [v.key, v]));
+  for (const l of [...p.lines, ...(p.theory?.lines ?? [])]) if (l.value) l.value = shown.get(l.value.key) ?? l.value;
   const fraction = isFractionMeasure(summary, options.measure);
   const xs = p.x.values;
   const numericX = xs.every((v) => typeof v.value === 'number');
@@ -32,11 +37,13 @@ export function drawLinePlot(summary: SweepSummary, options: LinePlotOptions, th
   const yScale = fraction ? makeScale([], { fraction: true }) : makeScale(ys, { logFrom: 30, pad: 0.06, ticks: 5 });
   const plotW = 470;
   const plotH = 250;
-  const yTickW = Math.max(...yScale.ticks.map((t) => textWidth(formatValue(t, fraction), 11)), 10);
+  const yLabels = tickLabels(yScale, fraction);
+  const yTickW = Math.max(...yLabels.map((t) => textWidth(t, 11)), 10);
   const left = Math.ceil(yTickW + 36);
   const top = 50;
   const colors = theme.categorical;
-  const lineName = (v: (typeof p.lines)[number]['value']) => (v ? `${options.line} = ${v.label}` : 'all runs');
+  // Names from core's one table (core/figures/fieldLabels.ts): "N = 3", "initial scale α".
+  const lineName = (v: (typeof p.lines)[number]['value']) => (v && options.line ? `${fieldLabel(options.line).symbol} = ${v.label}` : 'all runs');
   const legendItems = p.lines.map((l) => lineName(l.value));
   const legendX = left + plotW + 22;
   const legendW = Math.max(...legendItems.map((s) => textWidth(s, 12)), textWidth('theory (dashed)', 12)) + 30;
@@ -48,23 +55,23 @@ export function drawLinePlot(summary: SweepSummary, options: LinePlotOptions, th
   const id = options.id.replace(/[^A-Za-z0-9_-]/g, '-');
   out.push(`<defs><clipPath id="${id}-clip"><rect x="${left}" y="${top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
   out.push(`<g font-family="${esc(theme.fontFamily)}">`);
-  out.push(`<text x="0" y="16" fill="${esc(ink)}" font-size="15" font-weight="600">${esc(options.measure)} against ${esc(options.x)}${options.line ? `, one line per ${esc(options.line)}` : ''}</text>`);
+  out.push(`<text x="0" y="16" fill="${esc(ink)}" font-size="15" font-weight="600">${esc(fieldLabel(options.measure).name)} against ${esc(fieldLabel(options.x).symbol)}${options.line ? `, one line per ${esc(fieldLabel(options.line).symbol)}` : ''}</text>`);
   const context = fixedText(summary, [options.x, ...(options.line ? [options.line] : [])], fixed);
   out.push(`<text x="0" y="36" fill="${esc(muted)}" font-size="12">${esc(`${fraction ? 'fraction of runs' : 'mean'}; band: min–max${context ? ` · ${context}` : ''}`)}</text>`);
   // Grid and ticks.
-  for (const v of yScale.ticks) {
+  yScale.ticks.forEach((v, i) => {
     const y = Y(v);
     out.push(`<line x1="${left}" y1="${f1(y)}" x2="${left + plotW}" y2="${f1(y)}" stroke="${esc(theme.grid)}"/>`);
-    out.push(`<text x="${left - 6}" y="${f1(y + 4)}" text-anchor="end" font-size="11" fill="${esc(muted)}">${esc(formatValue(v, fraction))}</text>`);
-  }
+    out.push(`<text x="${left - 6}" y="${f1(y + 4)}" text-anchor="end" font-size="11" fill="${esc(muted)}">${esc(yLabels[i])}</text>`);
+  });
   xs.forEach((v, i) => {
     const x = X(xNums[i]);
     out.push(`<line x1="${f1(x)}" y1="${top}" x2="${f1(x)}" y2="${top + plotH}" stroke="${esc(theme.grid)}"/>`);
     out.push(`<text x="${f1(x)}" y="${top + plotH + 16}" text-anchor="middle" font-size="11" fill="${esc(muted)}">${esc(v.label)}</text>`);
   });
   out.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="${esc(theme.highContrast ? ink : theme.grid)}"/>`);
-  out.push(`<text x="${left + plotW / 2}" y="${top + plotH + 36}" text-anchor="middle" font-size="13" fill="${esc(ink)}">${esc(options.x)}${xScale.log ? ' (log scale)' : ''}</text>`);
-  const yName = `${options.measure}${fraction ? ' (fraction of runs)' : ''}${yScale.log ? ' (log scale)' : ''}`;
+  out.push(`<text x="${left + plotW / 2}" y="${top + plotH + 36}" text-anchor="middle" font-size="13" fill="${esc(ink)}">${esc(fieldLabel(options.x).name)}${xScale.log ? ' (log scale)' : ''}</text>`);
+  const yName = `${fieldLabel(options.measure).name}${fraction ? ' (fraction of runs)' : ''}${yScale.log ? ' (log scale)' : ''}`;
   const yMid = top + plotH / 2;
   out.push(`<text x="12" y="${yMid}" text-anchor="middle" font-size="13" fill="${esc(ink)}" transform="rotate(-90 12 ${yMid})">${esc(yName)}</text>`);
   // Bands, theory lines, lines with their points.
@@ -110,14 +117,14 @@ export function drawLinePlot(summary: SweepSummary, options: LinePlotOptions, th
       if (run.length > 1) out.push(`<path class="sweep-line" d="${d}" fill="none" stroke="${esc(color)}" stroke-width="2.25" stroke-linejoin="round"/>`);
       for (const i of run) {
         const c = l.points[i];
-        out.push(`<circle cx="${f1(X(xNums[i]))}" cy="${f1(Y(c.mean!))}" r="3.5" fill="${esc(color)}" stroke="${esc(theme.background)}" stroke-width="1"><title>${esc(`${lineName(l.value)}, ${options.x} = ${xs[i].label}: ${fraction ? 'fraction' : 'mean'} ${formatValue(c.mean, fraction)}${c.min !== c.max ? `, min–max ${formatValue(c.min, fraction)}–${formatValue(c.max, fraction)}` : ''}, n = ${c.count}`)}</title></circle>`);
+        out.push(`<circle cx="${f1(X(xNums[i]))}" cy="${f1(Y(c.mean!))}" r="3.5" fill="${esc(color)}" stroke="${esc(theme.background)}" stroke-width="1"><title>${esc(`${lineName(l.value)}, ${fieldLabel(options.x).symbol} = ${xs[i].label}: ${fraction ? 'fraction' : 'mean'} ${formatValue(c.mean, fraction)}${c.min !== c.max ? `, min–max ${formatValue(c.min, fraction)}–${formatValue(c.max, fraction)}` : ''}, n = ${c.count}`)}</title></circle>`);
       }
     }
   });
   out.push('</g>');
   // Legend.
   let ly = top + 6;
-  out.push(`<text x="${legendX}" y="${ly + 4}" font-size="12" font-weight="600" fill="${esc(ink)}">${esc(options.line ?? 'runs')}</text>`);
+  out.push(`<text x="${legendX}" y="${ly + 4}" font-size="12" font-weight="600" fill="${esc(ink)}">${esc(options.line ? fieldLabel(options.line).name : 'runs')}</text>`);
   ly += 20;
   p.lines.forEach((l, li) => {
     const color = colors[li % colors.length];

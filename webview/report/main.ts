@@ -1,30 +1,31 @@
 import { formatRun, pairPlateaus } from '../../core/plateaus/pairing';
-import { measureName, measureOf } from '../../core/rank/labels';
-import 'uplot/dist/uPlot.min.css';
+import { measureOf } from '../../core/rank/labels';
 import '../lab.css';
 import './report.css';
-import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId } from '../plots/charts';
 import { readPlotTheme } from '../plots/colors';
-import { chartsToSvg } from '../plots/export';
-import type { ReportData } from '../../core/report/reportData';
+import { COMPARE_PANELS, compareGrid, comparePanel, compareRuns } from '../../core/figures/compare';
+import { DEFAULT_PANEL_SIZE, RUN_PANELS, runGrid, runPanel, runTitle, type PanelSize } from '../../core/figures/runFigures';
+import { figureDocument, PAPER_THEME, svgElement, type SvgPart } from '../../core/figures/svg';
+import type { ReportComparison, ReportData } from '../../core/report/reportData';
 import { slug } from '../../core/text';
 import type { RunResult } from '../../core/result';
 import { snapshotStrip } from '../components/snapshotStrip';
 import { balancednessPlot } from './balancednessPlot';
 import { renderSweeps, type DrawnSweepFigure } from './sweeps';
 
-// The self-contained HTML report of `dfl report`: the Lab's own plots (LabCharts) for each
-// result, drawn from data embedded in the page. No network, no host.
+// The self-contained HTML report of `dfl report`: figures first (each preset's comparison, then
+// each run's four panels, drawn by core/figures as SVG), then the plateau tables, the paper's
+// claims and what the runs measured. Drawn from data embedded in the page; no network, no host.
 
 export type { ReportData };
 
 declare global {
   interface Window {
     /**
-     * For `dfl report --figures`: each figure as SVG, and the id of the element whose screenshot
-     * is its PNG (a result's plots with their keys and plateau table; a sweep's figure).
+     * For `dfl report --figures`: every figure as a standalone SVG document, single panels at
+     * `size` (CSS pixels) and grids of them (the CLI prints each to PDF and PNG).
      */
-    dflFigures?: () => { name: string; svg: string; element: string }[];
+    dflFigures?: (size?: PanelSize) => { name: string; svg: string }[];
   }
 }
 
@@ -68,52 +69,90 @@ function plateauTable(result: RunResult): HTMLTableElement {
   return table;
 }
 
-function render(data: ReportData): { runs: { name: string; charts: LabCharts; label: string }[]; sweeps: DrawnSweepFigure[] } {
+/** A figure in the page: its SVG inline, an accessible name, a caption. */
+function figureElement(id: string, part: SvgPart, label: string, caption?: string): HTMLElement {
+  const figure = el('figure', { className: 'report-figure' });
+  figure.id = id;
+  // Markup built by core/figures from escaped text only, presentation attributes, no script.
+  figure.innerHTML = svgElement(part, { role: 'img', 'aria-label': label, class: 'report-svg' });
+  if (caption) figure.append(el('figcaption', { text: caption }));
+  return figure;
+}
+
+interface DrawnRun {
+  name: string;
+  label: string;
+  result: RunResult;
+}
+
+interface DrawnComparison {
+  name: string;
+  comparison: ReturnType<typeof compareRuns>;
+}
+
+function comparisonRuns(data: ReportData, c: ReportComparison) {
+  return c.members.map(([s, r]) => data.sections[s].results[r]);
+}
+
+function render(data: ReportData): { runs: DrawnRun[]; comparisons: DrawnComparison[]; sweeps: DrawnSweepFigure[] } {
   document.title = data.title;
   const main = document.getElementById('report')!;
   main.append(el('h1', { text: data.title }));
-  const drawn: { name: string; charts: LabCharts; label: string }[] = [];
+  const runs: DrawnRun[] = [];
+  const comparisons: DrawnComparison[] = [];
+  const drawComparison = (c: ReportComparison, into: HTMLElement) => {
+    const comparison = compareRuns(comparisonRuns(data, c));
+    const name = slug(c.id);
+    // Each figure's own id prefix: clip paths are looked up by id in the whole page.
+    into.append(figureElement(`figure-${name}`, compareGrid(comparison, PAPER_THEME, DEFAULT_PANEL_SIZE, name), `comparison: ${c.heading}`, `Compared: ${c.heading}.`));
+    comparisons.push({ name, comparison });
+  };
+  for (const c of data.comparisons.filter((x) => x.section === undefined)) drawComparison(c, main);
   for (const section of data.sections) {
     const s = el('section', { className: 'preset' });
+    s.id = `section-${slug(section.id)}`;
     s.append(el('h2', { text: section.heading }));
-    if (section.claim) s.append(el('p', { className: 'claim' }, el('strong', { text: 'The paper: ' }), document.createTextNode(section.claim)));
-    if (section.findings.length > 0) {
-      const list = el('ul', { className: 'findings' });
-      for (const f of section.findings) list.append(el('li', {}, el('strong', { text: `${f.label}: ` }), document.createTextNode(f.text)));
-      s.append(el('p', { className: 'measured-heading', text: 'What this run measured:' }), list);
-    }
+    if (section.description) s.append(el('p', { className: 'description', text: section.description }));
+    for (const c of data.comparisons.filter((x) => x.section === section.id)) drawComparison(c, s);
     for (const { label, result } of section.results) {
+      const name = slug(`${section.id}-${label}`);
       const run = el('div', { className: 'run' });
-      run.append(el('h3', { text: `${label} — ${result.spec.n}×${result.spec.n}, N = ${result.spec.depth}, ${result.engine.path} path (${result.engine.backend})` }));
-      const grid = el('div', { className: 'plot-grid' });
-      const figures = {} as Record<ChartId, HTMLElement>;
-      for (const id of CHART_IDS) {
-        const figure = el('figure', { className: 'plot' }, el('figcaption', {}, el('span', { className: 'plot-title', text: CHART_TITLES[id] }), el('span', { className: 'plot-readout' })), el('div', { className: 'plot-body' }));
-        figure.querySelector('.plot-readout')!.setAttribute('data-readout', '');
-        figures[id] = figure;
-        grid.append(figure);
-      }
-      run.append(grid, plateauTable(result));
+      run.append(figureElement(`figure-${name}`, runGrid(label, result, PAPER_THEME, DEFAULT_PANEL_SIZE, name), runTitle(label, result)));
+      run.append(plateauTable(result));
       for (const extra of [snapshotStrip(result), balancednessPlot(result)]) if (extra) run.append(extra);
       s.append(run);
-      main.append(s);
-      const charts = new LabCharts(figures);
-      charts.showResult(result, measureName(result.spec.effectiveRank));
-      charts.redrawNow(true);
-      const name = slug(`${section.id}-${label}`);
-      run.id = `figure-${name}`;
-      drawn.push({ name, charts, label: `${section.id} — ${label}` });
+      runs.push({ name, label, result });
+    }
+    // The words come after the figures: the paper's claim, then what each run measured.
+    if (section.claim) s.append(el('p', { className: 'claim' }, el('strong', { text: 'The paper: ' }), document.createTextNode(section.claim)));
+    if (section.findings.length > 0) {
+      const details = el('details', { className: 'findings-box' });
+      details.append(el('summary', { text: `What the run${section.results.length > 1 ? 's' : ''} measured (${section.findings.length} findings)` }));
+      const list = el('ul', { className: 'findings' });
+      for (const f of section.findings) list.append(el('li', {}, el('strong', { text: `${f.label}: ` }), document.createTextNode(f.text)));
+      details.append(list);
+      s.append(details);
     }
     main.append(s);
   }
   const sweeps = renderSweeps(main, data.sweeps ?? [], readPlotTheme());
-  return { runs: drawn, sweeps };
+  return { runs, comparisons, sweeps };
 }
 
 const source = document.getElementById('dfl-report-data');
-const drawn = render(JSON.parse(source?.textContent ?? '{"title":"empty report","sections":[]}') as ReportData);
-window.dflFigures = () => {
-  const theme = readPlotTheme();
-  return [...drawn.sweeps, ...drawn.runs.map(({ name, charts, label }) => ({ name, svg: chartsToSvg(charts, theme, label), element: `figure-${name}` }))];
+const data = JSON.parse(source?.textContent ?? '{"title":"empty report","sections":[],"comparisons":[]}') as ReportData;
+const drawn = render(data);
+window.dflFigures = (size: PanelSize = DEFAULT_PANEL_SIZE) => {
+  const doc = (part: SvgPart) => figureDocument(part, PAPER_THEME);
+  const out: { name: string; svg: string }[] = [];
+  for (const { name, comparison } of drawn.comparisons) {
+    out.push({ name, svg: doc(compareGrid(comparison, PAPER_THEME, size, name)) });
+    for (const p of COMPARE_PANELS) out.push({ name: `${name}-${p}`, svg: doc(comparePanel(comparison, p, PAPER_THEME, size, `${name}-single`)) });
+  }
+  for (const { name, label, result } of drawn.runs) {
+    out.push({ name, svg: doc(runGrid(label, result, PAPER_THEME, size, name)) });
+    for (const p of RUN_PANELS) out.push({ name: `${name}-${p}`, svg: doc(runPanel(result, p, PAPER_THEME, size, `${name}-single`)) });
+  }
+  return [...out, ...drawn.sweeps.map(({ name, svg }) => ({ name, svg }))];
 };
 document.body.dataset.state = 'done';

@@ -1,3 +1,4 @@
+import { fieldLabel } from '../../core/figures/fieldLabels';
 import type { ReportSweep } from '../../core/report/reportData';
 import { axisValues } from '../../core/sweep/phaseDiagram';
 import { slug } from '../../core/text';
@@ -54,7 +55,7 @@ export function renderSweeps(main: HTMLElement, sweeps: readonly ReportSweep[], 
       body.innerHTML = parts.map((p) => svgElement(p, { class: 'sweep-svg', role: 'img', 'aria-label': `${figure.measure} over ${figure.x}${figure.y ? ` × ${figure.y}` : ''}` })).join('');
       box.append(body);
       section.append(box);
-      drawn.push({ name, svg: figureDocument(`${sweep.title}: ${figure.measure}`, parts, theme), element: box.id });
+      drawn.push({ name, svg: figureDocument(`${sweep.title}: ${fieldLabel(figure.measure).name}`, parts, theme), element: box.id });
     }
   }
   return drawn;

@@ -43,6 +43,11 @@ function recordOf(choice: string, last: RecordSpec | undefined): { record?: Reco
 }
 
 const row = (label: string, ...fields: HTMLElement[]) => formRow(label, fields);
+/** A row whose label sits above its field, so that the field has the panel's whole width. */
+const stacked = (el: HTMLElement) => {
+  el.classList.add('field-stacked');
+  return el;
+};
 const section = formSection;
 
 function num(field: Field<string>, name: string): number {
@@ -107,7 +112,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
 
   root.append(
     section('Experiment'),
-    row('preset', preset.element),
+    stacked(row('preset', preset.element)),
     presetNote,
     row('n, depth N', n.element, depth.element),
     divider(),

@@ -63,7 +63,7 @@ export const FIELDS = {
     ],
     write: (s) => s.init.kind,
   },
-  alpha: { control: 'text', id: 'field-alpha', aria: 'alpha', value: '0.1', write: (s) => String(+s.init.alpha.toPrecision(6)) },
+  alpha: { control: 'text', id: 'field-alpha', aria: 'alpha', value: '0.1', write: (s) => String(s.init.alpha) },
   initSeed: { control: 'text', id: 'field-init-seed', aria: 'init seed', value: '2', write: (s) => (s.init.kind === 'identity' ? undefined : s.init.seed === undefined ? '' : String(s.init.seed)) },
   stepSize: { control: 'text', id: 'field-step-size', aria: 'step size', value: '0.005', write: (s) => String(s.stepSize) },
   steps: { control: 'text', id: 'field-steps', aria: 'steps', value: '4000', write: (s) => String(s.steps) },

@@ -110,6 +110,12 @@ export function dropdown(options: { choices: readonly Choice[]; value: string; a
   const base = valueField(element, ['change']);
   return {
     ...base,
+    // The toolkit ignores `value` until its options have connected (a tick after the element
+    // enters the page): the `selected` attribute is what it reads then.
+    set: (value) => {
+      for (const option of element.children) option.toggleAttribute('selected', option.getAttribute('value') === value);
+      element.value = value;
+    },
     setChoices: (choices) => {
       const value = base.get();
       fill(choices, choices.some((c) => c.value === value) ? value : (choices[0]?.value ?? ''));
