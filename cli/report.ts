@@ -7,7 +7,7 @@ import { reportData, reportSweep, type ReportData, type ReportSweep } from '../c
 import { parseSweepSummary } from '../core/sweep/phaseDiagram';
 import { escapeHtml } from '../core/text';
 import { checkOutputFile, checkOutputFolder, readTextFile, writeFileAtomic } from '../node/files';
-import { parseFlags } from './flags';
+import { parseCommand, REPORT_COMMAND } from './options';
 
 export { reportData };
 
@@ -93,7 +93,9 @@ async function writeFigures(htmlFile: string, dir: string): Promise<string[]> {
 
 /** `dfl report RESULT.json… --html OUT.html [--figures DIR]`. */
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { html: { type: 'string' }, figures: { type: 'string' } }, true);
+  const parsed = parseCommand(REPORT_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new InputError('dfl report: give one or more result JSON files or sweep folders');
   if (values.html === undefined) throw new InputError('dfl report: --html OUT.html is required');
   checkOutputFile(values.html, { inputs: positionals, flag: '--html' });

@@ -7,7 +7,7 @@ import type { ExperimentSpec } from '../spec/schema';
 import { canonicalJson } from '../sweep/hash';
 import { buildTarget } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
-import { predictPlateaus } from '../theory/predictPlateaus';
+import { predictionsForTarget } from '../theory/predictPlateaus';
 import { logSchedule } from '../trajectory/logSchedule';
 import type { Observation } from './dynamics';
 import { initialFactors, problemData } from './matrixPath';
@@ -235,13 +235,13 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   const seconds = (Date.now() - started) / 1000 / members.length;
   // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors:
   // members that differ only in `target.seed` of a spectrum (a sweep over seeds) share them.
-  const predictions = new Map<string, ReturnType<typeof predictPlateaus>>();
+  const predictions = new Map<string, ReturnType<typeof predictionsForTarget>>();
   const predict = (m: Member) => {
     const { name: _, description: __, ...rest } = m.spec;
     const key = m.spec.target.kind === 'spectrum' ? canonicalJson({ ...rest, target: { ...m.spec.target, seed: 0 } }) : undefined;
-    if (key === undefined) return predictPlateaus(m.spec, m.target.eigenvalues);
+    if (key === undefined) return predictionsForTarget(m.spec, m.target, m.result.targetEffectiveRanks.length);
     let p = predictions.get(key);
-    if (!p) predictions.set(key, (p = predictPlateaus(m.spec, m.target.eigenvalues)));
+    if (!p) predictions.set(key, (p = predictionsForTarget(m.spec, m.target, m.result.targetEffectiveRanks.length)));
     return structuredClone(p);
   };
   return members.map((m) => {
@@ -249,7 +249,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     if (m.stop) r.stopped = m.stop;
     else if (cancelledAt !== undefined) r.stopped = { kind: 'cancelled', reason: 'cancelled by the user', step: cancelledAt };
     r.measured.plateaus = measurePlateaus(r.steps, r.effectiveRank, r.targetEffectiveRanks, m.spec.epsilon);
-    r.predicted.plateaus = predict(m);
+    r.predicted = predict(m);
     r.elapsedSeconds = seconds;
     m.spectral?.dispose();
     return r;
