@@ -48,7 +48,7 @@ export function figureDocument(title: string, parts: SvgPart[], theme: PlotTheme
 /** What a summary column measures, in words (the column's own name is always shown with it). */
 export function measureDescription(measure: string): string {
   let m = /^(measured|predicted)\.L(\d+)\.(start|end|length)$/.exec(measure);
-  if (m) return `${m[1] === 'measured' ? 'measured ε-plateau' : 'predicted plateau (Theorem 5.4)'} ${m[3]} at L = ${m[2]}, steps`;
+  if (m) return `${m[1] === 'measured' ? 'measured ε-plateau' : 'predicted plateau (Theorem 5.10)'} ${m[3]} at L = ${m[2]}, steps`;
   if ((m = /^tightness\.L(\d+)$/.exec(measure))) return `predicted / measured plateau length at L = ${m[1]}`;
   if ((m = /^stepsTo\.i(\d+)\.theta(.+)$/.exec(measure))) return `first logged step with σ${m[1]} ≥ ${m[2]}·σ${m[1]}(Ŵ)`;
   if ((m = /^predicted\.stepsTo\.i(\d+)\.theta(.+)\.(lower|upper)$/.exec(measure))) return `certified ${m[3]} bound on the steps to σ${m[1]} ≥ ${m[2]}·σ${m[1]}(Ŵ) (Proposition 4.3)`;
