@@ -61,7 +61,7 @@ export const RUN_COMMAND = command({
   },
   examples: [
     { command: 'dfl run examples/first.dfl.json', what: 'the shipped first experiment' },
-    { command: 'dfl run examples/first.dfl.json --set depth=4 --set init.alpha=0.05 --out deeper.json', what: 'the same, deeper and smaller, saved' },
+    { command: 'dfl run examples/first.dfl.json --set depth=4 --set init.alpha=0.178 --out deeper.json', what: 'N = 4 at the same α^N ≈ 10⁻³, saved' },
     { command: 'dfl run --preset paper-identity-depths', what: "the paper's first experiment, N = 1…4" },
   ],
   notes: ['exit codes: 0 done, 2 bad input (one line on stderr), 3 diverged, 130 cancelled (Ctrl-C)'],
