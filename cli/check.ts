@@ -3,7 +3,8 @@ import { useNodeBackend } from '../node/platform';
 import { effectiveRankMeasures, MAX_MATRIX_N } from '../core/spec/schema';
 import { formatObservation, formatReport, observations, runObservation, runProperties, theorems } from '../property-tests';
 import type { PropertyReport } from '../property-tests/runner';
-import { integerFlag, noPositionals, parseFlags } from './flags';
+import { integerFlag, noPositionals } from './flags';
+import { CHECK_COMMAND, parseCommand } from './options';
 
 /** fast-check seeds are 32-bit: a larger one would silently repeat another seed's runs. */
 const MAX_SEED = 2 ** 31 - 1;
@@ -31,18 +32,9 @@ export function predictionFigures(reports: PropertyReport[]): string[] {
  * empirical observations with their frequencies. Exit 1 on a failed property.
  */
 export async function checkCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    args,
-    {
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      property: { type: 'string' },
-      'max-n': { type: 'string' },
-      observations: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    true,
-  );
+  const parsed = parseCommand(CHECK_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   noPositionals('check', positionals);
   // Zero runs would check nothing and still report "all hold": a gate that cannot fail.
   const runs = integerFlag('--runs', values.runs, { min: 1, max: 100_000, fallback: 100 });

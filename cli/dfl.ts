@@ -5,13 +5,15 @@ import { runExperiment } from '../core/engine/runExperiment';
 import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
 import { findPreset, listPresets } from '../core/presets';
 import type { RunResult } from '../core/result';
-import { parseSpecText } from '../core/spec/parseSpec';
+import { parseJson, parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
 import { slug } from '../core/text';
 import { checkOutputFile, checkOutputFolder, partialResultPath, readTextFile, writeFileAtomic } from '../node/files';
 import { exportCommand, writeReplayFiles } from './export';
-import { noPositionals, parseFlags } from './flags';
+import { noPositionals } from './flags';
+import { mainHelp, parseCommand, PRESETS_COMMAND, RUN_COMMAND, SCHEMA_COMMAND } from './options';
+import { applySettingsToSpec, parseSetting } from './setFields';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
@@ -19,15 +21,6 @@ import { sweepCommand } from './sweep';
 import { printableLine } from './terminal';
 import { loadNative } from '../native/loader';
 
-const USAGE = `usage:
-  dfl run SPEC.json [--out RESULT.json] [--npy DIR] [--backend cpu|wasm]   run one experiment (--npy: replay files)
-  dfl run --preset NAME [--out DIR] [--backend cpu|wasm]      run a shipped preset (one result per member)
-  dfl presets                                                  list the presets
-  dfl sweep SWEEP.json --out DIR [--jobs J] [--slurm]          many runs at once (dfl sweep --help)
-  dfl check [--runs N] [--seed S] [--property NAME] [--max-n N]  the theory properties; exit 1 on failure
-  dfl report RESULT.json|SWEEP_DIR… --html OUT.html [--figures DIR]  a self-contained report with the plots (phase diagrams for sweep folders)
-  dfl export RESULT.json --npy DIR                             the files that replay a run in NumPy (docs/replay.md)
-  dfl schema                                                   print the JSON Schema of experiment files`;
 
 /**
  * Ctrl-C: the first one cancels the run (it stops at the next piece of work and keeps the
@@ -46,11 +39,10 @@ function cancelOnFirstSigint(controller: AbortController): () => void {
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    args,
-    { out: { type: 'string' }, preset: { type: 'string' }, backend: { type: 'string' }, quiet: { type: 'boolean' }, npy: { type: 'string' } },
-    true,
-  );
+  const parsed = parseCommand(RUN_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  const settings = (values.set ?? []).map(parseSetting);
   const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend ${JSON.stringify(values.backend)} (expected ${NODE_BACKENDS.join(' or ')})`);
   let specs: { label: string; spec: ExperimentSpec; source?: string }[];
@@ -58,12 +50,15 @@ async function runCommand(args: string[]): Promise<number> {
   const inputs: string[] = [];
   if (values.preset !== undefined) {
     if (positionals.length > 0) throw new InputError('dfl run: give a spec file or --preset, not both');
-    specs = findPreset(values.preset).specs.map((spec, i) => ({ label: spec.name ?? `${values.preset} #${i + 1}`, spec }));
+    specs = findPreset(values.preset).specs.map((spec, i) => ({ label: spec.name ?? `${values.preset} #${i + 1}`, spec: settings.length > 0 ? applySettingsToSpec(spec, settings) : spec }));
   } else {
-    if (positionals.length !== 1) throw new InputError(`dfl run: expected one spec file (got ${positionals.length})\n${USAGE}`.split('\n')[0]);
+    if (positionals.length !== 1) throw new InputError(`dfl run: expected one spec file or --preset NAME (got ${positionals.length} files; dfl run --help)`);
     const file = positionals[0];
     const text = readTextFile(file);
-    const spec = parseSpecText(text, file);
+    const parsedFile = parseSpecText(text, file);
+    // Settings go on the file's own JSON (not on its defaults filled in): log.every=10 then
+    // replaces log.points instead of meeting it.
+    const spec = settings.length > 0 ? applySettingsToSpec(parseJson(text, file), settings) : parsedFile;
     specs = [{ label: spec.name ?? path.basename(file), spec, source: file }];
     baseDir = path.dirname(path.resolve(file));
     inputs.push(file);
@@ -141,8 +136,9 @@ function writeResult(file: string, result: RunResult): void {
 }
 
 function presetsCommand(args: string[]): number {
-  const { positionals } = parseFlags(args, {}, true);
-  noPositionals('presets', positionals);
+  const parsed = parseCommand(PRESETS_COMMAND, args);
+  if (!parsed) return 0;
+  noPositionals('presets', parsed.positionals);
   // One line per preset: the description's first sentence, cut to a terminal's width
   // (`dfl run --preset NAME` prints the rest).
   const width = process.stdout.isTTY ? process.stdout.columns : Infinity;
@@ -159,8 +155,9 @@ function presetsCommand(args: string[]): number {
 }
 
 async function schemaCommand(args: string[]): Promise<number> {
-  const { positionals } = parseFlags(args, {}, true);
-  noPositionals('schema', positionals);
+  const parsed = parseCommand(SCHEMA_COMMAND, args);
+  if (!parsed) return 0;
+  noPositionals('schema', parsed.positionals);
   const { experimentJsonSchema } = await import('../core/spec/jsonSchema');
   process.stdout.write(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
   return 0;
@@ -188,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
       case 'help':
-        process.stdout.write(`${USAGE}\n`);
+        process.stdout.write(`${mainHelp()}\n`);
         return command === undefined ? 2 : 0;
       default:
         throw new InputError(`unknown command ${JSON.stringify(command)} (expected run, presets, sweep, check, report, export or schema)`);

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
 import { readTextFile } from '../node/files';
 import { parseReplayableResult, replayFiles } from '../core/export/replayFiles';
 import { nodeTargetSources } from '../node/platform';
 import type { RunResult } from '../core/result';
 import { parseJson } from '../core/spec/parseSpec';
+import { EXPORT_COMMAND, parseCommand } from './options';
 
 /**
  * Writes the replay files of a result into a new directory `dir` (docs/replay.md): refuses an
@@ -33,7 +33,9 @@ export function writeReplayFiles(result: RunResult, dir: string, baseDir: string
 
 /** `dfl export RESULT.json --npy DIR`. */
 export function exportCommand(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { npy: { type: 'string' } } });
+  const parsed = parseCommand(EXPORT_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new InputError(`dfl export: expected one result JSON file (got ${positionals.length})`);
   if (values.npy === undefined) throw new InputError('dfl export: --npy DIR is required');
   const file = positionals[0];

@@ -5,7 +5,7 @@ import { InputError } from '../core/errors';
 // its range, and a negative number after a flag taken as its value (so `--runs -1` says what is
 // wrong with -1 instead of calling it an ambiguous flag).
 
-type Options = Record<string, { type: 'string' | 'boolean' }>;
+type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string; readonly multiple?: boolean }>>;
 
 /** `parseArgs`, strict, after joining `--flag -1` into `--flag=-1` for the string flags. */
 export function parseFlags<O extends Options>(args: readonly string[], options: O, allowPositionals = false) {

@@ -7,7 +7,8 @@ import { reportData, reportSweep, type ReportData, type ReportSweep } from '../c
 import { parseSweepSummary } from '../core/sweep/phaseDiagram';
 import { escapeHtml } from '../core/text';
 import { checkOutputFile, checkOutputFolder, readTextFile, writeFileAtomic } from '../node/files';
-import { integerFlag, parseFlags } from './flags';
+import { integerFlag } from './flags';
+import { parseCommand, REPORT_COMMAND } from './options';
 
 export { reportData };
 
@@ -154,7 +155,9 @@ function parseSize(value: string): { width: number; height: number } {
  * `--compare` overlays all the results given (and says why when they differ in more).
  */
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { html: { type: 'string' }, figures: { type: 'string' }, compare: { type: 'boolean' }, size: { type: 'string' }, dpi: { type: 'string' } }, true);
+  const parsed = parseCommand(REPORT_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new InputError('dfl report: give one or more result JSON files or sweep folders');
   if (values.html === undefined) throw new InputError('dfl report: --html OUT.html is required');
   if ((values.size !== undefined || values.dpi !== undefined) && values.figures === undefined) throw new InputError('dfl report: --size and --dpi set the files of --figures DIR; give --figures too');

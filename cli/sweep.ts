@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { batchKey } from '../core/engine/batchRun';
 import type { Accelerators } from '../core/linalg/accelerators';
@@ -20,21 +19,9 @@ import { pointRow, resultFileName, summaryCsv, summaryJson, type SummaryRow } fr
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
 import { executeGroup, runGroup, type GroupReply } from './sweepExecute';
 import { SWEEP_WORKER_ENV, SWEEP_WORKER_ROLE } from './sweepWorkerRole';
+import { parseCommand, SWEEP_COMMAND } from './options';
+import { parseSetting, sweepWithSettings } from './setFields';
 
-export const SWEEP_USAGE = `usage:
-  dfl sweep SWEEP.json --out DIR [--jobs J] [--backend native|wasm|cpu]   run every run of a sweep (resumable)
-                       [--progress json]              one JSON line {done,total,failed} on stderr as runs finish
-  dfl sweep SWEEP.json --out DIR --slurm [--partition P] [--array-size K] [--time T]
-                                                      submit the sweep as a Slurm array job of K shards
-  dfl sweep SWEEP.json --out DIR --shard I/K           run shard I of K (what each array task runs)
-  dfl sweep --collect DIR [--resubmit]                 build the summary once every shard is in;
-                                                      list (and with --resubmit resubmit) failed shards
-                       [--results]                    also write each run's whole result (run-HASH.json)
-  dfl sweep --rerun HASH --out DIR                     run one run of the sweep in DIR again and write
-                                                      its whole result, DIR/run-HASH.json (HASH or run number)
-DIR gets runs.jsonl (one line per finished run, appended as runs finish: what resuming reads),
-summary.json and summary.csv (one row per run, one column per axis and measure), and sweep/
-(the sweep file, the engine it ran on, Slurm files).`;
 
 /** The folder inside DIR with the sweep file copy, how it was run, and the Slurm job's files. */
 const META = 'sweep';
@@ -301,32 +288,9 @@ async function rerun(dirArg: string, which: string): Promise<number> {
 
 /** `dfl sweep …`: exit 0 when every run is in, 1 when some failed or are missing, 130 on Ctrl-C. */
 export async function sweepCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      jobs: { type: 'string' },
-      backend: { type: 'string' },
-      quiet: { type: 'boolean' },
-      progress: { type: 'string' },
-      shard: { type: 'string' },
-      slurm: { type: 'boolean' },
-      partition: { type: 'string' },
-      'array-size': { type: 'string' },
-      time: { type: 'string' },
-      collect: { type: 'string' },
-      resubmit: { type: 'boolean' },
-      'base-dir': { type: 'string' },
-      results: { type: 'boolean' },
-      rerun: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${SWEEP_USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand(SWEEP_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (values.rerun !== undefined) {
     if (positionals.length > 0 || values.out === undefined) throw new InputError('dfl sweep --rerun: give the run and the sweep folder only (dfl sweep --rerun HASH --out DIR)');
     return rerun(values.out, values.rerun);
@@ -343,7 +307,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(', ')})`);
   if (values.progress !== undefined && values.progress !== 'json') throw new InputError(`--progress: expected json (got "${values.progress}")`);
   const jobs = positiveInt(values.jobs, '--jobs', values.slurm ? 1 : Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-  const { text, expanded } = readSweep(file);
+  const settings = (values.set ?? []).map(parseSetting);
+  const { text, expanded } = settings.length > 0 ? sweepWithSettings(readTextFile(file), file, settings) : readSweep(file);
   const baseDir = values['base-dir'] ?? path.dirname(path.resolve(file));
   if (values.slurm) {
     const size = positiveInt(values['array-size'], '--array-size', Math.min(expanded.points.length, 8));

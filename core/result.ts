@@ -92,7 +92,13 @@ export const runResultSchema = z.object({
   balancedness: numberRows.optional(),
   /** W(k) at chosen steps (spec.record.snapshots). */
   snapshots: snapshotsSchema.optional(),
-  predicted: z.object({ plateaus: z.array(predictedPlateauSchema) }),
+  predicted: z.object({
+    plateaus: z.array(predictedPlateauSchema),
+    /** Per L without a prediction, why (the failing hypothesis of Theorem 5.10, with numbers); absent in older results. */
+    missing: z.array(z.object({ L: z.int().min(1), reason: z.string() })).optional(),
+    /** The hypotheses of Theorem 5.10 that fail for this spec, in words (empty when all hold). */
+    notMet: z.array(z.string()).optional(),
+  }),
   measured: z.object({ plateaus: z.array(plateauSchema) }),
   stopped: stopReasonSchema,
   /** Seconds of wall-clock time (information only; never compared in tests). */

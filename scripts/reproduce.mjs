@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 
 const started = Date.now();
 const figuresOf = ['paper-identity-depths', 'paper-mnist-depths', 'paper-random-init-scale', 'paper-sensing', 'denoise-early-stopping'];
-const others = ['arora-completion-depths', 'denoise-noise-seeds', 'random-init-seeds', 'flow-time-alpha', 'sensing-measurements'];
+const others = ['arora-completion-depths', 'denoise-noise-seeds', 'random-init-seeds', 'flow-time-alpha', 'sensing-measurements', 'sensing-seeds'];
 const results = 'artifacts/reproduction';
 const figures = 'docs/images/reproduction';
 rmSync(results, { recursive: true, force: true });
@@ -59,6 +59,7 @@ const out = (...l) => lines.push(...l);
 const depth = A.depthTable(R['paper-identity-depths']);
 const mnist = A.mnistTable(R['paper-mnist-depths']);
 const sensing = A.sensingTable(R['paper-sensing']);
+const sensingSeeds = A.sensingSeedsTable(R['sensing-seeds']);
 const sensingM = R['sensing-measurements'].map((r) => ({ m: r.spec.problem.measurements, depth: r.spec.depth, error: A.finalRelativeError(r) }));
 const scale = R['paper-random-init-scale'].map(A.randomInitRow);
 const seeds = R['random-init-seeds'].map(A.randomInitRow);
@@ -69,6 +70,13 @@ const flowDepth = A.flowTimeTable(R['paper-identity-depths']);
 const flowAlpha = A.flowTimeTable(R['flow-time-alpha']);
 const flowMnist = A.flowTimeTable(R['paper-mnist-depths']);
 
+// Measure names come from the results (each run records the measure it was computed with).
+const M = (preset, argument) => A.measureLabel(R[preset], argument);
+const depthRank = M('paper-identity-depths').of;
+const sensingRank = M('paper-sensing', 'W*');
+const byMeasure = {};
+for (const p of Object.keys(R)) (byMeasure[M(p).name] ??= []).push(p);
+const measuresUsed = Object.entries(byMeasure).map(([name, presets]) => `the ${name} in ${presets.map((p) => `\`${p}\``).join(', ')}`);
 const n4 = depth.find((d) => d.depth === 4);
 const allInside = depth.every((d) => d.ranks.every((r) => !r.predicted || r.inside));
 const m3 = mnist.find((m) => m.depth === 3);
@@ -79,6 +87,12 @@ const sensingOk = s3.relativeError < 0.02 && s3.plateauAtRank && s1.relativeErro
 const inOrder = (a) => seeds.filter((s) => s.alpha === a);
 const small = inOrder(0.1);
 const large = inOrder(1);
+const scrambled = large.filter((s) => s.order === 'out of order').length;
+const largeAtScale = large.filter((s) => s.atScale.length > 0).length;
+const orderVerdict = small.every((s) => s.inOrder) && scrambled === large.length ? '**yes**' : small.every((s) => s.inOrder) ? '**partly**' : '**no**';
+const s3seeds = sensingSeeds.find((s) => s.depth === 3);
+const s1seeds = sensingSeeds.find((s) => s.depth === 1);
+const sensingSeedsOk = s3seeds.recovered === s3seeds.runs && s3seeds.withPlateau === s3seeds.runs && s1seeds.recovered === 0;
 // Rule B (the noise edge for L, the predictions for when) is the stated rule; rule A (predictions only) is shown beside it.
 const ruleRatio = denoiseSweep.map((d) => d.edgeRule ? d.edgeRule.error / d.bestTruncated.error : NaN);
 const ruleARatio = denoiseSweep.map((d) => d.rule ? d.rule.error / d.bestTruncated.error : NaN);
@@ -114,7 +128,7 @@ out(
   'each verdict is computed from the numbers by the rule stated next to it.',
   `Last run: ${date}, ${os.cpus().length} cores, ${((Date.now() - started) / 1000).toFixed(0)} s until the figures and runs were done`,
   `(runs: ${Object.entries(seconds).map(([p, s]) => `${p} ${s.toFixed(1)} s`).join(', ')}).`,
-  'Plateaus are ε-plateaus of the entropy effective rank (docs/theory.md Definition 5.2) at the logged steps.',
+  `Plateaus are ε-runs (docs/theory.md Definition 5.2) at the logged steps, of the measure each run was computed with: ${measuresUsed.join('; ')}.`,
   'Any run can be replayed in NumPy from its files (`dfl export RESULT.json --npy DIR`, docs/replay.md).',
   '',
   '## Summary',
@@ -123,11 +137,11 @@ out(
   '|---|---|---|---|',
   `| Depth sharpens the low-rank phases (identity init) | paper §3, Fig. 1 | ${n4.ranks[0].measured ? '**yes**' : '**no**'} | longest L = 1 plateau: ${depth.map((d) => `N = ${d.depth}: ${d.ranks[0].measured ? `${d.ranks[0].measured.end - d.ranks[0].measured.start} steps` : 'none'}`).join(', ')} |`,
   `| Components are learned at rates set by their eigenvalues, differences amplified by depth (abstract) | paper §3 | **yes** | (3.4) against measured plateau starts: see *The flow-time law* |`,
-  `| The effective rank stays near erank(Ŵ_L) on predicted intervals | paper Thm. (docs/theory.md 5.10) | ${allInside ? '**yes**' : '**partly**'} | ${allInside ? 'every' : 'not every'} predicted interval lies inside a measured ε-run; N = 4 tightness ${n4.ranks.filter((r) => r.tightness).map((r) => f(r.tightness, 2)).join(', ')} |`,
+  `| The effective rank stays near ${depthRank} on predicted intervals | paper Thm. (docs/theory.md 5.10) | ${allInside ? '**yes**' : '**partly**'} | ${allInside ? 'every' : 'not every'} predicted interval lies inside a measured ε-run; N = 4 tightness ${n4.ranks.filter((r) => r.tightness).map((r) => f(r.tightness, 2)).join(', ')} |`,
   `| MNIST: N = 3 has a clear low-rank phase, near k ∈ [1000, 2000] | paper §6 | ${mnistOverlap ? '**yes**' : '**partly**'} | N = 3 rank-1 phase ${iv(m3.rank1)} (η = 0.001); ${mnist.filter((m) => !m.rank1).map((m) => `N = ${m.depth}`).join(', ') || 'every depth has one'} without |`,
   `| The iterates pass close to Ŵ_1, then Ŵ_2 | paper §6 | **yes for N ≥ 3** | MNIST N = 3: ${pct(m3.closest1.relative)} of ‖Ŵ_1‖ at step ${m3.closest1.step}, then ${pct(m3.closest2.relative)} of ‖Ŵ_2‖ at step ${m3.closest2.step} |`,
-  `| Small random init keeps the order of learning; α = 1 scrambles it | paper §6 | ${small.every((s) => s.inOrder) && large.every((s) => !s.inOrder) ? '**yes**' : '**partly**'} | in order for ${small.filter((s) => s.inOrder).length} of ${small.length} seeds at α = 0.1, ${large.filter((s) => s.inOrder).length} of ${large.length} at α = 1 |`,
-  `| Sensing with m < n²: depth finds the low-rank solution | paper §6 | ${sensingOk ? '**yes**' : '**partly**'} | error to W*: ${sensing.map((s) => `N = ${s.depth}: ${pct(s.relativeError)}`).join(', ')}; N = 3 plateau at erank(W*) ${iv(s3.plateauAtRank)} |`,
+  `| Small random init keeps the order of learning; α = 1 scrambles it | paper §6 | ${orderVerdict} | in order for ${small.filter((s) => s.inOrder).length} of ${small.length} seeds at α = 0.1; at α = 1 out of order for ${scrambled} of ${large.length} seeds (in order for ${large.filter((s) => s.inOrder).length}), and ${largeAtScale} start with some σ_i already at half its target (at scale, not learned) |`,
+  `| Sensing with m < n²: depth finds the low-rank solution | paper §6 | ${sensingOk && sensingSeedsOk ? '**yes**' : '**partly**'} | error to W* (median over ${s3seeds.runs} seeds, min–max): ${sensingSeeds.map((s) => `N = ${s.depth}: ${pct(s.error.median)} (${pct(s.error.min)}–${pct(s.error.max)})`).join(', ')}; N = 3 below 2 % with a plateau at ${sensingRank.of} for ${Math.min(s3seeds.recovered, s3seeds.withPlateau)} of ${s3seeds.runs} seeds |`,
   `| Early stopping on a predicted interval denoises | paper (abstract) | ${denoiseVerdict} | σ = 0.02: min ‖W(k) − W*‖ = ${f(denoise.alongRun.value, 4)}, best truncated SVD ${f(denoise.bestTruncated.error, 4)} (L = ${denoise.bestTruncated.L}), the rule's stop ${f(denoise.edgeRule?.error, 4)}; over σ and seeds the rule stops within ${f(Math.max(...applied), 3)}× of the best truncated SVD in ${applied.length} of ${ruleRatio.length} runs |`,
   `| Completion: deeper recovers from fewer entries than depth 2 and nuclear-norm minimization | Arora et al. 2019 §3 | ${completionVerdict} | error < 5 % first at p = ${recover(4) ?? '—'} (N = 4), ${recover(3) ?? '—'} (N = 3), ${recover(2) ?? 'none'} (N = 2), ${recover('nnm') ?? '—'} (NNM); depth order holds at ${ordered.length} of ${fractions.length} fractions |`,
   '',
@@ -139,7 +153,7 @@ out(
   '',
   'Target `V diag(10, 6, 3, 1.5, 0, …, 0) Vᵀ`, n = 20, product initialization `α^N = 10⁻³`, η = 0.005, 4000 steps; the exact float64 spectral path.',
   '',
-  '**The paper:** depth makes the low-rank phases long and sharp; depth 1 has none; the effective rank stays near erank(Ŵ_L) on intervals its theorem gives.',
+  `**The paper:** depth makes the low-rank phases long and sharp; depth 1 has none; the effective rank stays near ${depthRank} on intervals its theorem gives (here the ${M('paper-identity-depths').name}).`,
   '',
   '![N = 1…4 overlaid](images/reproduction/paper-identity-depths-compare.png)',
   '',
@@ -172,7 +186,8 @@ out(
   '',
 );
 
-const scaleRow = (s) => `| ${s.alpha} | ${s.reach.join(', ')} | ${s.inOrder ? 'yes' : 'no'} | ${s.plateaus.map(iv).join(', ')} | ${pct(s.closest1)} | ${s.balancedness ? `${f(s.balancedness.first)} → ${f(s.balancedness.last)}` : '—'} |`;
+const order = (s) => `${s.order}${s.atScale.length > 0 ? `; σ${s.atScale.join(', σ')} at scale from step 0` : ''}`;
+const scaleRow = (s) => `| ${s.alpha} | ${s.reach.join(', ')} | ${order(s)} | ${A.measureLabel([{ spec: { effectiveRank: s.measure } }]).symbol} | ${s.plateaus.map(iv).join(', ')} | ${pct(s.closest1)} | ${s.balancedness ? `${f(s.balancedness.first)} → ${f(s.balancedness.last)}` : '—'} |`;
 out(
   '## Random initialization, α = 0.1 against α = 1 (`paper-random-init-scale`, `random-init-seeds`)',
   '',
@@ -180,14 +195,16 @@ out(
   '',
   '**The paper:** a small initialization keeps learning in order (largest first), a large one scrambles it.',
   '',
+  '**The rule.** σ_i *reaches* s_i/2 at the first logged step with σ_i ≥ s_i/2 (i ≤ 4; the step is 0 when the initialization already put it there, −1 when it never gets there). A σ_i at s_i/2 from step 0 is *already at scale*: the init placed it, nothing was learned, so it takes no place in an order. The others are *in order* when they reach s_i/2 largest first, *out of order* when a smaller one gets there before a larger one.',
+  '',
   '![α = 0.1](images/reproduction/paper-random-init-scale-alpha-0-1.png)',
   '![α = 1](images/reproduction/paper-random-init-scale-alpha-1.png)',
   '',
-  '| α | steps at which σ₁…σ₄ reach half their targets | in order | plateaus L = 1, 2, 3 | closest to Ŵ_1 | balancedness first → last |',
-  '|---|---|---|---|---|---|',
+  '| α | steps at which σ₁…σ₄ reach half their targets | order | measure | plateaus L = 1, 2, 3 | closest to Ŵ_1 | balancedness first → last |',
+  '|---|---|---|---|---|---|---|',
   ...[...scale, ...seeds].map(scaleRow),
   '',
-  `In order for ${small.filter((s) => s.inOrder).length} of ${small.length} seeds at α = 0.1 and ${large.filter((s) => s.inOrder).length} of ${large.length} at α = 1. The balancedness is what separates the two: about ${f(Math.max(...small.map((s) => s.balancedness.first)), 2)} at α = 0.1 (nearly the balanced identity init of the theory) and ${f(Math.min(...large.map((s) => s.balancedness.first)), 2)}–${f(Math.max(...large.map((s) => s.balancedness.first)), 2)} at α = 1, and it hardly changes during the run (gradient flow conserves \`W_{j+1}ᵀW_{j+1} − W_jW_jᵀ\`; gradient descent drifts by O(η²)). The report plots it over time.`,
+  `At α = 0.1 in order for ${small.filter((s) => s.inOrder).length} of ${small.length} seeds. At α = 1 out of order for ${scrambled} of ${large.length} seeds: ${largeAtScale} of them start with some σ_i already at half its target, and the ones that grow still reach it largest first (in order for ${large.filter((s) => s.inOrder).length} of ${large.length}), so α = 1 ${scrambled === large.length ? 'scrambles the order here' : scrambled === 0 ? 'does not scramble the order here: it starts some components at scale, and the paper\'s "scrambled" is not what these runs show' : 'scrambles the order for some seeds only'}. The balancedness is what separates the two: about ${f(Math.max(...small.map((s) => s.balancedness.first)), 2)} at α = 0.1 (nearly the balanced identity init of the theory) and ${f(Math.min(...large.map((s) => s.balancedness.first)), 2)}–${f(Math.max(...large.map((s) => s.balancedness.first)), 2)} at α = 1, and it hardly changes during the run (gradient flow conserves \`W_{j+1}ᵀW_{j+1} − W_jW_jᵀ\`; gradient descent drifts by O(η²)). The report plots it over time.`,
   '',
 );
 
@@ -200,11 +217,19 @@ out(
   '',
   '![sensing, N = 3](images/reproduction/paper-sensing-sensing-n-3.png)',
   '',
-  '| N | ‖W − W*‖_F / ‖W*‖_F at the end | ε-plateau at erank(W*) | erank at the end (erank(W*)) | σ₁, σ₂, σ₃ at the end |',
+  `| N | ‖W − W*‖_F / ‖W*‖_F at the end | ε-plateau at ${sensingRank.of} | ${sensingRank.symbol} at the end (${sensingRank.of}) | σ₁, σ₂, σ₃ at the end |`,
   '|---|---|---|---|---|',
   ...sensing.map((s) => `| ${s.depth} | ${pct(s.relativeError)} | ${iv(s.plateauAtRank)} | ${f(s.finalErank)} (${f(s.targetErank)}) | ${s.sigma.map((x) => f(x)).join(', ')} |`),
   '',
-  `${sensingOk ? '**Reproduces**' : '**Partly**'} (rule: N = 3 error < 2 % with an ε-plateau at erank(W*), N = 1 worse). N = 1 is least squares from near zero: it fits the measurements with the minimum-norm-like solution and spreads over ${f(s1.finalErank)} effective ranks. After the N = 3 plateau the erank creeps up to ${f(s3.finalErank)} as the third singular value grows slowly (${f(s3.sigma[2])}): the plateau is transient, as the theory's plateaus are.`,
+  `${sensingOk ? '**Reproduces**' : '**Partly**'} on this seed (rule: N = 3 error < 2 % with an ε-plateau at ${sensingRank.of}, N = 1 worse). N = 1 is least squares from near zero: it fits the measurements with the minimum-norm-like solution and ends at ${sensingRank.symbol} = ${f(s1.finalErank)}. After the N = 3 plateau ${sensingRank.symbol} creeps up to ${f(s3.finalErank)} as the third singular value grows slowly (${f(s3.sigma[2])}): the plateau is transient, as the theory's plateaus are.`,
+  '',
+  `Over ${s3seeds.runs} seeds (\`sensing-seeds\`: target, initialization and measurements drawn anew for each; the same m = 200, α, η and steps):`,
+  '',
+  `| N | error at the end: median (min–max) | runs below 2 % | runs with an ε-plateau at ${sensingRank.of} | ${sensingRank.symbol} at the end: median (min–max) |`,
+  '|---|---|---|---|---|',
+  ...sensingSeeds.map((s) => `| ${s.depth} | ${pct(s.error.median)} (${pct(s.error.min)}–${pct(s.error.max)}) | ${s.recovered} of ${s.runs} | ${s.withPlateau} of ${s.runs} | ${f(s.finalRank.median)} (${f(s.finalRank.min)}–${f(s.finalRank.max)}) |`),
+  '',
+  `${sensingSeedsOk ? '**Reproduces** over seeds' : '**Partly** over seeds'} (rule: N = 3 below 2 % with a plateau at ${sensingRank.of} for every seed, N = 1 for none).`,
   '',
   'Against the number of measurements (`sensing-measurements`; 76 degrees of freedom, n² = 400):',
   '',
@@ -284,11 +309,11 @@ out(
   '',
   '![completion](images/reproduction/arora-completion-depths.svg)',
   '',
-  '| p (entries) | N = 2: error (erank) | N = 3 | N = 4 | nuclear norm |',
+  `| p (entries) | N = 2: error (${M('arora-completion-depths').symbol} at the end) | N = 3 | N = 4 | nuclear norm (${A.measureLabel([{ spec: { effectiveRank: 'entropy' } }]).symbol}) |`,
   '|---|---|---|---|---|',
   ...cTable,
   '',
-  `erank(W*) = ${f(R['arora-completion-depths'][0].targetEffectiveRanks[2])}. † the baseline stopped at its iteration limit (1500) before its stopping test; its residual on the observed entries was ${completion.baselines.filter((b) => !b.converged).map((b) => f(b.residual, 2)).join(', ') || '—'}.`,
+  `${M('arora-completion-depths', 'W*').of} = ${f(R['arora-completion-depths'][0].targetEffectiveRanks[2])}. † the baseline stopped at its iteration limit (1500) before its stopping test; its residual on the observed entries was ${completion.baselines.filter((b) => !b.converged).map((b) => f(b.residual, 2)).join(', ') || '—'}.`,
   '',
   `${completionOk ? '**Reproduces**' : '**Partly**'} (rule: the smallest fraction with error < 5 % is no larger for N = 4 than for N = 3, and smaller for N = 3 than for N = 2 and for nuclear-norm minimization). The error order N = 4 ≤ N = 3 ≤ N = 2 holds at ${ordered.length} of ${fractions.length} fractions (${fractions.filter((p) => !ordered.includes(p)).join(', ') || 'all'} excepted${ordered.length < fractions.length ? ', where no method recovers W*' : ''}). Error below 5 % first at p = ${recover(4)} for N = 4, ${recover(3)} for N = 3, ${recover('nnm')} for nuclear-norm minimization and ${recover(2) ?? 'at no fraction tried'} for N = 2. Depth 2 from α = 0.1 is worse than nuclear-norm minimization here: the conjecture that depth 2 tends to the nuclear-norm minimizer is about the limit α → 0, and α = 0.1 is not small enough for N = 2. With many entries (p ≥ 0.4) nuclear-norm minimization is exact to its tolerance while the float32 deep runs stop at errors of 10⁻³–10⁻², limited by the 10 000 steps.`,
   '',
@@ -298,7 +323,7 @@ const flowRows = (t) => t.flatMap((r) => r.rows.map((row) => `| ${r.depth} | ${f
 out(
   '## The flow-time law across depths and α (`paper-identity-depths`, `flow-time-alpha`, `paper-mnist-depths`)',
   '',
-  'docs/theory.md (3.4): from the identity init, component L is learned after `τ_L ≈ 1/((N − 2)λ_Lα^{N−2})` time units (N ≥ 3; `ln(λ/α²)/(2λ)` for N = 2, `ln(λ/α)` for N = 1), i.e. τ_L/η steps, so the plateau at rank L should run from τ_L/η to τ_{L+1}/η. Below: the measured plateau, that law\'s interval, the exact flow time (3.3) of σ_L to half its target, and measured start / (3.4) start. `dfl report` lists the same rows per run ("flow-time law (3.4)").',
+  'docs/theory.md (3.4): from the identity init, component L is learned after `τ_L ≈ 1/((N − 2)λ_Lα^{N−2})` time units (N ≥ 3; `ln(λ/α²)/(2λ)` for N = 2), i.e. τ_L/η steps, so the plateau at rank L should run from τ_L/η to τ_{L+1}/η. N = 1 has no rows: its components converge at one rate (Remark 4.2) and (3.4)\'s `ln(λ/α)` grows with λ, so the law orders no plateaus; nor has a rank whose law starts after the run. Below: the measured plateau, that law\'s interval, the exact flow time (3.3) of σ_L to half its target, and measured start / (3.4) start. `dfl report` lists the same rows per run ("flow-time law (3.4)").',
   '',
   '| N | α | L | measured plateau | (3.4) interval | (3.3) σ_L at half | start ratio |',
   '|---|---|---|---|---|---|---|',
@@ -313,7 +338,7 @@ out(
   '',
   (() => {
     const ratios = [...flowDepth, ...flowAlpha].filter((r) => r.depth >= 3).flatMap((r) => r.rows.filter((row) => row.measured).map((row) => row.measured.start / row.law.start));
-    return `**Reproduces** for N ≥ 3: measured plateau starts are ${f(Math.min(...ratios), 3)}–${f(Math.max(...ratios), 3)}× the (3.4) prediction over N = 3, 4 and α from 0.05 to 0.3, so they scale like α^{−(N−2)}/λ_L; plateaus end somewhat before τ_{L+1}/η, because the erank leaves erank(Ŵ_L) ± ε while σ_{L+1} is still rising. At the larger α (0.2 for N = 3, 0.3 for N = 4) the phases shrink to a few steps and the L = 1 plateau disappears: the leading-order law needs α small against λ^{1/N}.`;
+    return `**Reproduces** for N ≥ 3: measured plateau starts are ${f(Math.min(...ratios), 3)}–${f(Math.max(...ratios), 3)}× the (3.4) prediction over N = 3, 4 and α from 0.05 to 0.3, so they scale like α^{−(N−2)}/λ_L; plateaus end somewhat before τ_{L+1}/η, because the measure leaves its value at Ŵ_L ± ε while σ_{L+1} is still rising. At the larger α (0.2 for N = 3, 0.3 for N = 4) the phases shrink to a few steps and the L = 1 plateau disappears: the leading-order law needs α small against λ^{1/N}.`;
   })(),
   '',
 );
@@ -323,7 +348,7 @@ out(
   '',
   '- **MNIST timing**: reproduced at η = 0.001, chosen from (3.4); at η = 0.01 the same phases come ten times earlier.',
   '- **Completion** is scaled down (50×50 rank 3, not 100×100 rank 5) for the time budget; depth 2 is run at the same α as the deeper factorizations, not in its small-init limit.',
-  '- **Sensing**: the plateau at erank(W*) is transient; the erank ends slightly above erank(W*).',
+  `- **Sensing**: the plateau at ${sensingRank.of} is transient; ${sensingRank.symbol} ends slightly above ${sensingRank.of}.`,
   '- "Non-positive components decay to 0" holds in exact arithmetic; in floating point the balanced path is a saddle that rounding can escape (docs/theory.md Remark 7.3). No preset here has a negative eigenvalue large enough to show it within its run.',
   '',
 );

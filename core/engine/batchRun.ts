@@ -7,7 +7,7 @@ import type { ExperimentSpec } from '../spec/schema';
 import { canonicalJson } from '../sweep/hash';
 import { buildTarget } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
-import { predictPlateaus } from '../theory/predictPlateaus';
+import { predictionsForTarget } from '../theory/predictPlateaus';
 import { logSchedule } from '../trajectory/logSchedule';
 import type { Observation } from './dynamics';
 import { initialFactors, problemData } from './matrixPath';
@@ -73,7 +73,7 @@ export interface BatchOptions {
   /** The batched kernel for matrix-path members and LAPACK for their logged values (node/platform.ts). */
   accelerators?: Accelerators;
   /** Predictions shared across calls (a sweep's groups repeat them); default: one call's own. */
-  predictions?: Map<string, ReturnType<typeof predictPlateaus>>;
+  predictions?: Map<string, ReturnType<typeof predictionsForTarget>>;
 }
 
 const emptyResult = (spec: ExperimentSpec, target: Target, references: RankReferences, engine: RunResult['engine']): RunResult => {
@@ -240,13 +240,13 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   // read-only array). The key is the spec's JSON with that seed zeroed: validated specs of one
   // sweep list their fields in one order, and two specs with one key are equal in every field
   // predictPlateaus reads (a different order only misses the cache).
-  const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictPlateaus>>();
+  const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictionsForTarget>>();
   const predict = (m: Member) => {
-    if (m.spec.target.kind !== 'spectrum') return predictPlateaus(m.spec, recursionValues(m.spec, m.target));
+    if (m.spec.target.kind !== 'spectrum') return predictionsForTarget(m.spec, m.target, m.result.targetEffectiveRanks.length, recursionValues(m.spec, m.target));
     const { name: _, description: __, ...rest } = m.spec;
     const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 } });
     let p = predictions.get(key);
-    if (!p) predictions.set(key, (p = predictPlateaus(m.spec, recursionValues(m.spec, m.target))));
+    if (!p) predictions.set(key, (p = predictionsForTarget(m.spec, m.target, m.result.targetEffectiveRanks.length, recursionValues(m.spec, m.target))));
     return p;
   };
   return members.map((m) => {
@@ -254,7 +254,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     if (m.stop) r.stopped = m.stop;
     else if (cancelledAt !== undefined) r.stopped = { kind: 'cancelled', reason: 'cancelled by the user', step: cancelledAt };
     r.measured.plateaus = measurePlateaus(r.steps, r.effectiveRank, r.targetEffectiveRanks, m.spec.epsilon);
-    r.predicted.plateaus = predict(m);
+    r.predicted = predict(m);
     r.elapsedSeconds = seconds;
     m.spectral?.dispose();
     return r;

@@ -5,7 +5,7 @@ import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import type { RunResult, Snapshots, StopReason, TrajectoryPoint } from '../result';
 import { stepSizeBound } from '../theory/hypotheses';
-import { predictPlateaus } from '../theory/predictPlateaus';
+import { predictionsForTarget } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, MAX_STORED_SINGULAR_VALUES, type ExperimentSpec } from '../spec/schema';
 import { buildTargetInPieces } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
@@ -341,7 +341,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   }
 
   result.measured.plateaus = measurePlateaus(result.steps, result.effectiveRank, result.targetEffectiveRanks, spec.epsilon);
-  result.predicted.plateaus = predictPlateaus(spec, recursionValues(spec, target));
+  result.predicted = predictionsForTarget(spec, target, result.targetEffectiveRanks.length, recursionValues(spec, target));
   if (spec.record?.snapshots !== undefined) result.snapshots = collectSnapshots(result, kept, target, references);
   result.elapsedSeconds = (Date.now() - started) / 1000;
   return result;

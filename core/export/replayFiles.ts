@@ -6,6 +6,7 @@ import type { RunResult } from '../result';
 import { buildTarget } from '../targets/buildTarget';
 import { encodeNpy } from '../targets/files/npyWriter';
 import type { TargetSources } from '../targets/target';
+import { seriesFiles, type SeriesIndex } from './seriesFiles';
 
 /**
  * The export contract of docs/replay.md: `index.json` names the files, every array is float64,
@@ -13,7 +14,7 @@ import type { TargetSources } from '../targets/target';
  * ½‖A(W) − A(Ŵ)‖² (sensing, A(X)_i = Σ_jk A[i,j,k] X[j,k]), ½‖mask ∘ (W − Ŵ)‖² (completion) or
  * ½‖W − Ŵ‖² (estimation), with plain gradient descent on every factor.
  */
-export interface ReplayIndex {
+export interface ReplayIndex extends SeriesIndex {
   spec: RunResult['spec'];
   /** Which engine produced the logged values (information for the replaying side). */
   engine: RunResult['engine'];
@@ -71,8 +72,9 @@ export function replayFiles(result: RunResult, sources: TargetSources, source = 
   if (recorded.length === n && Math.abs(Math.sqrt(hatNorm) - Math.sqrt(recordedNorm)) > 1e-9 * Math.max(scale, Math.sqrt(hatNorm)))
     throw new InputError(`${source}: the target regenerated from result.spec is not the one the run used (‖Ŵ‖_F ${Math.sqrt(hatNorm).toPrecision(6)} against ${Math.sqrt(recordedNorm).toPrecision(6)})`);
 
-  const files = new Map<string, Uint8Array>();
-  const index: ReplayIndex = { spec, engine: result.engine, files: { target: 'target.npy', initialFactors: [], steps: 'steps.npy', singularValues: 'sv.npy' } };
+  const logged = seriesFiles(result);
+  const files = logged.files;
+  const index: ReplayIndex = { spec, engine: result.engine, files: { target: 'target.npy', initialFactors: [], steps: 'steps.npy', singularValues: 'sv.npy' }, ...logged.index };
   files.set('target.npy', encodeNpy(hat.data, [n, n]));
   initialFactors(spec.init, n, spec.depth).forEach((factor, j) => {
     const name = `W${j + 1}.npy`;

@@ -7,6 +7,7 @@ import denoiseNoiseSeeds from './denoise-noise-seeds.json';
 import flowTimeAlpha from './flow-time-alpha.json';
 import randomInitSeeds from './random-init-seeds.json';
 import sensingMeasurements from './sensing-measurements.json';
+import sensingSeeds from './sensing-seeds.json';
 import paperIdentityDepths from './paper-identity-depths.json';
 import paperMnistDepths from './paper-mnist-depths.json';
 import paperRandomInitScale from './paper-random-init-scale.json';
@@ -28,7 +29,7 @@ interface PresetFile {
   specs: unknown[];
 }
 
-const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths, denoiseNoiseSeeds, randomInitSeeds, flowTimeAlpha, sensingMeasurements];
+const files: PresetFile[] = [paperIdentityDepths, paperMnistDepths, paperRandomInitScale, paperSensing, denoiseEarlyStopping, aroraCompletionDepths, denoiseNoiseSeeds, randomInitSeeds, flowTimeAlpha, sensingMeasurements, sensingSeeds];
 
 /** The shipped presets, validated like any user spec. */
 export function listPresets(): Preset[] {

@@ -19,11 +19,14 @@ export interface FlowTimeRow {
 /**
  * Plateau starts and lengths against (3.4), for runs from the identity or aligned initialization (the
  * law's setting: α is then the factors' scale). λ_L are the target's singular values (its
- * positive eigenvalues when symmetric). Empty for other initializations.
+ * positive eigenvalues when symmetric). Empty for other initializations and for N = 1, where
+ * every component converges at the same rate and (3.4)'s times grow with λ (Remark 4.2: no
+ * plateaus to order). A rank whose law starts at or after the run's last step, or after the next
+ * rank's (leading order only: N = 2 with λ ≤ eα²), gets no row, so no interval is backwards.
  */
 export function flowTimeLaw(result: RunResult, maxRank = 4): FlowTimeRow[] {
   const { spec } = result;
-  if (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') return [];
+  if ((spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') || spec.depth < 2) return [];
   const alpha = spec.init.alpha;
   const N = spec.depth;
   const eta = spec.stepSize;
@@ -32,13 +35,15 @@ export function flowTimeLaw(result: RunResult, maxRank = 4): FlowTimeRow[] {
   const rows: FlowTimeRow[] = [];
   for (let l = 0; l < Math.min(maxRank, lambda.length); l++) {
     const L = l + 1;
+    const start = time(l);
+    const next = l + 1 < lambda.length ? time(l + 1) : Infinity;
+    if (!(start < spec.steps) || next < start) break;
     const runs = result.measured.plateaus.filter((p) => p.L === L);
     const longest = runs.reduce<(typeof runs)[number] | undefined>((a, b) => (!a || b.end - b.start > a.end - a.start ? b : a), undefined);
-    const end = l + 1 < lambda.length ? Math.min(time(l + 1), spec.steps) : spec.steps;
     rows.push({
       L,
       measured: longest && { start: longest.start, end: longest.end },
-      law: { start: Math.round(time(l)), end: Math.round(end) },
+      law: { start: Math.round(start), end: Math.round(Math.min(next, spec.steps)) },
       exactHalf: Math.round(flowTime(lambda[l], alpha, N, 0.5) / eta),
     });
   }

@@ -8,6 +8,7 @@ import { flowTimeLaw } from '../report/flowTimeLaw';
 import type { RunResult } from '../result';
 import { buildTarget } from '../targets/buildTarget';
 import { pairPlateaus, primaryPairs } from '../plateaus/pairing';
+import { measureName, measureOf, measureSymbol } from '../rank/labels';
 
 // The numbers docs/reproduction.md quotes, computed from saved results (scripts/reproduce.mjs
 // bundles this file and writes the page from what these functions return). The baselines
@@ -135,21 +136,70 @@ export function denoiseRow(r: RunResult) {
   return { noise: spec?.noise ?? NaN, seed: spec?.seed ?? NaN, truncated, bestTruncated, alongRun: minimumOf(g, r.steps), final: g[g.length - 1], rule, edgeRule, noiseEdge: edge, signalRank };
 }
 
-/** Random init: order of learning (σ_i reaching half of s_i, i ≤ 4) and balancedness. */
+/**
+ * Random init: order of learning and balancedness. σ_i "reaches" s_i/2 at the first logged step
+ * with σ_i ≥ s_i/2 (i ≤ 4). One that is there at step 0 is *already at scale* (the init put it
+ * there: it was not learned, so it has no place in an order); the others are *in order* when
+ * they reach it largest first, *out of order* when a smaller one gets there before a larger
+ * one, and *not reached* when one never does within the run.
+ */
 export function randomInitRow(r: RunResult) {
   const reach = [0, 1, 2, 3].map((i) => reachStep(r, i));
-  const inOrder = reach.every((k, i) => k > 0 && (i === 0 || k >= reach[i - 1]));
+  const atScale = reach.flatMap((k, i) => (k === 0 ? [i + 1] : []));
+  const learned = reach.filter((k) => k > 0);
+  const order: 'in order' | 'out of order' | 'not reached' = reach.some((k) => k < 0) ? 'not reached' : learned.every((k, i) => i === 0 || k >= learned[i - 1]) ? 'in order' : 'out of order';
   const d1 = r.distanceToBestRank.map((row) => row[0]);
   const b = r.balancedness;
   return {
     alpha: r.spec.init.alpha,
     seed: r.spec.init.kind === 'identity' ? NaN : (r.spec.init.seed ?? NaN),
+    measure: r.spec.effectiveRank,
     reach,
-    inOrder,
+    atScale,
+    order,
+    inOrder: order === 'in order',
     plateaus: [1, 2, 3].map((L) => longestPlateau(r, L)),
     closest1: minimumOf(d1, r.steps).value / r.target.singularValues[0],
     balancedness: b && b.length > 0 ? { first: Math.max(...b[0]), last: Math.max(...b[b.length - 1]), max: Math.max(...b.flat()) } : undefined,
   };
+}
+
+/**
+ * The measure the results were computed with, as the page names it: `measureOf` of its label
+ * (core/rank/labels.ts), or every one with its runs when they differ, so no page names a measure
+ * its numbers were not computed with.
+ */
+export function measureLabel(results: RunResult[], argument = 'Ŵ_L'): { symbol: string; of: string; name: string; single: boolean } {
+  const measures = [...new Set(results.map((r) => r.spec.effectiveRank))];
+  return {
+    symbol: measures.map(measureSymbol).join(' / '),
+    of: measures.map((m) => measureOf(m, argument)).join(' / '),
+    name: measures.map(measureName).join(' / '),
+    single: measures.length === 1,
+  };
+}
+
+/** Median, smallest and largest of a list (NaN-free). */
+export function spread(values: number[]): { min: number; median: number; max: number; count: number } {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const mid = v.length / 2;
+  return { min: v[0], median: v.length % 2 ? v[Math.floor(mid)] : (v[mid - 1] + v[mid]) / 2, max: v[v.length - 1], count: v.length };
+}
+
+/** Sensing over seeds, per depth: the spread of the final error, and how many runs recover W* (< 2 %) with a plateau at its rank. */
+export function sensingSeedsTable(results: RunResult[]) {
+  const rows = sensingTable(results);
+  return [...new Set(rows.map((r) => r.depth))].map((depth) => {
+    const mine = rows.filter((r) => r.depth === depth);
+    return {
+      depth,
+      runs: mine.length,
+      error: spread(mine.map((r) => r.relativeError)),
+      finalRank: spread(mine.map((r) => r.finalErank)),
+      recovered: mine.filter((r) => r.relativeError < 0.02).length,
+      withPlateau: mine.filter((r) => r.plateauAtRank).length,
+    };
+  });
 }
 
 /** Completion: error to W* and final entropy rank per run; nuclear-norm minimization per mask. */

@@ -44,7 +44,7 @@ export function figureMeasures(summary: SweepSummary): string[] {
 
 /**
  * The theory's value of a measure, where the theory has one (issue 17): a measured plateau's
- * start, end or length beside the certified prediction (Theorem 5.4); divergence beside the
+ * start, end or length beside the certified prediction (Theorem 5.10); divergence beside the
  * contour η / bound = 1 of (4.1), which is sufficient for convergence, so it bounds the safe
  * side only; the measured order of learning beside where it is certified (Theorem 6.1); a
  * measured step count beside its certified lower bound (Proposition 4.3).
@@ -52,7 +52,7 @@ export function figureMeasures(summary: SweepSummary): string[] {
 export function theoryMeasure(measure: string, columns: readonly string[]): { column: string; kind: 'value' | 'contour'; level?: number; label: string } | undefined {
   const has = (c: string) => columns.includes(c);
   let m = /^measured\.L(\d+)\.(start|end|length)$/.exec(measure);
-  if (m && has(`predicted.L${m[1]}.${m[2]}`)) return { column: `predicted.L${m[1]}.${m[2]}`, kind: 'value', label: `certified prediction (Theorem 5.4), plateau ${m[2]} L = ${m[1]}` };
+  if (m && has(`predicted.L${m[1]}.${m[2]}`)) return { column: `predicted.L${m[1]}.${m[2]}`, kind: 'value', label: `certified prediction (Theorem 5.10), plateau ${m[2]} L = ${m[1]}` };
   if (measure === 'diverged' && has('stepSizeRatio')) return { column: 'stepSizeRatio', kind: 'contour', level: 1, label: 'η = bound (4.1): below it convergence is guaranteed' };
   if (measure === 'orderOfLearning' && has('orderCertified')) return { column: 'orderCertified', kind: 'value', label: 'order of learning certified (Theorem 6.1)' };
   m = /^stepsTo\.(i\d+\.theta[^.]+)$/.exec(measure);

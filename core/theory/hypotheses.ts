@@ -18,7 +18,7 @@ export interface HypothesisCheck {
 }
 
 /**
- * The hypotheses of Theorems 4.1–5.10 (docs/theory.md §4): identity initialization and a
+ * The hypotheses of Theorems 4.1, 5.9 and 5.10 (docs/theory.md §4): identity initialization and a
  * symmetric target (`eigenvalues` its eigenvalues), or aligned initialization and any square target
  * (`eigenvalues` its singular values, Theorem 2.2); the estimation problem; the step-size bound (4.1), and for components that start at
  * or above their target (0 < λ ≤ α^N) or never grow (λ ≤ 0) the conditions (4.5)–(4.6) that keep
@@ -47,14 +47,14 @@ export function checkHypotheses(spec: ExperimentSpec, eigenvalues: ArrayLike<num
     else if (l <= aN) hasSmallPositive = true;
   }
   const bound = stepSizeBound(lambdaMax, N);
-  if (eta > bound) reasons.push(`step size ${eta} exceeds the bound ${bound.toPrecision(4)} of (4.1)`);
+  if (eta > bound) reasons.push(`step size η = ${eta} exceeds ${bound.toPrecision(4)}, the bound (4.1) η ≤ 1/(Nλ_max^{2−2/N}) with λ_max = ${+lambdaMax.toPrecision(4)}`);
   if (N >= 2 && hasSmallPositive) {
     const b = 1 / ((2 * N - 1) * ipow(alpha, 2 * N - 2));
-    if (eta > b) reasons.push(`step size ${eta} exceeds ${b.toPrecision(4)} of (4.5) for eigenvalues below α^N`);
+    if (eta > b) reasons.push(`step size η = ${eta} exceeds ${b.toPrecision(4)}, the bound (4.5) η(2N − 1)α^{2N−2} ≤ 1 for eigenvalues in (0, α^N]`);
   }
   if (N >= 2 && eigenvalues.length > 0 && Array.prototype.some.call(eigenvalues, (l: number) => l <= 0)) {
     const b = 1 / (ipow(alpha, N - 2) * (aN - mostNegative));
-    if (eta > b) reasons.push(`step size ${eta} exceeds ${b.toPrecision(4)} of (4.6) for non-positive eigenvalues`);
+    if (eta > b) reasons.push(`step size η = ${eta} exceeds ${b.toPrecision(4)}, the bound (4.6) ηα^{N−2}(α^N + |λ|) ≤ 1 for eigenvalues ≤ 0`);
   }
   return { met: reasons.length === 0, reasons };
 }

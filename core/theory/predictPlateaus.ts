@@ -1,11 +1,13 @@
 import { MAX_TRACKED_RANK } from '../engine/reference';
 import { effectiveRankOf } from '../rank/effectiveRank';
+import { measureOf, measureSymbol } from '../rank/labels';
 import type { PredictedPlateau } from '../result';
 import type { EffectiveRankMeasure, ExperimentSpec } from '../spec/schema';
 import { componentEnclosure, singularValueBoundsOver, type ComponentEnclosure } from './enclosure';
 import { ipow } from './flowTime';
 import { checkHypotheses } from './hypotheses';
 import { certifiedRankRange, type RankRange } from './rankRanges';
+import type { Target } from '../targets/target';
 
 /** A predicted plateau (docs/theory.md Theorem 5.10). */
 export type PlateauPrediction = PredictedPlateau;
@@ -83,6 +85,23 @@ export function certifiedCells(spec: ExperimentSpec, enclosure: SpectrumEnclosur
   });
 }
 
+/** Why a rank L has no predicted interval, in words with the numbers. */
+export interface MissingPrediction {
+  L: number;
+  reason: string;
+}
+
+/** Predictions with the reasons for the ranks that have none (what `dfl run` prints under its table). */
+export interface ExplainedPredictions {
+  plateaus: PlateauPrediction[];
+  /** One entry per L = 1…ranks without a prediction. */
+  missing: MissingPrediction[];
+  /** The hypotheses of Theorem 5.10 that fail for this spec (empty when all hold). */
+  notMet: string[];
+}
+
+const num = (x: number) => String(+x.toPrecision(4));
+
 /**
  * The theory's predicted ε-plateaus (docs/theory.md Theorem 5.10): for each L with a gap
  * λ_L > λ_{L+1} among the growing components, every maximal run of consecutive steps whose
@@ -95,26 +114,57 @@ export function certifiedCells(spec: ExperimentSpec, enclosure: SpectrumEnclosur
  * get no predictions. `hypothesesMet` is false when the step size breaks (4.1), (4.5) or (4.6).
  */
 export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<number> | undefined = specEigenvalues(spec)): PlateauPrediction[] {
-  if (!eigenvalues || (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') || spec.problem.kind !== 'estimation') return [];
-  const hypotheses = checkHypotheses(spec, eigenvalues);
-  const lambda = Float64Array.from(eigenvalues).sort().reverse();
+  return explainPredictions(spec, eigenvalues, 0).plateaus;
+}
+
+/**
+ * `predictPlateaus`, and for every L = 1…ranks without a prediction the reason: the hypothesis of
+ * Theorem 5.10 that fails (identity init, estimation, a symmetric target: Theorem 2.1), or for
+ * that L a component that does not grow (λ_L ≤ α^N, Theorem 4.1), no gap (λ_L = λ_{L+1}), or no
+ * step whose certified range comes within ε. `asymmetry` (‖Ŵ − Ŵᵀ‖_F/‖Ŵ‖_F) is quoted for a
+ * non-symmetric target.
+ */
+export function explainPredictions(spec: ExperimentSpec, eigenvalues: ArrayLike<number> | undefined, ranks: number, asymmetry?: number): ExplainedPredictions {
+  const notMet: string[] = [];
+  if (spec.init.kind !== 'identity' && spec.init.kind !== 'aligned') notMet.push(`identity init W_j(0) = αI (Theorem 2.1) or init aligned with Ŵ (Theorem 2.2); this run's init is ${spec.init.kind}`);
+  if (spec.problem.kind !== 'estimation')
+    notMet.push(`the estimation problem (loss ½‖W − Ŵ‖²); this run is ${spec.problem.kind}${spec.problem.kind === 'sensing' ? ` with m = ${spec.problem.measurements}` : ` with ${spec.problem.observed} of the entries`}`);
+  if (!eigenvalues) notMet.push(`a symmetric target with identity init (Theorem 2.1; or init aligned with Ŵ, Theorem 2.2); this one is not${asymmetry !== undefined ? ` (‖Ŵ − Ŵᵀ‖_F/‖Ŵ‖_F = ${num(asymmetry)})` : ''}`);
+  const all = (reason: string) => Array.from({ length: ranks }, (_, i) => ({ L: i + 1, reason }));
+  if (notMet.length > 0) return { plateaus: [], missing: all(`Theorem 5.10 assumes ${notMet.join('; and ')}`), notMet: notMet.map((h) => `Theorem 5.10 assumes ${h}`) };
+  const lambdaIn = eigenvalues!;
+  const hypotheses = checkHypotheses(spec, lambdaIn);
+  const lambda = Float64Array.from(lambdaIn).sort().reverse();
   const n = lambda.length;
   const N = spec.depth;
   const x0 = N === 1 ? spec.init.alpha : ipow(spec.init.alpha, N);
   let growing = 0;
   while (growing < n && lambda[growing] > x0) growing++;
   const maxL = Math.min(growing, MAX_TRACKED_RANK);
-  if (maxL === 0) return [];
-  const cells = certifiedCells(spec, spectrumEnclosure(spec, lambda));
+  const cells = maxL === 0 ? [] : certifiedCells(spec, spectrumEnclosure(spec, lambda));
   const measure = effectiveRankOf[spec.effectiveRank];
   const predictions: PlateauPrediction[] = [];
-  for (let L = 1; L <= maxL; L++) {
-    if (L < n && !(lambda[L - 1] > lambda[L])) continue; // no gap: Ŵ_L is not unique
+  const missing: MissingPrediction[] = [];
+  const threshold = N === 1 ? `α = ${num(spec.init.alpha)}` : `α^N = ${num(x0)}`;
+  for (let L = 1; L <= Math.max(maxL, ranks); L++) {
+    if (L > maxL) {
+      if (L > n) missing.push({ L, reason: `L = ${L} exceeds n = ${n}` });
+      else if (L > MAX_TRACKED_RANK) missing.push({ L, reason: `only L ≤ ${MAX_TRACKED_RANK} are predicted` });
+      else missing.push({ L, reason: `λ_${L} = ${num(lambda[L - 1])} ≤ ${threshold}: component ${L} does not grow (Theorem 4.1), so W never passes Ŵ_${L}` });
+      continue;
+    }
+    if (L < n && !(lambda[L - 1] > lambda[L])) {
+      missing.push({ L, reason: `λ_${L} = λ_${L + 1} = ${num(lambda[L])}: no gap, so Ŵ_${L} is not unique (Theorem 5.10 needs λ_${L} > λ_${L + 1})` });
+      continue;
+    }
     const reference = measure(lambda.subarray(0, L));
     let run: PlateauPrediction | undefined;
+    let closest = Infinity;
+    const before = predictions.length;
     for (const cell of cells) {
       const r = cell.range;
       const deviation = r ? Math.max(r.upper - reference, reference - r.lower, 0) : Infinity;
+      closest = Math.min(closest, deviation);
       if (!(deviation <= spec.epsilon)) {
         if (run) predictions.push(run);
         run = undefined;
@@ -126,6 +176,29 @@ export function predictPlateaus(spec: ExperimentSpec, eigenvalues: ArrayLike<num
       } else run = { L, start: cell.start, end: cell.end, epsilon: deviation, hypothesesMet: hypotheses.met };
     }
     if (run) predictions.push(run);
+    if (predictions.length === before && L <= ranks) {
+      const separation = N === 1 ? ' (N = 1: every component converges at the same rate, Remark 4.2)' : '';
+      const near = Number.isFinite(closest) ? `; the closest certified range is ${num(closest)} away` : '; no step is certified';
+      missing.push({ L, reason: `no step's certified range of ${measureSymbol(spec.effectiveRank)} lies within ε = ${spec.epsilon} of ${measureOf(spec.effectiveRank, `Ŵ_${L}`)} = ${num(reference)}${near}${separation}` });
+    }
   }
-  return predictions;
+  return { plateaus: predictions, missing: missing.filter((m) => m.L <= ranks), notMet: hypotheses.reasons };
+}
+
+/** `explainPredictions` for a built target (the asymmetry of a non-symmetric one measured). */
+export function predictionsForTarget(spec: ExperimentSpec, target: Pick<Target, 'eigenvalues' | 'matrix'>, ranks: number, values: ArrayLike<number> | undefined = target.eigenvalues): ExplainedPredictions {
+  let asymmetry: number | undefined;
+  if (!values) {
+    const { data, rows } = target.matrix();
+    let skew = 0;
+    let norm = 0;
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < rows; j++) {
+        const d = data[i * rows + j] - data[j * rows + i];
+        skew += d * d;
+        norm += data[i * rows + j] ** 2;
+      }
+    asymmetry = norm > 0 ? Math.sqrt(skew / norm) : 0;
+  }
+  return explainPredictions(spec, values, ranks, asymmetry);
 }

@@ -195,7 +195,7 @@ describe('dfl sweep', () => {
 
   it('prints its help and rejects bad flags', async () => {
     expect(await main(['sweep', '--help'])).toBe(0);
-    expect(io.out).toMatch(/dfl sweep SWEEP\.json --out DIR/);
+    expect(io.out).toMatch(/dfl sweep SWEEP\.dfl-sweep\.json --out DIR/);
     expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--jobs', '0'])).toBe(2);
     expect(io.err).toMatch(/--jobs: expected a positive integer/);
     expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--shard', '3/3'])).toBe(2);
