@@ -1,5 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +15,7 @@ import { runSweep, type SweepExecutor, type SweepProgress } from '../core/sweep/
 import { resultFileName, summaryColumns, summaryCsv, summaryJson, summaryRow, type SummaryRow } from '../core/sweep/summary';
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
 import { executeGroup, type GroupReply } from './sweepExecute';
+import { collect, submitSlurm } from './slurm';
 import { SWEEP_WORKER_ENV, SWEEP_WORKER_ROLE } from './sweepWorkerRole';
 
 export const SWEEP_USAGE = `usage:
@@ -30,8 +30,8 @@ DIR gets one result JSON per run (run-HASH.json, the format of dfl run), summary
 summary.csv (one row per run, one column per axis and measure), and sweep/ (the sweep file, Slurm files).`;
 
 /** The folder inside DIR with the sweep file copy and the Slurm job's files. */
-const META = 'sweep';
-const SWEEP_COPY = 'sweep.dfl-sweep.json';
+export const META = 'sweep';
+export const SWEEP_COPY = 'sweep.dfl-sweep.json';
 
 /** The result files already in DIR: hash → file name. */
 function existingResults(dir: string): Map<string, string> {
@@ -44,7 +44,7 @@ function existingResults(dir: string): Map<string, string> {
   return found;
 }
 
-function readJson(file: string): unknown {
+export function readJson(file: string): unknown {
   try {
     return JSON.parse(readRegularTextFile(file));
   } catch {
@@ -56,7 +56,7 @@ function readJson(file: string): unknown {
  * Rows of the finished runs among `points` found in DIR: from earlier summaries where their
  * columns match, else measured again from the result file (whose spec hash is checked).
  */
-function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly SweepPoint[]): Map<string, SummaryRow> {
+export function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly SweepPoint[]): Map<string, SummaryRow> {
   const files = existingResults(dir);
   const columns = JSON.stringify(summaryColumns(expanded));
   const known = new Map<string, SummaryRow>();
@@ -83,7 +83,7 @@ function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly Swe
   return rows;
 }
 
-function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
+export function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
   const list = [...rows];
   writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summaryJson(expanded, list))}\n`);
   writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(expanded, list));
@@ -203,7 +203,7 @@ function parseShard(text: string): { index: number; count: number } {
 }
 
 /** The points of shard i of K: every K-th run, so that each shard gets a share of every region of the grid. */
-function shardPoints(points: readonly SweepPoint[], shard: { index: number; count: number }): SweepPoint[] {
+export function shardPoints(points: readonly SweepPoint[], shard: { index: number; count: number }): SweepPoint[] {
   return points.filter((_, i) => i % shard.count === shard.index);
 }
 
@@ -214,7 +214,7 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
   return x;
 }
 
-function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
+export function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
   // A regular file, capped (docs/reliability.md): a FIFO, a device or a huge file is refused
   // with one line naming it, before any run starts.
   const text = readTextFile(file);
@@ -325,122 +325,4 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (outcome.failed.length > 5) process.stderr.write(`dfl: … and ${outcome.failed.length - 5} more failed runs\n`);
   if (outcome.cancelled) return 130;
   return complete ? 0 : 1;
-}
-
-// ---- Slurm: an array job over shards of the sweep, collected from the shared folder ----
-
-interface SlurmJob {
-  jobId: string;
-  shards: number;
-  script: string;
-  sweepFile: string;
-  baseDir: string;
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-function which(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
-function submitSlurm(o: {
-  file: string;
-  text: string;
-  expanded: ExpandedSweep;
-  dir: string;
-  baseDir: string;
-  shards: number;
-  jobs: number;
-  partition?: string;
-  time?: string;
-  backend: NodeBackend;
-}): number {
-  const dir = path.resolve(o.dir);
-  const meta = path.join(dir, META);
-  const jobFile = path.join(meta, 'job.json');
-  const copy = path.join(meta, SWEEP_COPY);
-  // The same command rerun: collect (the job exists and the sweep is unchanged).
-  const previous = readJson(jobFile) as SlurmJob | undefined;
-  if (previous && existsSync(copy) && readRegularTextFile(copy) === o.text) return collect(o.dir, false);
-  if (!which('sbatch')) throw new InputError('--slurm: sbatch is not on PATH (is this a Slurm login node?)');
-  if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name ("${o.partition}")`);
-  if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got "${o.time}")`);
-  mkdirSync(meta, { recursive: true });
-  writeFileAtomic(copy, o.text);
-  const dfl = path.join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'bin', 'dfl.js');
-  const script = path.join(meta, 'job.sbatch');
-  const lines = [
-    '#!/bin/sh',
-    `#SBATCH --job-name=dfl-sweep`,
-    `#SBATCH --array=0-${o.shards - 1}`,
-    `#SBATCH --cpus-per-task=${o.jobs}`,
-    `#SBATCH --output=${path.join(meta, 'task-%a.log')}`,
-    ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []),
-    ...(o.time ? [`#SBATCH --time=${o.time}`] : []),
-    `# Written by dfl sweep --slurm: each task runs one shard of the sweep into the shared folder.`,
-    `exec ${quote(process.execPath)} ${quote(path.resolve(dfl))} sweep ${quote(copy)} --out ${quote(dir)} --base-dir ${quote(path.resolve(o.baseDir))} ` +
-      `--shard "$SLURM_ARRAY_TASK_ID/${o.shards}" --jobs ${o.jobs} --backend ${o.backend} --quiet`,
-    '',
-  ];
-  writeFileSync(script, lines.join('\n'), { mode: 0o755 });
-  let jobId: string;
-  try {
-    jobId = execFileSync('sbatch', ['--parsable', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(';')[0];
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split('\n')[0];
-    throw new InputError(`--slurm: sbatch refused the job: ${stderr}`);
-  }
-  const job: SlurmJob = { jobId, shards: o.shards, script, sweepFile: copy, baseDir: path.resolve(o.baseDir) };
-  writeFileAtomic(jobFile, `${JSON.stringify(job, null, 2)}\n`);
-  process.stdout.write(`submitted Slurm job ${jobId}: ${o.expanded.points.length} runs in ${o.shards} array tasks into ${dir}\ncollect with: dfl sweep --collect ${o.dir}\n`);
-  return 0;
-}
-
-/** Array tasks of a job still queued or running (squeue), or undefined without squeue. */
-function activeTasks(jobId: string): number[] | undefined {
-  if (!which('squeue')) return undefined;
-  const r = spawnSync('squeue', ['-h', '-r', '-j', jobId, '-o', '%K'], { encoding: 'utf8' });
-  if (r.status !== 0) return [];
-  return r.stdout
-    .split('\n')
-    .map((s) => Number(s.trim()))
-    .filter(Number.isInteger);
-}
-
-function collect(dirArg: string, resubmit: boolean): number {
-  const dir = path.resolve(dirArg);
-  const copy = path.join(dir, META, SWEEP_COPY);
-  if (!existsSync(copy)) throw new InputError(`--collect: ${dirArg} holds no sweep (no ${META}/${SWEEP_COPY})`);
-  const { expanded } = readSweep(copy);
-  const rows = finishedRows(dir, expanded, expanded.points);
-  writeSummary(dir, expanded, rows.values());
-  const total = expanded.points.length;
-  if (rows.size === total) {
-    process.stdout.write(`collected ${total}/${total} runs into ${path.join(dirArg, 'summary.csv')} and summary.json\n`);
-    return 0;
-  }
-  const job = readJson(path.join(dir, META, 'job.json')) as SlurmJob | undefined;
-  const shards = job?.shards ?? 1;
-  const active = job ? activeTasks(job.jobId) : undefined;
-  const missing: number[] = [];
-  for (let s = 0; s < shards; s++) {
-    const mine = shardPoints(expanded.points, { index: s, count: shards });
-    const absent = mine.filter((p) => !rows.has(p.hash)).length;
-    if (absent === 0) continue;
-    const running = active?.includes(s);
-    if (!running) missing.push(s);
-    process.stdout.write(`shard ${s}/${shards}: ${absent} of ${mine.length} runs missing${running ? ' (task still queued or running)' : ' (task failed or was cancelled; log: ' + path.join(dirArg, META, `task-${s}.log`) + ')'}\n`);
-  }
-  process.stdout.write(`${rows.size}/${total} runs in; summary written for those\n`);
-  if (missing.length > 0 && job) {
-    const array = missing.join(',');
-    if (resubmit) {
-      const id = execFileSync('sbatch', ['--parsable', `--array=${array}`, job.script], { encoding: 'utf8' }).trim().split(';')[0];
-      writeFileAtomic(path.join(dir, META, 'job.json'), `${JSON.stringify({ ...job, jobId: id }, null, 2)}\n`);
-      process.stdout.write(`resubmitted shards ${array} as Slurm job ${id}\n`);
-    } else process.stdout.write(`resubmit with: dfl sweep --collect ${dirArg} --resubmit   (or: sbatch --array=${array} ${job.script})\n`);
-  }
-  return 1;
 }
