@@ -1,24 +1,94 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { z } from 'zod';
 import path from 'node:path';
 import { InputError } from '../core/errors';
 import type { ExpandedSweep } from '../core/sweep/expand';
+import { MAX_SWEEP_RUNS } from '../core/sweep/schema';
 import type { NodeBackend } from '../node/platform';
 import { readRegularTextFile, writeFileAtomic } from '../node/files';
+import { printable } from './terminal';
 import { META, SWEEP_COPY, finishedRows, readJson, readSweep, shardPoints, writeSummary } from './sweep';
 
-// ---- Slurm: an array job over shards of the sweep, collected from the shared folder ----
+// `dfl sweep --slurm`: an array job over shards of the sweep, collected from the shared folder.
+// The job script is run by sh and read by sbatch: every value in it is quoted (sh) or checked to
+// need no quoting (#SBATCH lines, which sbatch splits itself and which cannot be quoted for sh).
 
-interface SlurmJob {
-  jobId: string;
-  shards: number;
-  script: string;
-  sweepFile: string;
-  baseDir: string;
+/** Most threads per array task (--jobs with --slurm): the cores of one large node. */
+export const MAX_SLURM_JOBS = 1024;
+
+const slurmJobSchema = z.object({
+  jobId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a Slurm job id'),
+  shards: z.int().min(1).max(MAX_SWEEP_RUNS),
+  script: z.string().min(1),
+  sweepFile: z.string().min(1),
+  baseDir: z.string().min(1),
+});
+type SlurmJob = z.output<typeof slurmJobSchema>;
+
+/** `sweep/job.json`, validated: its shard count bounds the loops of collect. */
+function readJob(file: string, label: string, runs: number): SlurmJob | undefined {
+  if (!existsSync(file)) return undefined;
+  const parsed = slurmJobSchema.safeParse(readJson(file));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${label}: ${issue ? `${issue.path.join('.') || 'the file'}: ${issue.message}` : 'not a job file'} (written by dfl sweep --slurm; remove it to submit again)`);
+  }
+  if (parsed.data.shards > runs) throw new InputError(`${label}: shards: ${parsed.data.shards} shards for ${runs} runs (written by dfl sweep --slurm; remove it to submit again)`);
+  return parsed.data;
+}
+
+/** A path that may stand unquoted in an #SBATCH line (sbatch splits at blanks; %, \\ are its patterns). */
+function checkSbatchPath(file: string, flag: string): void {
+  if (/[\s'"`$\\%;&|<>(){}*?[\]#~\u0000-\u001f\u007f-\u009f]/.test(file))
+    throw new InputError(`${flag} ${JSON.stringify(file)}: a Slurm job script cannot name this folder (it has a blank, a quote, $, \`, \\, % or another special character); choose a plainer path`);
+}
+
+/** The job id `sbatch --parsable` printed ("ID" or "ID;CLUSTER"), or an error saying what it printed. */
+function jobIdOf(printed: string, flag: string): string {
+  const id = printed.trim().split(';')[0];
+  if (!/^\d+$/.test(id)) throw new InputError(`${flag}: sbatch printed no job id (${printed.trim() ? JSON.stringify(printed.trim().slice(0, 80)) : 'nothing'})`);
+  return id;
+}
+
+/** The first line sbatch wrote on stderr when it failed. */
+function sbatchFailure(error: unknown): string {
+  return String((error as { stderr?: unknown }).stderr || (error as Error).message).trim().split('\n')[0];
+}
+
+/**
+ * Files written for a submission that may fail: on failure each goes back to what it was (its old
+ * text, or gone), and folders made for it are removed.
+ */
+class Undo {
+  private readonly steps: (() => void)[] = [];
+  folder(dir: string): void {
+    if (existsSync(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.steps.push(() => rmSync(dir, { recursive: true, force: true }));
+  }
+  file(file: string): void {
+    const before = existsSync(file) ? readRegularTextFile(file) : undefined;
+    this.steps.push(() => (before === undefined ? rmSync(file, { force: true }) : writeFileAtomic(file, before)));
+  }
+  run(): void {
+    for (const step of this.steps.reverse()) {
+      try {
+        step();
+      } catch {
+        // already failing: the submission's own error is the one to report
+      }
+    }
+  }
 }
 
 function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `text` as one word for sh: as it is when it needs no quotes (for commands shown to the user). */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : quote(text);
 }
 
 function which(command: string): boolean {
@@ -47,7 +117,20 @@ export function submitSlurm(o: {
   if (!which('sbatch')) throw new InputError('--slurm: sbatch is not on PATH (is this a Slurm login node?)');
   if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name ("${o.partition}")`);
   if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got "${o.time}")`);
-  mkdirSync(meta, { recursive: true });
+  checkSbatchPath(meta, '--out');
+  const undo = new Undo();
+  try {
+    return submit(o, dir, meta, copy, jobFile, undo);
+  } catch (error) {
+    undo.run();
+    throw error;
+  }
+}
+
+function submit(o: Parameters<typeof submitSlurm>[0], dir: string, meta: string, copy: string, jobFile: string, undo: Undo): number {
+  undo.folder(dir);
+  undo.folder(meta);
+  undo.file(copy);
   writeFileAtomic(copy, o.text);
   const dfl = path.join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'bin', 'dfl.js');
   const script = path.join(meta, 'job.sbatch');
@@ -64,17 +147,19 @@ export function submitSlurm(o: {
       `--shard "$SLURM_ARRAY_TASK_ID/${o.shards}" --jobs ${o.jobs} --backend ${o.backend} --quiet`,
     '',
   ];
-  writeFileSync(script, lines.join('\n'), { mode: 0o755 });
-  let jobId: string;
+  undo.file(script);
+  writeFileAtomic(script, lines.join('\n'));
+  chmodSync(script, 0o755);
+  let printed: string;
   try {
-    jobId = execFileSync('sbatch', ['--parsable', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(';')[0];
+    printed = execFileSync('sbatch', ['--parsable', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split('\n')[0];
-    throw new InputError(`--slurm: sbatch refused the job: ${stderr}`);
+    throw new InputError(`--slurm: sbatch refused the job: ${sbatchFailure(error)}`);
   }
+  const jobId = jobIdOf(printed, '--slurm');
   const job: SlurmJob = { jobId, shards: o.shards, script, sweepFile: copy, baseDir: path.resolve(o.baseDir) };
   writeFileAtomic(jobFile, `${JSON.stringify(job, null, 2)}\n`);
-  process.stdout.write(`submitted Slurm job ${jobId}: ${o.expanded.points.length} runs in ${o.shards} array tasks into ${dir}\ncollect with: dfl sweep --collect ${o.dir}\n`);
+  process.stdout.write(`submitted Slurm job ${jobId}: ${o.expanded.points.length} runs in ${o.shards} array tasks into ${printable(dir)}\ncollect with: dfl sweep --collect ${printable(shellWord(o.dir))}\n`);
   return 0;
 }
 
@@ -90,6 +175,7 @@ function activeTasks(jobId: string): number[] | undefined {
 }
 
 export function collect(dirArg: string, resubmit: boolean): number {
+  if (resubmit && !which('sbatch')) throw new InputError('--resubmit: sbatch is not on PATH (is this a Slurm login node?)');
   const dir = path.resolve(dirArg);
   const copy = path.join(dir, META, SWEEP_COPY);
   if (!existsSync(copy)) throw new InputError(`--collect: ${dirArg} holds no sweep (no ${META}/${SWEEP_COPY})`);
@@ -101,7 +187,7 @@ export function collect(dirArg: string, resubmit: boolean): number {
     process.stdout.write(`collected ${total}/${total} runs into ${path.join(dirArg, 'summary.csv')} and summary.json\n`);
     return 0;
   }
-  const job = readJson(path.join(dir, META, 'job.json')) as SlurmJob | undefined;
+  const job = readJob(path.join(dir, META, 'job.json'), path.join(dirArg, META, 'job.json'), total);
   const shards = job?.shards ?? 1;
   const active = job ? activeTasks(job.jobId) : undefined;
   const missing: number[] = [];
@@ -117,10 +203,16 @@ export function collect(dirArg: string, resubmit: boolean): number {
   if (missing.length > 0 && job) {
     const array = missing.join(',');
     if (resubmit) {
-      const id = execFileSync('sbatch', ['--parsable', `--array=${array}`, job.script], { encoding: 'utf8' }).trim().split(';')[0];
+      let printed: string;
+      try {
+        printed = execFileSync('sbatch', ['--parsable', `--array=${array}`, job.script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (error) {
+        throw new InputError(`--resubmit: sbatch refused the job: ${sbatchFailure(error)}`);
+      }
+      const id = jobIdOf(printed, '--resubmit');
       writeFileAtomic(path.join(dir, META, 'job.json'), `${JSON.stringify({ ...job, jobId: id }, null, 2)}\n`);
       process.stdout.write(`resubmitted shards ${array} as Slurm job ${id}\n`);
-    } else process.stdout.write(`resubmit with: dfl sweep --collect ${dirArg} --resubmit   (or: sbatch --array=${array} ${job.script})\n`);
+    } else process.stdout.write(`resubmit with: dfl sweep --collect ${printable(shellWord(dirArg))} --resubmit   (or: sbatch --array=${array} ${printable(shellWord(job.script))})\n`);
   }
   return 1;
 }

@@ -42,6 +42,58 @@ afterEach(() => {
   process.env.PATH = originalPath;
 });
 
+describe('3. nothing reaches the Slurm job script unquoted', () => {
+  // This sbatch runs the job script's shell part (as a task would) and prints a job id: an
+  // injected command would run here.
+  const running = () => fakeSbatch('sbatch-runs', `cd "${dir}" && for a; do script="$a"; done; SLURM_ARRAY_TASK_ID=0 sh "$script" >/dev/null 2>&1; echo 77`);
+
+  it.each([
+    ['a newline and a command', 'out\ntouch INJECTED\n#'],
+    ['$(…)', 'out$(touch INJECTED)'],
+    ['backticks', 'out`touch INJECTED`'],
+    ['a quote', "out'x"],
+    ['a blank', 'out x'],
+    ['a percent sign (an sbatch pattern)', 'out%j'],
+  ])('--out with %s: refused in one line, nothing written, nothing run', async (_, name) => {
+    process.env.PATH = `${running()}:${originalPath}`;
+    const out = path.join(dir, name);
+    await refused(['sweep', sweepFile('slurm.dfl-sweep.json', { depth: [2, 3] }), '--out', out, '--slurm'], 'a Slurm job script cannot name this folder');
+    expect(existsSync(path.join(dir, 'INJECTED'))).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('odd characters outside the #SBATCH lines (the sweep file\'s folder) are quoted: the task runs, nothing injected', async () => {
+    process.env.PATH = `${running()}:${originalPath}`;
+    const odd = path.join(dir, "in'$(touch INJECTED)`touch INJECTED`");
+    mkdirSync(odd, { recursive: true });
+    writeFileSync(path.join(odd, 'odd.dfl-sweep.json'), JSON.stringify({ base: small, axes: { depth: [2, 3] } }));
+    const out = path.join(dir, 'odd-out');
+    expect(await main(['sweep', path.join(odd, 'odd.dfl-sweep.json'), '--out', out, '--slurm', '--array-size', '1'])).toBe(0);
+    expect(io.out).toContain('submitted Slurm job 77');
+    expect(existsSync(path.join(dir, 'INJECTED'))).toBe(false);
+    // The fake sbatch ran the one task: both runs are in.
+    expect(readdirSync(out).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f))).toHaveLength(2);
+  });
+
+  it('an sbatch that prints no job id, or fails: one line, exit 2, nothing left behind', async () => {
+    const sweep = sweepFile('slurm2.dfl-sweep.json', { depth: [2, 3] });
+    process.env.PATH = `${fakeSbatch('sbatch-silent', 'exit 0')}:${originalPath}`;
+    await refused(['sweep', sweep, '--out', path.join(dir, 'no-id'), '--slurm'], '--slurm: sbatch printed no job id (nothing)');
+    expect(io.out).not.toContain('submitted');
+    expect(existsSync(path.join(dir, 'no-id'))).toBe(false);
+    process.env.PATH = `${fakeSbatch('sbatch-junk', 'echo "Submitted batch job"')}:${originalPath}`;
+    await refused(['sweep', sweep, '--out', path.join(dir, 'no-id'), '--slurm'], '--slurm: sbatch printed no job id ("Submitted batch job")');
+    expect(existsSync(path.join(dir, 'no-id'))).toBe(false);
+    // A folder that was there stays, as it was.
+    const kept = path.join(dir, 'kept');
+    mkdirSync(kept);
+    writeFileSync(path.join(kept, 'notes.txt'), 'mine');
+    process.env.PATH = `${fakeSbatch('sbatch-fails', 'echo "sbatch: error: Invalid partition specified" >&2; exit 1')}:${originalPath}`;
+    await refused(['sweep', sweep, '--out', kept, '--slurm'], '--slurm: sbatch refused the job: sbatch: error: Invalid partition specified');
+    expect(readdirSync(kept)).toEqual(['notes.txt']);
+  });
+});
+
 describe('5. every output is checked before any work', () => {
   it('dfl run --npy under a file, or equal to --out: refused before the run, nothing written', async () => {
     const spec = file('npy.dfl.json', small);
