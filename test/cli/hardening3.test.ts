@@ -144,3 +144,18 @@ describe('5. every output is checked before any work', () => {
     expect(temporaries(dir)).toEqual([]);
   });
 });
+
+describe('7. axes that change nothing are refused', () => {
+  it.each([
+    ['a repeated value', { depth: [2, 2, 2] }, 'axes["depth"][1]: gives the same run as [0] (2 and 2)'],
+    ['an index past the array', { 'target.eigenvalues.4294967295': [1, 2] }, 'index 4294967295 is past the end of "target.eigenvalues" (3 entries)'],
+    ['values equal once parsed', { 'init.alpha': [0.1, 1e-1] }, 'axes["init.alpha"][1]: gives the same run as [0]'],
+    ['objects that differ only in key order', { init: [{ kind: 'identity', alpha: 0.2 }, { alpha: 0.2, kind: 'identity' }] }, 'axes["init"][1]: gives the same run as [0]'],
+    ['a range of one value', { 'init.alpha': { linear: [0.1, 0.1], count: 3 } }, 'axes["init.alpha"] = 0.1: gives the same run as the value 0.1'],
+    ['two axes that set the same field', { init: [{ kind: 'identity', alpha: 0.2 }, { kind: 'identity', alpha: 0.3 }], 'init.alpha': [0.05, 0.1] }, 'axes["init"][1]: gives the same run as [0]'],
+  ])('%s', async (_, axes, message) => {
+    const out = path.join(dir, 'same-out');
+    await refused(['sweep', sweepFile('same.dfl-sweep.json', axes), '--out', out], message);
+    expect(existsSync(out)).toBe(false);
+  });
+});
