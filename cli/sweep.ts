@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,13 +9,17 @@ import { InputError } from '../core/errors';
 import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../node/platform';
 import type { RunResult } from '../core/result';
 import type { ExperimentSpec } from '../core/spec/schema';
-import { expandSweepText, type ExpandedSweep, type SweepPoint } from '../core/sweep/expand';
+import { expandSweepText, expandSweepTextAsync, type ExpandedSweep, type SweepPoint } from '../core/sweep/expand';
 import { specHash } from '../core/sweep/hash';
 import { runSweep, type SweepExecutor, type SweepProgress } from '../core/sweep/runSweep';
 import { resultFileName, summaryColumns, summaryCsv, summaryJson, summaryRow, type SummaryRow } from '../core/sweep/summary';
-import { readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
+import { checkOutputFolder, makeFolder, readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
 import { executeGroup, type GroupReply } from './sweepExecute';
-import { collect, submitSlurm } from './slurm';
+import { collect, MAX_SLURM_JOBS, submitSlurm } from './slurm';
+import { integerFlag } from './flags';
+import { listenForInterrupt } from './interrupt';
+import { printable, printableLine } from './terminal';
+import { MAX_SWEEP_RUNS } from '../core/sweep/schema';
 import { SWEEP_WORKER_ENV, SWEEP_WORKER_ROLE } from './sweepWorkerRole';
 
 export const SWEEP_USAGE = `usage:
@@ -207,13 +211,6 @@ export function shardPoints(points: readonly SweepPoint[], shard: { index: numbe
   return points.filter((_, i) => i % shard.count === shard.index);
 }
 
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InputError(`${flag}: expected a positive integer (got "${value}")`);
-  return x;
-}
-
 export function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
   // A regular file, capped (docs/reliability.md): a FIFO, a device or a huge file is refused
   // with one line naming it, before any run starts.
@@ -221,8 +218,24 @@ export function readSweep(file: string): { text: string; expanded: ExpandedSweep
   return { text, expanded: expandSweepText(text, file) };
 }
 
+/** `readSweep`, expanding in slices so that Ctrl-C (`signal`) stops it; `onStart` gets the run count. */
+async function readSweepAsync(file: string, signal: AbortSignal, onStart: (runs: number) => void): Promise<{ text: string; expanded: ExpandedSweep }> {
+  const text = readTextFile(file);
+  return { text, expanded: await expandSweepTextAsync(text, file, { signal, onStart }) };
+}
+
 /** `dfl sweep …`: exit 0 when every run is in, 1 when some failed or are missing, 130 on Ctrl-C. */
 export async function sweepCommand(args: string[]): Promise<number> {
+  // From the first moment: building a grid of 10⁶ runs alone takes seconds.
+  const interrupt = listenForInterrupt();
+  try {
+    return await sweepCommandUntil(args, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function sweepCommandUntil(args: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -258,43 +271,42 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(', ')})`);
   if (values.progress !== undefined && values.progress !== 'json') throw new InputError(`--progress: expected json (got "${values.progress}")`);
-  const jobs = positiveInt(values.jobs, '--jobs', values.slurm ? 1 : Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-  const { text, expanded } = readSweep(file);
+  const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  // Threads beyond a few per core only add start-up time and memory; a Slurm task's cores are
+  // another machine's, so there the bound is a node's, not this one's.
+  const jobs = integerFlag('--jobs', values.jobs, { min: 1, max: values.slurm ? MAX_SLURM_JOBS : 4 * cores, fallback: values.slurm ? 1 : cores });
+  checkOutputFolder(dir, '--out');
+  const { text, expanded } = await readSweepAsync(file, signal, (runs) => {
+    if (runs >= 20_000 && values.quiet !== true && values.progress !== 'json') process.stderr.write(`${printable(path.basename(file))}: checking the specs of ${runs} runs (Ctrl-C stops)\n`);
+  });
   const baseDir = values['base-dir'] ?? path.dirname(path.resolve(file));
   if (values.slurm) {
-    const size = positiveInt(values['array-size'], '--array-size', Math.min(expanded.points.length, 8));
+    const size = integerFlag('--array-size', values['array-size'], { min: 1, max: MAX_SWEEP_RUNS, fallback: Math.min(expanded.points.length, 8) });
     return submitSlurm({ file, text, expanded, dir, baseDir, shards: Math.min(size, expanded.points.length), jobs, partition: values.partition, time: values.time, backend });
   }
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   const points = shard ? shardPoints(expanded.points, shard) : expanded.points;
-  mkdirSync(path.join(dir, META), { recursive: true });
+  makeFolder(path.join(dir, META), '--out');
   if (!shard) writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
 
   const accelerators = await useNodeBackend(backend);
   const rows = finishedRows(dir, expanded, points);
   const executor = createExecutor(jobs, backend, baseDir, accelerators);
   const name = expanded.sweep.name ?? path.basename(file);
-  const bar = progressLine(shard ? `${name} shard ${shard.index}/${shard.count}` : name, values.quiet === true, values.progress === 'json');
+  const bar = progressLine(shard ? `${printable(name)} shard ${shard.index}/${shard.count}` : printable(name), values.quiet === true, values.progress === 'json');
   const shardFile = shard && path.join(dir, META, `shard-${shard.index}-of-${shard.count}.json`);
   const flush = (complete: boolean) => {
     if (shardFile) writeFileAtomic(shardFile, `${JSON.stringify({ ...summaryJson({ ...expanded, points }, [...rows.values()]), complete })}\n`);
     else writeSummary(dir, expanded, rows.values());
   };
   let lastFlush = 0;
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130); // every finished result is already whole on disk
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   const started = Date.now();
   let outcome;
   try {
     outcome = await runSweep(expanded, points, {
       executor,
       finished: new Set(rows.keys()),
-      signal: controller.signal,
+      signal,
       onProgress: (p) => bar.update(p),
       onResult(point, result, row) {
         writeFileAtomic(path.join(dir, resultFileName(point.hash)), JSON.stringify(result));
@@ -306,7 +318,6 @@ export async function sweepCommand(args: string[]): Promise<number> {
       },
     });
   } finally {
-    process.off('SIGINT', onSigint);
     bar.done();
     await executor.close();
   }
@@ -317,11 +328,11 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const where = shardFile ?? path.join(dir, 'summary.csv');
   if (values.quiet !== true || !complete)
     process.stderr.write(
-      `${name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${rows.size}/${points.length} runs in ${dir}` +
+      `${printable(name)}${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${rows.size}/${points.length} runs in ${printable(dir)}` +
         `${outcome.skipped > 0 ? ` (${outcome.skipped} were already there)` : ''}, ${outcome.completed} run in ${seconds.toFixed(1)} s (${rate.toFixed(1)} runs/s)` +
-        `${outcome.cancelled ? ', interrupted: rerun the same command to finish' : ''}; ${where}\n`,
+        `${outcome.cancelled ? ', interrupted: rerun the same command to finish' : ''}; ${printable(where)}\n`,
     );
-  for (const f of outcome.failed.slice(0, 5)) process.stderr.write(`dfl: run ${f.point.index} (${JSON.stringify(f.point.values)}) failed: ${f.message}\n`);
+  for (const f of outcome.failed.slice(0, 5)) process.stderr.write(`dfl: run ${f.point.index} (${JSON.stringify(f.point.values)}) failed: ${printableLine(f.message)}\n`);
   if (outcome.failed.length > 5) process.stderr.write(`dfl: … and ${outcome.failed.length - 5} more failed runs\n`);
   if (outcome.cancelled) return 130;
   return complete ? 0 : 1;

@@ -94,6 +94,102 @@ describe('3. nothing reaches the Slurm job script unquoted', () => {
   });
 });
 
+describe('4. where the contract says exit 2 and one line, no internal error', () => {
+  it.each([
+    ['a file', () => file('a-file.txt', 'x'), 'is an existing file; give a folder'],
+    ['a path under a file', () => path.join(file('a-file2.txt', 'x'), 'sub'), 'a part of the path is not a directory'],
+    ['/dev/null', () => '/dev/null', '--out /dev/null: is a device; give a folder'],
+    ['the sweep file itself', () => path.join(dir, 'self.dfl-sweep.json'), 'is an existing file; give a folder'],
+  ])('dfl sweep --out %s', async (_, out, message) => {
+    const sweep = sweepFile('self.dfl-sweep.json', { depth: [2, 3] });
+    const before = readFileSync(sweep, 'utf8');
+    await refused(['sweep', sweep, '--out', out(), '--jobs', '1'], message);
+    expect(readFileSync(sweep, 'utf8')).toBe(before);
+  });
+
+  it.each([
+    ['an empty name', () => '', '--npy: an empty folder name'],
+    ['a path under a file', () => path.join(file('a-file3.txt', 'x'), 'npy'), 'a part of the path is not a directory'],
+    ['/dev/null/x', () => '/dev/null/x', 'a part of the path is not a directory'],
+  ])('dfl export --npy %s', async (_, npy, message) => {
+    const result = path.join(dir, 'export-result.json');
+    if (!existsSync(result)) expect(await main(['run', file('export.dfl.json', small), '--out', result, '--quiet'])).toBe(0);
+    await refused(['export', result, '--npy', npy()], message);
+  });
+
+  it('read-only folders: dfl sweep --out and dfl export --npy (as an unprivileged user)', async () => {
+    if (!isRoot) {
+      console.warn('read-only folder case skipped: needs root to run dfl as another user');
+      return;
+    }
+    const folder = mkdtempSync(path.join(tmpdir(), 'dfl-ro-'));
+    writeFileSync(path.join(folder, 'ro.dfl-sweep.json'), JSON.stringify({ base: small, axes: { depth: [2, 3] } }));
+    writeFileSync(path.join(folder, 'ro.dfl.json'), JSON.stringify(small));
+    expect(await main(['run', path.join(folder, 'ro.dfl.json'), '--out', path.join(folder, 'ro-result.json'), '--quiet'])).toBe(0);
+    chmodSync(folder, 0o555);
+    const nobody = { uid: 65534, gid: 65534, cwd: folder, boundMs: 20_000 };
+    const [sweep, exported] = await Promise.all([
+      spawnDfl(['sweep', 'ro.dfl-sweep.json', '--out', 'out', '--jobs', '1'], nobody),
+      spawnDfl(['export', 'ro-result.json', '--npy', 'npy'], nobody),
+    ]);
+    expect(sweep.code, sweep.stderr).toBe(2);
+    expectOneLine(sweep.stderr, `--out out: the folder ${folder} is not writable`);
+    expect(exported.code, exported.stderr).toBe(2);
+    expectOneLine(exported.stderr, `--npy npy: the folder ${folder} is not writable`);
+  });
+
+  it('dfl sweep --collect --resubmit without sbatch, and with an sbatch that fails', async () => {
+    const sweep = sweepFile('collect.dfl-sweep.json', { depth: [2, 3] });
+    const out = path.join(dir, 'collect-out');
+    process.env.PATH = `${fakeSbatch('sbatch-ok', 'echo "41;cluster"')}:${originalPath}`;
+    expect(await main(['sweep', sweep, '--out', out, '--slurm'])).toBe(0);
+    const empty = path.join(dir, 'empty-bin');
+    mkdirSync(empty, { recursive: true });
+    process.env.PATH = empty;
+    await refused(['sweep', '--collect', out, '--resubmit'], '--resubmit: sbatch is not on PATH');
+    process.env.PATH = `${fakeSbatch('sbatch-fails2', 'echo "sbatch: error: Slurm controller not responding" >&2; exit 1')}:${originalPath}`;
+    io.err = '';
+    expect(await main(['sweep', '--collect', out, '--resubmit'])).toBe(2);
+    expectOneLine(io.err, '--resubmit: sbatch refused the job: sbatch: error: Slurm controller not responding');
+    // The job is the old one: job.json unchanged.
+    expect(JSON.parse(readFileSync(path.join(out, 'sweep', 'job.json'), 'utf8')).jobId).toBe('41');
+  });
+
+  it('dfl run from a current folder that was deleted', () => {
+    const gone = mkdtempSync(path.join(tmpdir(), 'dfl-gone-'));
+    const spec = file('gone.dfl.json', small);
+    const r = spawnSync('sh', ['-c', `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${path.resolve('bin/dfl.js')}" run "${spec}"`], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expectOneLine(r.stderr, 'dfl: the current folder no longer exists');
+  });
+
+  it('an --out name of 245 bytes: written (its temporary name fits), and Ctrl-C keeps the partial result beside it', async () => {
+    const name = path.join(dir, `${'r'.repeat(240)}.json`);
+    expect(await main(['run', file('long-name.dfl.json', small), '--out', name, '--quiet'])).toBe(0);
+    expect(JSON.parse(readFileSync(name, 'utf8')).stopped.kind).toBe('completed');
+    expect(temporaries(dir)).toEqual([]);
+    // Ctrl-C half a second into a long run: the partial result's name fits too.
+    const long = { ...small, n: 64, init: { kind: 'gaussian', alpha: 0.1, seed: 1 }, steps: 2_000_000, log: { points: 400 } };
+    const before = process.listenerCount('SIGINT');
+    let listening: number | undefined;
+    const ctrlC = setInterval(() => {
+      if (process.listenerCount('SIGINT') <= before) return;
+      listening ??= Date.now();
+      if (Date.now() - listening < 500) return;
+      clearInterval(ctrlC);
+      process.emit('SIGINT');
+    }, 50);
+    const code = await main(['run', file('long-name2.dfl.json', long), '--out', name, '--quiet']).finally(() => clearInterval(ctrlC));
+    expect(code, io.err).toBe(130);
+    expect(JSON.parse(readFileSync(name, 'utf8')).stopped.kind).toBe('completed');
+    const partial = readdirSync(dir).find((f) => f.startsWith('rrrr') && f.endsWith('.partial.json'));
+    expect(partial, readdirSync(dir).join(', ')).toBeDefined();
+    expect(Buffer.byteLength(partial!)).toBeLessThanOrEqual(255);
+    expect(JSON.parse(readFileSync(path.join(dir, partial!), 'utf8')).stopped.kind).toBe('cancelled');
+    expect(temporaries(dir)).toEqual([]);
+  });
+});
+
 describe('5. every output is checked before any work', () => {
   it('dfl run --npy under a file, or equal to --out: refused before the run, nothing written', async () => {
     const spec = file('npy.dfl.json', small);
@@ -142,6 +238,51 @@ describe('5. every output is checked before any work', () => {
     expect(existsSync(html)).toBe(false);
     expect(existsSync(path.join(dir, 'figs'))).toBe(false);
     expect(temporaries(dir)).toEqual([]);
+  });
+});
+
+describe('6. limits from the sweep file and the flags, checked when they are read', () => {
+  it('an index far past the array: refused at once (it ran Node out of memory)', async () => {
+    const sweep = sweepFile('oom.dfl-sweep.json', { 'target.eigenvalues.99999999': [1] });
+    // A child process: before the fix this took the process down after 40 s.
+    const r = await spawnDfl(['sweep', sweep, '--out', path.join(dir, 'oom-out')], { cwd: dir, boundMs: 20_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expectOneLine(r.stderr, 'axes["target.eigenvalues.99999999"]: index 99999999 is past the end of "target.eigenvalues" (3 entries)');
+    expect(existsSync(path.join(dir, 'oom-out'))).toBe(false);
+  });
+
+  it('10,000 axes: refused when the file is read', async () => {
+    const axes = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`a${i}`, [1]]));
+    await refused(['sweep', sweepFile('axes.dfl-sweep.json', axes), '--out', path.join(dir, 'axes-out')], 'axes: 10000 axes (at most 64)');
+  });
+
+  it.each([['200'], ['1e9'], ['0']])('--jobs %s: refused (at most a few threads per core)', async (jobs) => {
+    await refused(['sweep', sweepFile('jobs.dfl-sweep.json', { depth: [2, 3] }), '--out', path.join(dir, 'jobs-out'), '--jobs', jobs], /^dfl: --jobs: (must be from 1 to \d+|expected an integer from 1 to \d+)/);
+    expect(existsSync(path.join(dir, 'jobs-out'))).toBe(false);
+  });
+
+  it('Ctrl-C while a grid of 10⁶ runs is built: said so, exit 130, nothing written', async () => {
+    const sweep = sweepFile('million.dfl-sweep.json', { 'init.alpha': { log: [0.01, 0.3], count: 1000 }, stepSize: { log: [0.001, 0.01], count: 1000 } });
+    const out = path.join(dir, 'million-out');
+    const r = await spawnDfl(['sweep', sweep, '--out', out], { cwd: dir, signals: [2000], boundMs: 30_000 });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('checking the specs of 1000000 runs (Ctrl-C stops)');
+    expect(r.stderr).toContain('dfl: cancelled while expanding the sweep; nothing written');
+    expect(r.afterLastSignal).toBeLessThan(2000);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('"shards": 1e9 in job.json: refused when it is read (it looped)', async () => {
+    const sweep = sweepFile('shards.dfl-sweep.json', { depth: [2, 3] });
+    const out = path.join(dir, 'shards-out');
+    process.env.PATH = `${fakeSbatch('sbatch-ok2', 'echo 42')}:${originalPath}`;
+    expect(await main(['sweep', sweep, '--out', out, '--slurm'])).toBe(0);
+    const jobFile = path.join(out, 'sweep', 'job.json');
+    writeFileSync(jobFile, JSON.stringify({ ...JSON.parse(readFileSync(jobFile, 'utf8')), shards: 1e9 }));
+    // A child process: before the fix this never returned.
+    const r = await spawnDfl(['sweep', '--collect', out], { cwd: dir, boundMs: 20_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expectOneLine(r.stderr, /job\.json: shards: /);
   });
 });
 
