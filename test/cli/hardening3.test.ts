@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/dfl';
 import { captureOutput } from '../helpers/cliOutput';
+import { PARSER_HANG_BOUND_MS } from '../fuzzBudget';
 import { expectOneLine, refused as refusedBy, spawnDfl, temporaries } from '../helpers/refusals';
 
 // The third round of hardening (docs/reliability.md, "Bad input, third round"), classes 3–9:
@@ -264,11 +265,11 @@ describe('6. limits from the sweep file and the flags, checked when they are rea
   it('Ctrl-C while a grid of 10⁶ runs is built: said so, exit 130, nothing written', async () => {
     const sweep = sweepFile('million.dfl-sweep.json', { 'init.alpha': { log: [0.01, 0.3], count: 1000 }, stepSize: { log: [0.001, 0.01], count: 1000 } });
     const out = path.join(dir, 'million-out');
-    const r = await spawnDfl(['sweep', sweep, '--out', out], { cwd: dir, signals: [2000], boundMs: 30_000 });
+    const r = await spawnDfl(['sweep', sweep, '--out', out], { cwd: dir, interruptWhen: /checking the specs/, boundMs: 60_000 });
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('checking the specs of 1000000 runs (Ctrl-C stops)');
     expect(r.stderr).toContain('dfl: cancelled while expanding the sweep; nothing written');
-    expect(r.afterLastSignal).toBeLessThan(2000);
+    expect(r.afterLastSignal).toBeLessThan(PARSER_HANG_BOUND_MS);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -298,5 +299,46 @@ describe('7. axes that change nothing are refused', () => {
     const out = path.join(dir, 'same-out');
     await refused(['sweep', sweepFile('same.dfl-sweep.json', axes), '--out', out], message);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('8. terminal and output', () => {
+  const title = '\u001b]0;pwned\u0007\u001b[2J';
+
+  it("a sweep's name with escape sequences is printed escaped, in the progress line and the final line", async () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+    try {
+      expect(await main(['sweep', sweepFile('esc.dfl-sweep.json', { depth: [2, 3] }, { name: title }), '--out', path.join(dir, `esc-out${title}`), '--jobs', '1'])).toBe(0);
+    } finally {
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+    // The progress line's own control sequences (\r, ESC[K) are the only raw ones.
+    expect(io.err.replace(/\r|\u001b\[K/g, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(io.err).toContain('\\u001b]0;pwned\\u0007');
+    expect(io.err).toMatch(/\\u001b\]0;pwned\\u0007\\u001b\[2J: 2\/2 runs/);
+  });
+
+  it('a right-to-left override in an unknown command is escaped', async () => {
+    await refused(['\u202eevil\u2066'], 'unknown command "\\u202eevil\\u2066"');
+    expect(io.err).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it.each([
+    ['dfl schema', ['schema']],
+    ['dfl run --out', ['run', 'full.dfl.json', '--out', 'full-result.json']],
+  ])('%s > /dev/full: one line, exit 74, the files still written', async (_, args) => {
+    file('full.dfl.json', small);
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = await spawnDfl(args, { cwd: dir, stdout: full, boundMs: 30_000 });
+      expect(r.code, r.stderr).toBe(74);
+      expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+      expect(r.stderr.split('\n').filter((l) => l.startsWith('dfl: '))).toEqual(['dfl: cannot write to standard output (no space left on the device)']);
+    } finally {
+      closeSync(full);
+    }
+    if (args[0] === 'run') expect(JSON.parse(readFileSync(path.join(dir, 'full-result.json'), 'utf8')).stopped.kind).toBe('completed');
   });
 });

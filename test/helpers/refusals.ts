@@ -46,6 +46,8 @@ export interface SpawnOptions {
   boundMs?: number;
   /** Milliseconds after the start at which to send SIGINT. */
   signals?: number[];
+  /** Sends one SIGINT once stderr matches this (the command has reached that stage). */
+  interruptWhen?: RegExp;
   env?: NodeJS.ProcessEnv;
   uid?: number;
   gid?: number;
@@ -66,9 +68,17 @@ export function spawnDfl(args: string[], options: SpawnOptions): Promise<Spawned
     });
     let stderr = '';
     let stdout = '';
-    child.stderr!.on('data', (d) => (stderr += String(d)));
-    child.stdout?.on('data', (d) => (stdout += String(d)));
     let last = Date.now();
+    let interrupted = false;
+    child.stderr!.on('data', (d) => {
+      stderr += String(d);
+      if (options.interruptWhen && !interrupted && options.interruptWhen.test(stderr)) {
+        interrupted = true;
+        last = Date.now();
+        child.kill('SIGINT');
+      }
+    });
+    child.stdout?.on('data', (d) => (stdout += String(d)));
     for (const at of options.signals ?? [])
       setTimeout(() => {
         last = Date.now();
