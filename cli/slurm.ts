@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import path from 'node:path';
 import { InputError } from '../core/errors';
 import type { ExpandedSweep } from '../core/sweep/expand';
 import { MAX_SWEEP_RUNS } from '../core/sweep/schema';
 import type { NodeBackend } from '../node/platform';
-import { readRegularTextFile, writeFileAtomic } from '../node/files';
+import { makeFolder, readRegularTextFile, writeFileAtomic } from '../node/files';
 import { printable } from './terminal';
 import { META, SWEEP_COPY, finishedRows, readJson, readSweep, shardPoints, writeSummary } from './sweep';
 
@@ -64,7 +64,7 @@ class Undo {
   private readonly steps: (() => void)[] = [];
   folder(dir: string): void {
     if (existsSync(dir)) return;
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir, '--out');
     this.steps.push(() => rmSync(dir, { recursive: true, force: true }));
   }
   file(file: string): void {
@@ -115,8 +115,8 @@ export function submitSlurm(o: {
   const previous = readJson(jobFile) as SlurmJob | undefined;
   if (previous && existsSync(copy) && readRegularTextFile(copy) === o.text) return collect(o.dir, false);
   if (!which('sbatch')) throw new InputError('--slurm: sbatch is not on PATH (is this a Slurm login node?)');
-  if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name ("${o.partition}")`);
-  if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got "${o.time}")`);
+  if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name (${JSON.stringify(o.partition)})`);
+  if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got ${JSON.stringify(o.time)})`);
   checkSbatchPath(meta, '--out');
   const undo = new Undo();
   try {
