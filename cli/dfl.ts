@@ -9,7 +9,7 @@ import { parseJson, parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
 import { slug } from '../core/text';
-import { checkOutputFile, checkOutputFolder, partialResultPath, readTextFile, writeFileAtomic } from '../node/files';
+import { checkCurrentFolder, checkNewOutputFolder, checkOutputFile, checkOutputFolder, partialResultPath, readTextFile, writeFileAtomic } from '../node/files';
 import { exportCommand, writeReplayFiles } from './export';
 import { noPositionals } from './flags';
 import { mainHelp, parseCommand, PRESETS_COMMAND, RUN_COMMAND, SCHEMA_COMMAND } from './options';
@@ -18,7 +18,7 @@ import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
 import { sweepCommand } from './sweep';
-import { printableLine } from './terminal';
+import { printable, printableLine } from './terminal';
 import { loadNative } from '../native/loader';
 
 
@@ -70,7 +70,7 @@ async function runCommand(args: string[]): Promise<number> {
     if (values.preset !== undefined) checkOutputFolder(values.out, '--out');
     for (const file of outputs) checkOutputFile(file, { inputs, flag: '--out' });
   }
-  if (values.npy !== undefined && existsSync(values.npy)) throw new InputError(`--npy: ${values.npy} already exists (give a new directory)`);
+  if (values.npy !== undefined) checkNewOutputFolder(values.npy, '--npy', values.out === undefined ? [] : [values.out, ...outputs]);
   const accelerators = await useNodeBackend(backend);
 
   const controller = new AbortController();
@@ -107,12 +107,12 @@ async function runCommand(args: string[]): Promise<number> {
   if (values.out !== undefined) {
     results.forEach((result, i) => writeResult(outputs[i], result));
     const written = results.filter((r) => r.stopped.kind !== 'cancelled').length;
-    if (values.preset !== undefined && written > 0) process.stderr.write(`wrote ${written} result${written > 1 ? 's' : ''} to ${values.out}\n`);
+    if (values.preset !== undefined && written > 0) process.stderr.write(`wrote ${written} result${written > 1 ? 's' : ''} to ${printable(values.out)}\n`);
   }
   if (values.npy !== undefined) {
     const npy = values.npy;
     results.forEach((result, i) => writeReplayFiles(result, results.length > 1 ? path.join(npy, slug(specs[i].label)) : npy, baseDir));
-    process.stderr.write(`wrote the replay files to ${npy}\n`);
+    process.stderr.write(`wrote the replay files to ${printable(npy)}\n`);
   }
   const stopped = results.map((r) => r.stopped.kind);
   return stopped.includes('diverged') ? 3 : stopped.includes('cancelled') || results.length < specs.length ? 130 : 0;
@@ -125,14 +125,14 @@ async function runCommand(args: string[]): Promise<number> {
 function writeResult(file: string, result: RunResult): void {
   if (result.stopped.kind !== 'cancelled') {
     writeFileAtomic(file, JSON.stringify(result));
-    process.stderr.write(`wrote ${file}\n`);
+    process.stderr.write(`wrote ${printable(file)}\n`);
     return;
   }
   const partial = partialResultPath(file);
   checkOutputFile(partial, { flag: '--out' });
   writeFileAtomic(partial, JSON.stringify(result));
   const kept = existsSync(file) ? `${file} is unchanged` : `nothing written to ${file}`;
-  process.stderr.write(`cancelled at step ${result.stopped.step}: the partial result is in ${partial}; ${kept}\n`);
+  process.stderr.write(`cancelled at step ${result.stopped.step}: the partial result is in ${printable(partial)}; ${printable(kept)}\n`);
 }
 
 function presetsCommand(args: string[]): number {
@@ -166,6 +166,7 @@ async function schemaCommand(args: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    checkCurrentFolder();
     switch (command) {
       case 'run':
         return await runCommand(rest);

@@ -9,6 +9,8 @@ import { escapeHtml } from '../core/text';
 import { checkOutputFile, checkOutputFolder, readTextFile, writeFileAtomic } from '../node/files';
 import { integerFlag } from './flags';
 import { parseCommand, REPORT_COMMAND } from './options';
+import { printable } from './terminal';
+import type { Browser } from 'playwright-core';
 
 export { reportData };
 
@@ -106,14 +108,26 @@ export function withPngDpi(png: Buffer, dpi: number): Buffer {
 }
 
 /**
- * Renders the report in Debian's Chromium and writes every figure three times: SVG (from the
- * page), PDF (Chromium's print of the SVG: vector, text kept as text) and PNG at `options.dpi`.
+ * Debian's Chromium, started before the report is written: a missing or failing browser is then
+ * refused before any output exists, not after the HTML file is in place.
  */
-async function writeFigures(htmlFile: string, dir: string, options: FigureOptions): Promise<string[]> {
+async function launchChromium(): Promise<Browser> {
   const executablePath = process.env.DFL_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new InputError(`--figures: needs Chromium at ${executablePath} (apt-get install -y chromium)`);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--font-render-hinting=none'] });
+  try {
+    return await chromium.launch({ executablePath, timeout: 60_000, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--font-render-hinting=none'] });
+  } catch (error) {
+    const reason = String((error as Error).message ?? error).split('\n')[0].replace(/^browserType\.launch: /, '');
+    throw new InputError(`--figures: Chromium at ${executablePath} did not start (${reason})`);
+  }
+}
+
+/**
+ * Renders the report in the browser and writes every figure three times: SVG (from the page),
+ * PDF (Chromium's print of the SVG: vector, text kept as text) and PNG at `options.dpi`.
+ */
+async function writeFigures(browser: Browser, htmlFile: string, dir: string, options: FigureOptions): Promise<string[]> {
   try {
     const page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
     await page.goto(`file://${path.resolve(htmlFile)}`);
@@ -172,22 +186,29 @@ export async function reportCommand(args: string[]): Promise<number> {
   if (values.compare && results.length < 2) throw new InputError(`dfl report --compare: needs two or more result files (got ${results.length})`);
   const sweeps = folders.map(readSweepFolder);
   const data = reportData(results, sweeps, { compareAll: values.compare === true });
-  writeFileAtomic(values.html, reportHtml(data));
+  const html = reportHtml(data);
+  const browser = values.figures !== undefined ? await launchChromium() : undefined;
+  try {
+    writeFileAtomic(values.html, html);
+  } catch (error) {
+    await browser?.close();
+    throw error;
+  }
   const parts = [results.length > 0 ? `${results.length} result${results.length > 1 ? 's' : ''}` : '', sweeps.length > 0 ? `${sweeps.length} sweep${sweeps.length > 1 ? 's' : ''}` : ''].filter(Boolean);
-  process.stderr.write(`wrote ${values.html} (${parts.join(', ')})\n`);
+  process.stderr.write(`wrote ${printable(values.html)} (${parts.join(', ')})\n`);
   for (const s of sweeps) {
-    process.stdout.write(`sweep ${s.title}: ${s.summary.done}/${s.summary.total} runs, axes ${s.summary.axes.join(', ')}\n`);
+    process.stdout.write(`sweep ${printable(s.title)}: ${s.summary.done}/${s.summary.total} runs, axes ${printable(s.summary.axes.join(', '))}\n`);
     for (const f of s.figures) process.stdout.write(`  ${f.measure} over ${f.x}${f.y ? ` × ${f.y}` : ''}\n`);
   }
   for (const c of data.comparisons.filter((x) => x.section === undefined)) process.stdout.write(`compared: ${c.heading}\n`);
   for (const s of data.sections) {
-    process.stdout.write(`${s.heading}${s.description ? `: ${s.description}` : ''}\n`);
-    for (const c of data.comparisons.filter((x) => x.section === s.id)) process.stdout.write(`  compared: ${c.heading}\n`);
-    for (const f of s.findings) process.stdout.write(`  ${f.label}: ${f.text}\n`);
+    process.stdout.write(`${printable(s.heading)}${s.description ? `: ${printable(s.description)}` : ''}\n`);
+    for (const c of data.comparisons.filter((x) => x.section === s.id)) process.stdout.write(`  compared: ${printable(c.heading)}\n`);
+    for (const f of s.findings) process.stdout.write(`  ${printable(f.label)}: ${printable(f.text)}\n`);
   }
-  if (values.figures !== undefined) {
-    const names = await writeFigures(values.html, values.figures, figureOptions);
-    process.stderr.write(`wrote ${names.length} figures (SVG, PDF, PNG at ${figureOptions.dpi} dpi) to ${values.figures}\n`);
+  if (browser && values.figures !== undefined) {
+    const names = await writeFigures(browser, values.html, values.figures, figureOptions);
+    process.stderr.write(`wrote ${names.length} figures (SVG, PDF, PNG at ${figureOptions.dpi} dpi) to ${printable(values.figures)}\n`);
   }
   return 0;
 }

@@ -1,6 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -10,22 +9,26 @@ import { InputError } from '../core/errors';
 import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, useNodeBackend, type NodeBackend } from '../node/platform';
 import { parseRunResult } from '../core/result';
 import type { ExperimentSpec } from '../core/spec/schema';
-import { expandSweepText, type ExpandedSweep, type SweepPoint } from '../core/sweep/expand';
+import { expandSweepText, expandSweepTextAsync, type ExpandedSweep, type SweepPoint } from '../core/sweep/expand';
 import { specHash } from '../core/sweep/hash';
 import { createMeasurer } from '../core/sweep/measures';
 import { RUN_STORE, readStore, shardStoreName, storeLines, type StoreReading } from '../core/sweep/runStore';
 import { runSweep, type FinishedRun, type SweepExecutor, type SweepProgress } from '../core/sweep/runSweep';
 import { pointRow, resultFileName, summaryCsv, summaryJson, type SummaryRow } from '../core/sweep/summary';
-import { readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
+import { MAX_SWEEP_RUNS } from '../core/sweep/schema';
+import { checkOutputFolder, makeFolder, readRegularTextFile, readTextFile, writeFileAtomic } from '../node/files';
 import { executeGroup, runGroup, type GroupReply } from './sweepExecute';
 import { SWEEP_WORKER_ENV, SWEEP_WORKER_ROLE } from './sweepWorkerRole';
 import { parseCommand, SWEEP_COMMAND } from './options';
 import { parseSetting, sweepWithSettings } from './setFields';
-
+import { collect, MAX_SLURM_JOBS, submitSlurm } from './slurm';
+import { integerFlag } from './flags';
+import { listenForInterrupt } from './interrupt';
+import { printable, printableLine } from './terminal';
 
 /** The folder inside DIR with the sweep file copy, how it was run, and the Slurm job's files. */
-const META = 'sweep';
-const SWEEP_COPY = 'sweep.dfl-sweep.json';
+export const META = 'sweep';
+export const SWEEP_COPY = 'sweep.dfl-sweep.json';
 /** `sweep/engine.json`: the backend and base folder of the sweep, with which `--rerun` replays a run. */
 const ENGINE = 'engine.json';
 /** Largest run store read (a JavaScript string's limit is about 512 MiB; at ~1 kB a row, 5·10⁵ runs). */
@@ -42,7 +45,7 @@ function existingResults(dir: string): Map<string, string> {
   return found;
 }
 
-function readJson(file: string): unknown {
+export function readJson(file: string): unknown {
   try {
     return JSON.parse(readRegularTextFile(file));
   } catch {
@@ -63,7 +66,7 @@ function storeFiles(dir: string): string[] {
  * from result files of runs no store has (a folder of an older dfl), each parsed with the result
  * schema and its spec hash checked. What does not verify is counted and runs again.
  */
-function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly SweepPoint[]): StoreReading {
+export function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly SweepPoint[]): StoreReading {
   const byHash = new Map(points.map((p) => [p.hash, p]));
   const reading: StoreReading = { rows: new Map(), rejected: 0 };
   for (const file of storeFiles(dir)) readStore(readRegularTextFile(file, { maxBytes: MAX_STORE_BYTES }), expanded, byHash, reading);
@@ -82,7 +85,7 @@ function finishedRows(dir: string, expanded: ExpandedSweep, points: readonly Swe
   return reading;
 }
 
-function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
+export function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
   const list = [...rows];
   writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summaryJson(expanded, list))}\n`);
   writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(expanded, list));
@@ -245,7 +248,7 @@ function parseShard(text: string): { index: number; count: number } {
 }
 
 /** The points of shard i of K: every K-th run, so that each shard gets a share of every region of the grid. */
-function shardPoints(points: readonly SweepPoint[], shard: { index: number; count: number }): SweepPoint[] {
+export function shardPoints(points: readonly SweepPoint[], shard: { index: number; count: number }): SweepPoint[] {
   return points.filter((_, i) => i % shard.count === shard.index);
 }
 
@@ -256,12 +259,20 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
   return x;
 }
 
-function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
+export function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
   // A regular file, capped (docs/reliability.md): a FIFO, a device or a huge file is refused
   // with one line naming it, before any run starts.
   const text = readTextFile(file);
-  return { text, expanded: expandSweepText(text, file, { sha256: (t) => createHash('sha256').update(t).digest('hex') }) };
+  return { text, expanded: expandSweepText(text, file, { sha256: nodeSha256 }) };
 }
+
+/** `readSweep`, expanding in slices so that Ctrl-C (`signal`) stops it; `onStart` gets the run count. */
+async function readSweepAsync(file: string, signal: AbortSignal, onStart: (runs: number) => void): Promise<{ text: string; expanded: ExpandedSweep }> {
+  const text = readTextFile(file);
+  return { text, expanded: await expandSweepTextAsync(text, file, { signal, onStart, sha256: nodeSha256 }) };
+}
+
+const nodeSha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * `dfl sweep --rerun HASH --out DIR`: the whole result of one run of the sweep in DIR (its hash,
@@ -288,6 +299,16 @@ async function rerun(dirArg: string, which: string): Promise<number> {
 
 /** `dfl sweep …`: exit 0 when every run is in, 1 when some failed or are missing, 130 on Ctrl-C. */
 export async function sweepCommand(args: string[]): Promise<number> {
+  // From the first moment: building a grid of 10⁶ runs alone takes seconds.
+  const interrupt = listenForInterrupt();
+  try {
+    return await sweepCommandUntil(args, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function sweepCommandUntil(args: string[], signal: AbortSignal): Promise<number> {
   const parsed = parseCommand(SWEEP_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
@@ -306,18 +327,27 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const backend = (values.backend ?? DEFAULT_NODE_BACKEND) as NodeBackend;
   if (!NODE_BACKENDS.includes(backend)) throw new InputError(`--backend: unknown backend "${values.backend}" (expected ${NODE_BACKENDS.join(', ')})`);
   if (values.progress !== undefined && values.progress !== 'json') throw new InputError(`--progress: expected json (got "${values.progress}")`);
-  const jobs = positiveInt(values.jobs, '--jobs', values.slurm ? 1 : Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+  const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  // Threads beyond a few per core only add start-up time and memory; a Slurm task's cores are
+  // another machine's, so there the bound is a node's, not this one's.
+  const jobs = integerFlag('--jobs', values.jobs, { min: 1, max: values.slurm ? MAX_SLURM_JOBS : 4 * cores, fallback: values.slurm ? 1 : cores });
+  checkOutputFolder(dir, '--out');
   const settings = (values.set ?? []).map(parseSetting);
-  const { text, expanded } = settings.length > 0 ? sweepWithSettings(readTextFile(file), file, settings) : readSweep(file);
+  const { text, expanded } =
+    settings.length > 0
+      ? sweepWithSettings(readTextFile(file), file, settings)
+      : await readSweepAsync(file, signal, (runs) => {
+          if (runs >= 20_000 && values.quiet !== true && values.progress !== 'json') process.stderr.write(`${printable(path.basename(file))}: checking the specs of ${runs} runs (Ctrl-C stops)\n`);
+        });
   const baseDir = values['base-dir'] ?? path.dirname(path.resolve(file));
   if (values.slurm) {
-    const size = positiveInt(values['array-size'], '--array-size', Math.min(expanded.points.length, 8));
+    const size = integerFlag('--array-size', values['array-size'], { min: 1, max: MAX_SWEEP_RUNS, fallback: Math.min(expanded.points.length, 8) });
     return submitSlurm({ file, text, expanded, dir, baseDir, shards: Math.min(size, expanded.points.length), jobs, partition: values.partition, time: values.time, backend });
   }
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;
   const points = shard ? shardPoints(expanded.points, shard) : expanded.points;
   checkSweepFolder(dir, expanded);
-  mkdirSync(path.join(dir, META), { recursive: true });
+  makeFolder(path.join(dir, META), '--out');
   if (!shard || !existsSync(path.join(dir, META, SWEEP_COPY))) writeFileAtomic(path.join(dir, META, SWEEP_COPY), text);
   if (!shard) {
     writeFileAtomic(path.join(dir, META, ENGINE), `${JSON.stringify({ backend, baseDir: path.resolve(baseDir) })}\n`);
@@ -329,27 +359,20 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const keepResults = values.results === true;
   const executor = createExecutor(jobs, backend, baseDir, accelerators, expanded, keepResults);
   const name = expanded.sweep.name ?? path.basename(file);
-  const bar = progressLine(shard ? `${name} shard ${shard.index}/${shard.count}` : name, values.quiet === true, values.progress === 'json');
+  const bar = progressLine(shard ? `${printable(name)} shard ${shard.index}/${shard.count}` : printable(name), values.quiet === true, values.progress === 'json');
   const store = storeAppender(shard ? path.join(dir, META, shardStoreName(shard.index, shard.count)) : path.join(dir, RUN_STORE));
   // The store is the live record; the summary (a whole rewrite) is written when the sweep ends or
   // is interrupted, and a rerun after a kill rebuilds it from the store.
   const flush = () => {
     if (!shard) writeSummary(dir, expanded, rows.values());
   };
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130); // every finished run is already in the store
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   const started = Date.now();
   let outcome;
   try {
     outcome = await runSweep(points, {
       executor,
       finished: new Set(rows.keys()),
-      signal: controller.signal,
+      signal,
       onProgress: (p) => bar.update(p),
       onFinished(finished) {
         for (const { point, run } of finished) {
@@ -360,7 +383,6 @@ export async function sweepCommand(args: string[]): Promise<number> {
       },
     });
   } finally {
-    process.off('SIGINT', onSigint);
     bar.done();
     store.close();
     await executor.close();
@@ -374,130 +396,12 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const rejected = found.rejected > 0 ? `; ${found.rejected} stored ${found.rejected === 1 ? 'run' : 'runs'} did not verify and ran again` : '';
   if (values.quiet !== true || !complete || found.rejected > 0)
     process.stderr.write(
-      `${name}${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${rows.size}/${points.length} runs in ${dir}` +
+      `${printable(name)}${shard ? ` shard ${shard.index}/${shard.count}` : ''}: ${rows.size}/${points.length} runs in ${printable(dir)}` +
         `${skipped}, ${outcome.completed} run in ${seconds.toFixed(1)} s (${rate.toFixed(1)} runs/s)${rejected}` +
-        `${outcome.cancelled ? ', interrupted: rerun the same command to finish' : ''}; ${where}\n`,
+        `${outcome.cancelled ? ', interrupted: rerun the same command to finish' : ''}; ${printable(where)}\n`,
     );
-  for (const f of outcome.failed.slice(0, 5)) process.stderr.write(`dfl: run ${f.point.index} (${JSON.stringify(f.point.values)}) failed: ${f.message}\n`);
+  for (const f of outcome.failed.slice(0, 5)) process.stderr.write(`dfl: run ${f.point.index} (${JSON.stringify(f.point.values)}) failed: ${printableLine(f.message)}\n`);
   if (outcome.failed.length > 5) process.stderr.write(`dfl: … and ${outcome.failed.length - 5} more failed runs\n`);
   if (outcome.cancelled) return 130;
   return complete ? 0 : 1;
-}
-
-// ---- Slurm: an array job over shards of the sweep, collected from the shared folder ----
-
-interface SlurmJob {
-  jobId: string;
-  shards: number;
-  script: string;
-  sweepFile: string;
-  baseDir: string;
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-function which(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
-function submitSlurm(o: {
-  file: string;
-  text: string;
-  expanded: ExpandedSweep;
-  dir: string;
-  baseDir: string;
-  shards: number;
-  jobs: number;
-  partition?: string;
-  time?: string;
-  backend: NodeBackend;
-}): number {
-  const dir = path.resolve(o.dir);
-  const meta = path.join(dir, META);
-  const jobFile = path.join(meta, 'job.json');
-  const copy = path.join(meta, SWEEP_COPY);
-  // The same command rerun: collect (the job exists and the sweep is unchanged).
-  const previous = readJson(jobFile) as SlurmJob | undefined;
-  if (previous && existsSync(copy) && readRegularTextFile(copy) === o.text) return collect(o.dir, false);
-  if (!which('sbatch')) throw new InputError('--slurm: sbatch is not on PATH (is this a Slurm login node?)');
-  if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name ("${o.partition}")`);
-  if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got "${o.time}")`);
-  mkdirSync(meta, { recursive: true });
-  writeFileAtomic(copy, o.text);
-  const dfl = path.join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'bin', 'dfl.js');
-  const script = path.join(meta, 'job.sbatch');
-  const lines = [
-    '#!/bin/sh',
-    `#SBATCH --job-name=dfl-sweep`,
-    `#SBATCH --array=0-${o.shards - 1}`,
-    `#SBATCH --cpus-per-task=${o.jobs}`,
-    `#SBATCH --output=${path.join(meta, 'task-%a.log')}`,
-    ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []),
-    ...(o.time ? [`#SBATCH --time=${o.time}`] : []),
-    `# Written by dfl sweep --slurm: each task runs one shard of the sweep into the shared folder.`,
-    `exec ${quote(process.execPath)} ${quote(path.resolve(dfl))} sweep ${quote(copy)} --out ${quote(dir)} --base-dir ${quote(path.resolve(o.baseDir))} ` +
-      `--shard "$SLURM_ARRAY_TASK_ID/${o.shards}" --jobs ${o.jobs} --backend ${o.backend} --quiet`,
-    '',
-  ];
-  writeFileSync(script, lines.join('\n'), { mode: 0o755 });
-  let jobId: string;
-  try {
-    jobId = execFileSync('sbatch', ['--parsable', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(';')[0];
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split('\n')[0];
-    throw new InputError(`--slurm: sbatch refused the job: ${stderr}`);
-  }
-  const job: SlurmJob = { jobId, shards: o.shards, script, sweepFile: copy, baseDir: path.resolve(o.baseDir) };
-  writeFileAtomic(jobFile, `${JSON.stringify(job, null, 2)}\n`);
-  process.stdout.write(`submitted Slurm job ${jobId}: ${o.expanded.points.length} runs in ${o.shards} array tasks into ${dir}\ncollect with: dfl sweep --collect ${o.dir}\n`);
-  return 0;
-}
-
-/** Array tasks of a job still queued or running (squeue), or undefined without squeue. */
-function activeTasks(jobId: string): number[] | undefined {
-  if (!which('squeue')) return undefined;
-  const r = spawnSync('squeue', ['-h', '-r', '-j', jobId, '-o', '%K'], { encoding: 'utf8' });
-  if (r.status !== 0) return [];
-  return r.stdout
-    .split('\n')
-    .map((s) => Number(s.trim()))
-    .filter(Number.isInteger);
-}
-
-function collect(dirArg: string, resubmit: boolean): number {
-  const dir = path.resolve(dirArg);
-  const copy = path.join(dir, META, SWEEP_COPY);
-  if (!existsSync(copy)) throw new InputError(`--collect: ${dirArg} holds no sweep (no ${META}/${SWEEP_COPY})`);
-  const { expanded } = readSweep(copy);
-  const { rows } = finishedRows(dir, expanded, expanded.points);
-  writeSummary(dir, expanded, rows.values());
-  const total = expanded.points.length;
-  if (rows.size === total) {
-    process.stdout.write(`collected ${total}/${total} runs into ${path.join(dirArg, 'summary.csv')} and summary.json\n`);
-    return 0;
-  }
-  const job = readJson(path.join(dir, META, 'job.json')) as SlurmJob | undefined;
-  const shards = job?.shards ?? 1;
-  const active = job ? activeTasks(job.jobId) : undefined;
-  const missing: number[] = [];
-  for (let s = 0; s < shards; s++) {
-    const mine = shardPoints(expanded.points, { index: s, count: shards });
-    const absent = mine.filter((p) => !rows.has(p.hash)).length;
-    if (absent === 0) continue;
-    const running = active?.includes(s);
-    if (!running) missing.push(s);
-    process.stdout.write(`shard ${s}/${shards}: ${absent} of ${mine.length} runs missing${running ? ' (task still queued or running)' : ' (task failed or was cancelled; log: ' + path.join(dirArg, META, `task-${s}.log`) + ')'}\n`);
-  }
-  process.stdout.write(`${rows.size}/${total} runs in; summary written for those\n`);
-  if (missing.length > 0 && job) {
-    const array = missing.join(',');
-    if (resubmit) {
-      const id = execFileSync('sbatch', ['--parsable', `--array=${array}`, job.script], { encoding: 'utf8' }).trim().split(';')[0];
-      writeFileAtomic(path.join(dir, META, 'job.json'), `${JSON.stringify({ ...job, jobId: id }, null, 2)}\n`);
-      process.stdout.write(`resubmitted shards ${array} as Slurm job ${id}\n`);
-    } else process.stdout.write(`resubmit with: dfl sweep --collect ${dirArg} --resubmit   (or: sbatch --array=${array} ${job.script})\n`);
-  }
-  return 1;
 }

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, accessSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError } from '../core/errors';
 
@@ -38,6 +39,8 @@ export function describeFsError(error: unknown): string {
       return 'too many open files';
     case 'EIO':
       return 'input/output error';
+    case 'EPIPE':
+      return 'the reader has gone';
     default:
       return code ? `cannot access it (${code})` : 'cannot access it';
   }
@@ -205,11 +208,61 @@ export function checkOutputFolder(dir: string, flag = 'output'): void {
 }
 
 /**
+ * Checks, before any work, that `dir` can be made as a new folder: a name, nothing there yet
+ * (not even a dangling link), the nearest existing folder above it writable, and neither one of
+ * `others` (other outputs of the same command) nor inside or above one of them.
+ * @throws InputError naming the flag and the folder
+ */
+export function checkNewOutputFolder(dir: string, flag: string, others: readonly string[] = []): void {
+  if (dir.trim() === '') throw new InputError(`${flag}: an empty folder name`);
+  if (dir.includes('\0')) throw new InputError(`${flag}: ${JSON.stringify(dir)} is not a folder name`);
+  const label = `${flag} ${dir}`;
+  try {
+    lstatSync(dir);
+    throw new InputError(`${flag}: ${dir} already exists (give a new directory)`);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if ((error as { code?: string }).code !== 'ENOENT') throw new InputError(`${label}: ${describeFsError(error)}`);
+  }
+  if (Buffer.byteLength(path.basename(path.resolve(dir))) > MAX_NAME_BYTES) throw new InputError(`${label}: name too long`);
+  const mine = canonical(dir);
+  for (const other of others) {
+    const theirs = canonical(other);
+    const inside = (a: string, b: string) => {
+      const rel = path.relative(b, a);
+      return rel === '' || !(rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel));
+    };
+    if (inside(mine, theirs) || inside(theirs, mine)) throw new InputError(`${label}: is also the output ${other} (or holds it); give them different paths`);
+  }
+  checkFolderWritable(path.dirname(path.resolve(dir)), label);
+}
+
+/**
  * The temporary `writeFileAtomic` writes `file` through: `.<name>.<pid>.<ms>.tmp` in the same
  * folder (a rename within one file system is atomic). The run store removes stale ones.
  */
 export function temporaryName(file: string, pid = process.pid, now = Date.now()): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${pid}.${now}.tmp`);
+  return path.join(path.dirname(file), fitName(path.basename(file), (stem) => `.${stem}.${pid}.${now}.tmp`));
+}
+
+/** Most bytes in one file name (ext4, xfs, tmpfs, btrfs). */
+export const MAX_NAME_BYTES = 255;
+
+/**
+ * `wrap(name)`, with `name` cut (and a hash of the whole added) so that the result fits in
+ * MAX_NAME_BYTES: a derived name (temporary, partial) must not fail where the name itself is valid.
+ */
+export function fitName(name: string, wrap: (stem: string) => string): string {
+  const whole = wrap(name);
+  if (Buffer.byteLength(whole) <= MAX_NAME_BYTES) return whole;
+  const tag = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+  const room = MAX_NAME_BYTES - Buffer.byteLength(wrap(tag));
+  let cut = '';
+  for (const c of name) {
+    if (Buffer.byteLength(cut + c) > room) break;
+    cut += c;
+  }
+  return wrap(cut + tag);
 }
 
 /**
@@ -254,8 +307,28 @@ export function writeFileAtomic(file: string, text: string | Uint8Array): void {
 
 /** `prev.json` → `prev.partial.json`: where a cancelled run's result goes, beside the old one. */
 export function partialResultPath(file: string): string {
-  const ext = path.extname(file);
-  return ext ? `${file.slice(0, -ext.length)}.partial${ext}` : `${file}.partial`;
+  const base = path.basename(file);
+  const ext = path.extname(base);
+  const stem = ext ? base.slice(0, -ext.length) : base;
+  return path.join(path.dirname(file), fitName(stem, (s) => `${s}.partial${ext}`));
+}
+
+/** `mkdir -p` for an output folder checked before: a failure (a file in the way) is one line. */
+export function makeFolder(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(`${flag}: cannot make the folder ${dir} (${describeFsError(error)})`);
+  }
+}
+
+/** Refuses to start in a folder that was deleted: every relative path would fail on its own. */
+export function checkCurrentFolder(): void {
+  try {
+    process.cwd();
+  } catch {
+    throw new InputError('the current folder no longer exists (cd into one that does)');
+  }
 }
 
 /** A text file the user named on the command line: a regular file, capped; an InputError says what is wrong. */

@@ -1,9 +1,9 @@
-import { InputError } from '../errors';
+import { InputError, RunCancelledError } from '../errors';
 import { createRng } from '../random';
 import { formatIssue, parseJson, parseSpec } from '../spec/parseSpec';
 import { experimentSpecSchema, type ExperimentSpec } from '../spec/schema';
-import { canonicalJson, sha256Hex } from './hash';
-import { AXIS_PATH, MAX_SWEEP_RUNS, sweepSchema, type AxisSpec, type SweepFile } from './schema';
+import { canonicalJson, sha256Hex, specHash } from './hash';
+import { AXIS_PATH, MAX_SWEEP_AXES, MAX_SWEEP_RUNS, sweepSchema, type AxisSpec, type SweepFile } from './schema';
 
 /** One run of a sweep: its place in the grid, the axis values that made it, the spec and its hash. */
 export interface SweepPoint {
@@ -67,15 +67,24 @@ export function setPath(base: Record<string, unknown>, path: string, value: unkn
   const root = structuredClone(base);
   const keys = segments(path);
   let node: Record<string | number, unknown> = root;
+  // An index past the end would make a sparse array (a huge one allocates without bound) or, from
+  // 2^32 − 1 on, a property that JSON drops: either way not what the axis says.
+  const checkIndex = (at: unknown, key: string | number, i: number) => {
+    if (typeof key === 'number' && Array.isArray(at) && key > at.length)
+      throw new InputError(`${where}: index ${key} is past the end of "${keys.slice(0, i).join('.')}" (${at.length} entries)`);
+  };
   for (let i = 0; i < keys.length - 1; i++) {
     const key = keys[i];
+    checkIndex(node, key, i);
     const next = node[key];
     if (next === undefined) node[key] = typeof keys[i + 1] === 'number' ? [] : {};
     else if (next === null || typeof next !== 'object')
       throw new InputError(`${where}: "${keys.slice(0, i + 1).join('.')}" is ${JSON.stringify(next)} in the base spec, not an object`);
     node = node[key] as Record<string | number, unknown>;
   }
-  node[keys[keys.length - 1]] = structuredClone(value);
+  const last = keys[keys.length - 1];
+  checkIndex(node, last, keys.length - 1);
+  node[last] = structuredClone(value);
   return root;
 }
 
@@ -103,14 +112,77 @@ function sampleIndices(size: number, count: number, seed: number): number[] {
  * (continuous `uniform`/`logUniform` axes drawn per run from the same generator). Every run's
  * spec is validated; an error names the axis and value (or the combination) and the field.
  */
-export interface ExpandOptions {
-  /** SHA-256 as hex digits (default core's own; the CLI passes Node's, the same function ~20× faster). */
-  sha256?(text: string): string;
+export function expandSweep(input: unknown, source = 'sweep', options: Pick<ExpandOptions, 'sha256'> = {}): ExpandedSweep {
+  const plan = planSweep(input, source, options.sha256 ?? sha256Hex);
+  const points = new Points(source);
+  for (const index of plan.indices) points.add(plan.point(index));
+  return { sweep: plan.sweep, axes: plan.axes, points: points.list, gridSize: plan.gridSize };
 }
 
-export function expandSweep(input: unknown, source = 'sweep', options: ExpandOptions = {}): ExpandedSweep {
-  const sha256 = options.sha256 ?? sha256Hex;
+/** Options of `expandSweepAsync`. */
+export interface ExpandOptions {
+  /** Stops the expansion at its next slice with a RunCancelledError. */
+  readonly signal?: AbortSignal;
+  /** Called once, before the runs are built, with their count. */
+  readonly onStart?: (runs: number) => void;
+  /** SHA-256 as hex digits (default core's own; the CLI passes Node's, the same function ~20× faster). */
+  readonly sha256?: (text: string) => string;
+}
+
+/**
+ * `expandSweep` in slices of about 50 ms with the event loop run between them, so that Ctrl-C
+ * (`signal`) is heard while a large grid (10⁶ runs: seconds) is built and checked.
+ */
+export async function expandSweepAsync(input: unknown, source = 'sweep', options: ExpandOptions = {}): Promise<ExpandedSweep> {
+  const cancelled = () => {
+    if (options.signal?.aborted) throw new RunCancelledError('cancelled while expanding the sweep');
+  };
+  cancelled();
+  const plan = planSweep(input, source, options.sha256 ?? sha256Hex);
+  options.onStart?.(plan.indices.length);
+  const points = new Points(source);
+  let slice = Date.now();
+  for (const index of plan.indices) {
+    points.add(plan.point(index));
+    if (Date.now() - slice > 50) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      cancelled();
+      slice = Date.now();
+    }
+  }
+  cancelled();
+  return { sweep: plan.sweep, axes: plan.axes, points: points.list, gridSize: plan.gridSize };
+}
+
+/** The points in order; two runs with the same spec are refused (one of them would never be run). */
+class Points {
+  readonly list: SweepPoint[] = [];
+  private readonly seen = new Map<string, SweepPoint>();
+  constructor(private readonly source: string) {}
+  add(point: SweepPoint): void {
+    const earlier = this.seen.get(point.hash);
+    if (earlier)
+      throw new InputError(`${this.source}: the runs with ${describe(earlier.values)} and with ${describe(point.values)} are the same spec (an axis changes nothing there); remove one of the values`);
+    this.seen.set(point.hash, point);
+    this.list.push(point);
+  }
+}
+
+interface SweepPlan {
+  sweep: SweepFile;
+  axes: string[];
+  gridSize: number;
+  /** Grid indices of the runs, ascending. */
+  indices: number[];
+  /** The run at a grid index; called in the order of `indices` (continuous axes draw in turn). */
+  point(index: number): SweepPoint;
+}
+
+/** Validates the sweep and each axis value; the runs themselves are built by `point`. */
+function planSweep(input: unknown, source: string, sha256: (text: string) => string): SweepPlan {
   const rawAxes = (input as { axes?: unknown } | null)?.axes;
+  if (rawAxes && typeof rawAxes === 'object' && Object.keys(rawAxes).length > MAX_SWEEP_AXES)
+    throw new InputError(`${source}: axes: ${Object.keys(rawAxes).length} axes (at most ${MAX_SWEEP_AXES})`);
   if (rawAxes && typeof rawAxes === 'object' && !Array.isArray(rawAxes))
     for (const key of Object.keys(rawAxes))
       if (!AXIS_PATH.test(key)) throw new InputError(`${source}: axes["${key}"]: must be a dotted path such as "init.alpha" or "target.eigenvalues.0"`);
@@ -161,23 +233,53 @@ export function expandSweep(input: unknown, source = 'sweep', options: ExpandOpt
     throw new InputError(`${source}: base${axes.length > 0 ? ' (with the first value of each axis)' : ''}: ${error.message}`);
   }
   // A seeds axis varies one integer whose validity (an integer range in the spec schema) does not
-  // depend on the rest of the spec: its first and last values stand for those between.
+  // depend on the rest of the spec: its first and last values stand for those between (distinct
+  // integers, so distinct runs wherever the schema keeps a seed as given, which `point` checks).
   const seedAxes = gridAxes.filter((p) => 'seeds' in (sweep.axes[p] as object));
   axes.forEach((p) => {
     const all = continuous.includes(p) ? [first[p]] : lists[gridAxes.indexOf(p)];
     const values = seedAxes.includes(p) ? [all[0], all[all.length - 1]] : all;
+    const at = (i: number) => (Array.isArray(sweep.axes[p]) ? `[${i}]` : ` = ${JSON.stringify(values[i])}`);
+    // Two values of one axis that give the same spec (a repeated value, 2 and 2.0, a default
+    // spelt out) would make runs that are never all done: refused, naming both.
+    const hashes = new Map<string, number>();
     values.forEach((value, i) => {
       const trial = { ...first, [p]: value };
+      let hash: string;
       try {
-        parseSpec(build(trial));
+        hash = specHash(parseSpec(build(trial)));
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
-        const at = Array.isArray(sweep.axes[p]) ? `[${i}]` : ` = ${JSON.stringify(value)}`;
-        throw new InputError(`${where(p)}${at}: ${error.message}`);
+        throw new InputError(`${where(p)}${at(i)}: ${error.message}`);
       }
+      const same = hashes.get(hash);
+      if (same !== undefined) {
+        const other = Array.isArray(sweep.axes[p]) ? `[${same}] (${JSON.stringify(values[same])} and ${JSON.stringify(value)})` : `the value ${JSON.stringify(values[same])}`;
+        throw new InputError(`${where(p)}${at(i)}: gives the same run as ${other}; each value must change the spec`);
+      }
+      hashes.set(hash, i);
     });
   });
 
+  const rng = createRng(sweep.sample?.seed ?? 0);
+  const indices = sweep.sample ? sampleIndices(gridSize, sweep.sample.count, sweep.sample.seed) : Array.from({ length: gridSize }, (_, i) => i);
+  const point = (index: number): SweepPoint => {
+    const values: Record<string, unknown> = {};
+    let rest = index;
+    for (let a = gridAxes.length - 1; a >= 0; a--) {
+      const list = lists[a];
+      values[gridAxes[a]] = list[rest % list.length];
+      rest = Math.floor(rest / list.length);
+    }
+    for (const p of continuous) {
+      const a = sweep.axes[p] as { uniform?: [number, number]; logUniform?: [number, number] };
+      const u = rng.uniform();
+      values[p] = a.uniform ? a.uniform[0] + (a.uniform[1] - a.uniform[0]) * u : a.logUniform![0] * Math.pow(a.logUniform![1] / a.logUniform![0], u);
+    }
+    const ordered = Object.fromEntries(axes.map((p) => [p, values[p]]));
+    const spec = seedVariant(ordered) ?? validated(ordered);
+    return { index, values: ordered, spec, hash: sha256(canonicalJson(spec)).slice(0, 16) };
+  };
   const validated = (ordered: Record<string, unknown>): ExperimentSpec => {
     try {
       return parseSpec(build(ordered));
@@ -208,29 +310,15 @@ export function expandSweep(input: unknown, source = 'sweep', options: ExpandOpt
     });
     return spec as unknown as ExperimentSpec;
   };
-  const rng = createRng(sweep.sample?.seed ?? 0);
-  const indices = sweep.sample ? sampleIndices(gridSize, sweep.sample.count, sweep.sample.seed) : Array.from({ length: gridSize }, (_, i) => i);
-  const points: SweepPoint[] = indices.map((index) => {
-    const values: Record<string, unknown> = {};
-    let rest = index;
-    for (let a = gridAxes.length - 1; a >= 0; a--) {
-      const list = lists[a];
-      values[gridAxes[a]] = list[rest % list.length];
-      rest = Math.floor(rest / list.length);
-    }
-    for (const p of continuous) {
-      const a = sweep.axes[p] as { uniform?: [number, number]; logUniform?: [number, number] };
-      const u = rng.uniform();
-      values[p] = a.uniform ? a.uniform[0] + (a.uniform[1] - a.uniform[0]) * u : a.logUniform![0] * Math.pow(a.logUniform![1] / a.logUniform![0], u);
-    }
-    const ordered = Object.fromEntries(axes.map((p) => [p, values[p]]));
-    const spec = seedVariant(ordered) ?? validated(ordered);
-    return { index, values: ordered, spec, hash: sha256(canonicalJson(spec)).slice(0, 16) };
-  });
-  return { sweep, axes, points, gridSize };
+  return { sweep, axes, gridSize, indices, point };
 }
 
 /** Parses and expands the text of a `*.dfl-sweep.json` file; `source` names it in errors. */
-export function expandSweepText(text: string, source = 'sweep', options: ExpandOptions = {}): ExpandedSweep {
+export function expandSweepText(text: string, source = 'sweep', options: Pick<ExpandOptions, 'sha256'> = {}): ExpandedSweep {
   return expandSweep(parseJson(text, source), source, options);
+}
+
+/** `expandSweepText` in slices, cancellable (`expandSweepAsync`). */
+export function expandSweepTextAsync(text: string, source = 'sweep', options: ExpandOptions = {}): Promise<ExpandedSweep> {
+  return expandSweepAsync(parseJson(text, source), source, options);
 }

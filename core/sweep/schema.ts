@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 /** Most runs one sweep may expand to (grid size or sample count). */
 export const MAX_SWEEP_RUNS = 1_000_000;
+/** Most axes in one sweep (each value of each is checked alone: the cost grows with their square). */
+export const MAX_SWEEP_AXES = 64;
 /** Most values one range axis may generate. */
 export const MAX_AXIS_VALUES = 100_000;
 

@@ -197,7 +197,7 @@ describe('dfl sweep', () => {
     expect(await main(['sweep', '--help'])).toBe(0);
     expect(io.out).toMatch(/dfl sweep SWEEP\.dfl-sweep\.json --out DIR/);
     expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--jobs', '0'])).toBe(2);
-    expect(io.err).toMatch(/--jobs: expected a positive integer/);
+    expect(io.err).toMatch(/--jobs: must be from 1 to \d+ \(got 0\)/);
     expect(await main(['sweep', file('h.dfl-sweep.json', heldOut), '--out', path.join(dir, 'h'), '--shard', '3/3'])).toBe(2);
     expect(await main(['sweep', '--collect', path.join(dir, 'nothing-here')])).toBe(2);
   });

@@ -38,6 +38,14 @@ const THEMES: Record<string, NonNullable<LabHtmlOptions['themeClass']>> = {
   'high-contrast': 'vscode-high-contrast',
 };
 
+/** The files the page loads (and their source maps, which the browser's developer tools ask for). */
+const STATIC_FILES = new Set(['lab.js', 'lab.css', 'standalone.js', 'standalone.css'].flatMap((f) => [f, `${f}.map`]));
+
+/** The theme class for `?theme=`: only the names above (`constructor` or `__proto__` is not a theme). */
+function themeClass(name: string | null): NonNullable<LabHtmlOptions['themeClass']> {
+  return name !== null && Object.hasOwn(THEMES, name) ? THEMES[name] : THEMES.dark;
+}
+
 const require_ = createRequire(__filename);
 const digits = new Map<number, number[]>();
 
@@ -58,6 +66,7 @@ export async function startLabServer(options: LabServerOptions = {}): Promise<La
   const distDir = path.resolve(options.distDir ?? 'dist/webview');
   if (!existsSync(path.join(distDir, 'lab.js'))) throw new Error(`${distDir}/lab.js is missing: run npm run build first`);
   let origin = '';
+  let allowedHosts = new Set<string>();
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
     // No page of another origin may frame the Lab (it could post it messages): the header form of
@@ -67,6 +76,9 @@ export async function startLabServer(options: LabServerOptions = {}): Promise<La
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // A page on another site can point its own name at 127.0.0.1 (DNS rebinding) and then read
+    // this server as same-origin: only requests addressed to this server by its own names pass.
+    if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 403, 'text/plain', 'forbidden: unknown Host');
     const url = new URL(req.url ?? '/', origin);
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed');
     if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -79,14 +91,14 @@ export async function startLabServer(options: LabServerOptions = {}): Promise<La
         extraScriptUris: ['/static/standalone.js'],
         extraStyleUris: ['/static/standalone.css'],
         connectSrc: "'self'",
-        themeClass: THEMES[url.searchParams.get('theme') ?? 'dark'] ?? 'vscode-dark',
+        themeClass: themeClass(url.searchParams.get('theme')),
         title: 'Deep Factorization Lab (standalone)',
       } satisfies LabHtmlOptions;
       return send(res, 200, 'text/html; charset=utf-8', renderLabHtml(html), { 'Content-Security-Policy': `${labContentSecurityPolicy(html)}; frame-ancestors 'none'` });
     }
     if (url.pathname.startsWith('/static/')) {
       const name = url.pathname.slice('/static/'.length);
-      if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) return send(res, 404, 'text/plain', 'not found');
+      if (!STATIC_FILES.has(name)) return send(res, 404, 'text/plain', 'not found');
       const file = path.join(distDir, name);
       if (!existsSync(file)) return send(res, 404, 'text/plain', 'not found');
       return send(res, 200, TYPES[path.extname(name)] ?? 'application/octet-stream', readFileSync(file));
@@ -116,6 +128,7 @@ export async function startLabServer(options: LabServerOptions = {}): Promise<La
   });
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     url: `${origin}/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
