@@ -72,8 +72,8 @@ describe('3. nothing reaches the Slurm job script unquoted', () => {
     expect(await main(['sweep', path.join(odd, 'odd.dfl-sweep.json'), '--out', out, '--slurm', '--array-size', '1'])).toBe(0);
     expect(io.out).toContain('submitted Slurm job 77');
     expect(existsSync(path.join(dir, 'INJECTED'))).toBe(false);
-    // The fake sbatch ran the one task: both runs are in.
-    expect(readdirSync(out).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f))).toHaveLength(2);
+    // The fake sbatch ran the one task: both runs are in its shard's run store.
+    expect(readFileSync(path.join(out, 'sweep', 'shard-0-of-1.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   it('an sbatch that prints no job id, or fails: one line, exit 2, nothing left behind', async () => {

@@ -137,7 +137,7 @@ describe('--set FIELD=VALUE', () => {
       }),
     );
     const out = path.join(dir, 'tiny-out');
-    expect(await main(['sweep', sweep, '--out', out, '--jobs', '1', '--quiet', '--set', 'steps=50', '--set', 'depth=3'])).toBe(0);
+    expect(await main(['sweep', sweep, '--out', out, '--jobs', '1', '--quiet', '--results', '--set', 'steps=50', '--set', 'depth=3'])).toBe(0);
     const results = readdirSync(out)
       .filter((f) => f.startsWith('run-'))
       .map((f) => JSON.parse(readFileSync(path.join(out, f), 'utf8')) as RunResult);

@@ -29,7 +29,7 @@ describe('dfl run output', () => {
   it('a Gaussian init: every missing prediction names the hypothesis that fails', async () => {
     expect(await main(['run', example, '--set', 'init={"kind":"gaussian","alpha":0.1,"seed":2}', '--set', 'steps=400', '--quiet'])).toBe(0);
     expect(io.out).toContain('gaussian init');
-    expect(reasons(io.out)).toEqual(['no prediction for L = 1–4: Theorem 5.10 assumes identity init W_j(0) = αI (Theorem 2.1); this run\'s init is gaussian']);
+    expect(reasons(io.out)).toEqual(['no prediction for L = 1–4: Theorem 5.10 assumes identity init W_j(0) = αI (Theorem 2.1) or init aligned with Ŵ (Theorem 2.2); this run\'s init is gaussian']);
   });
 
   it('a non-symmetric target: the reason quotes its asymmetry', async () => {
@@ -37,7 +37,7 @@ describe('dfl run output', () => {
     expect(await main(['run', example, '--set', `target=${target}`, '--set', 'steps=400', '--quiet'])).toBe(0);
     const lines = reasons(io.out);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^no prediction for L = 1–\d+(, \d+–\d+)?: Theorem 5\.10 assumes a symmetric target \(Theorem 2\.1\); this one is not \(‖Ŵ − Ŵᵀ‖_F\/‖Ŵ‖_F = [\d.]+\)$/);
+    expect(lines[0]).toMatch(/^no prediction for L = 1–\d+(, \d+–\d+)?: Theorem 5\.10 assumes a symmetric target with identity init \(Theorem 2\.1; or init aligned with Ŵ, Theorem 2\.2\); this one is not \(‖Ŵ − Ŵᵀ‖_F\/‖Ŵ‖_F = [\d.]+\)$/);
   });
 
   it('sensing and N = 1 give their own reasons; a step size past (4.1) says why the intervals claim nothing', async () => {
