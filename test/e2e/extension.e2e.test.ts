@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, ROOT, clickLens, notifications, runCommand, start, webviewFrame, type Session } from './codeServer';
@@ -80,14 +80,17 @@ describe('Deep Factorization Lab in VS Code', () => {
     const out = path.join(s.workspace, '.dfl', 'sweeps', 'e2e');
     const lab = await webviewFrame(s.page, 'body[data-view="sweep"] #sweep-heatmap-body .sweep-cell', 180_000);
     expect(existsSync(path.join(out, 'summary.json'))).toBe(true);
-    expect(readdirSync(out).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f))).toHaveLength(6);
+    // Six rows in the run store; no run's whole result until one is opened.
+    expect(readFileSync(path.join(out, 'runs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(6);
+    expect(readdirSync(out).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f))).toHaveLength(0);
     expect(await lab.locator('#sweep-counts').innerText()).toContain('6 of 6 runs done');
     await s.page.waitForTimeout(1_000);
     await shot('sweep.png');
-    // A cell with runs opens its first run in the Run view (the host reads it from the folder).
+    // A cell with runs opens its first run in the Run view (the host replays it with the bundled dfl, then reads it from the folder).
     await lab.locator('#sweep-heatmap-body .sweep-cells .sweep-cell[tabindex="0"]').first().click();
     await lab.waitForFunction(() => document.body.dataset.view === 'run' && document.body.dataset.state === 'done', undefined, { timeout: 60_000 });
     expect(await lab.locator('#summary').innerText()).toMatch(/300 steps/);
+    expect(readdirSync(out).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f))).toHaveLength(1);
     expect((await notifications(s.page)).filter((m) => /Sweep/.test(m)).join('\n')).not.toMatch(/Error|failed/);
   });
 
