@@ -15,7 +15,7 @@ import { distancesToBestRank, rankReferences, type RankReferences } from './refe
 import { engineLibraries, LOSS_BLOW_UP, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
 import { recursionValues, SpectralDynamics } from './spectralPath';
 
-/** Largest n stepped by the batched kernel (beyond it one run saturates the BLAS on its own). */
+/** Largest n stepped by a batched kernel that names no limit of its own (`BatchKernel.maxN`). */
 export const MAX_BATCH_N = 64;
 
 /** Specs that take the spectral path whatever their target's numbers are (checked again when built). */
@@ -36,7 +36,7 @@ function spectralBySpec(spec: ExperimentSpec): boolean {
 export function batchKey(spec: ExperimentSpec, accelerators: Accelerators = {}): string | undefined {
   const schedule = canonicalJson([spec.steps, spec.log]);
   if (spectralBySpec(spec)) return `spectral ${schedule}`;
-  if (!accelerators.batch || spec.problem.kind !== 'estimation' || spec.engine === 'spectral' || spec.n > MAX_BATCH_N) return undefined;
+  if (!accelerators.batch || spec.problem.kind !== 'estimation' || spec.engine === 'spectral' || spec.n > (accelerators.batch.maxN ?? MAX_BATCH_N)) return undefined;
   if (spec.target.kind === 'file' || spec.target.kind === 'mnist') return undefined;
   return `matrix ${spec.n} ${spec.depth} ${schedule}`;
 }
@@ -202,14 +202,15 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
           for (let i = 0; i < t.length; i++) e += (w[i] - t[i]) ** 2;
           groundTruthError = Math.sqrt(e);
         }
-        const finite = w.every(Number.isFinite);
+        let finite = true;
+        for (let i = 0; i < nn && finite; i++) finite = Number.isFinite(w[i]);
         const values = !finite
           ? new Float64Array(g.n).fill(NaN)
           : ok
             ? Float64Array.from(g.singular.subarray(b * g.n, (b + 1) * g.n)).sort().reverse()
             : singularValues({ rows: g.n, cols: g.n, data: Float64Array.from(w) }, options.accelerators?.singularValues);
         if (step === 0) m.lossLimit = LOSS_BLOW_UP * Math.max(loss, 1);
-        accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(Float64Array.from(w), g.n, m.references), groundTruthError });
+        accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(w, g.n, m.references), groundTruthError });
       });
     }
   };

@@ -55,6 +55,11 @@ export interface BatchKernel {
   readonly description: string;
   /** The engine backend its results name (`native-batched`, `wasm-batched`, …). */
   readonly backend: string;
+  /**
+   * Largest n at which this kernel beats stepping one run at a time (measured: docs/sweeps.md
+   * "How the runs are executed"); larger runs of a sweep go alone through `runExperiment`.
+   */
+  readonly maxN?: number;
   advance(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, count: number): void;
   /** Each active member's product (float64 copy of the float32 product) and its singular values; false: values not computed. */
   observe(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, products: Float64Array, singular: Float64Array): boolean;
