@@ -14,7 +14,7 @@ import type { RankReferences } from './reference';
  * One step: prefix products P_j = W_j ⋯ W_1 (N − 1 GEMMs, reused from the last `loss`/`product`
  * call when the factors have not changed since), G = ∂L/∂W, then for j = N … 2
  * B ← W_jᵀ B (one GEMM, before W_j changes) and W_j ← W_j − η B P_{j−1}ᵀ (one GEMM with β = 1,
- * the update fused into it), and W_1 ← W_1 − η B: 3N − 2 GEMMs per step.
+ * the update fused into it), and W_1 ← W_1 − η B: (N − 1) + 2(N − 1) = 3N − 3 GEMMs per step.
  */
 export class BlasFactorization {
   readonly factors: Float32Array[];

@@ -202,7 +202,7 @@ export function factorStep<T extends tf.Tensor2D | tf.Tensor3D>(factors: readonl
  * native BLAS is `BlasDynamics` (./blasPath.ts).
  *
  * One step (docs/theory.md (1.2)): prefix products P_j = W_j ⋯ W_1, the product's gradient
- * G, then B_N = G, B_j = W_{j+1}ᵀ B_{j+1}, and ∇_{W_j} L = B_j P_{j−1}ᵀ: 3N − 2 matrix products,
+ * G, then B_N = G, B_j = W_{j+1}ᵀ B_{j+1}, and ∇_{W_j} L = B_j P_{j−1}ᵀ: N − 1 + 2(N − 1) = 3N − 3 matrix products,
  * all inside one tf.tidy, the old factors disposed after the new ones exist. The prefix products
  * computed for `loss`, `product` or `observe` are kept until the next step and reused by it, so a
  * loss read between chunks costs no extra matrix product. Nothing is read back from the backend

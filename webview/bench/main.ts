@@ -25,7 +25,7 @@ export interface MatrixRow {
   n: number;
   depth: number;
   stepsPerSecond: number;
-  /** 3N − 2 products of n×n matrices per step, 2n³ flops each. */
+  /** 3N − 3 products of n×n matrices per step, 2n³ flops each. */
   gflops: number;
   stepsPerWindow: number;
   windows: number;
@@ -122,7 +122,7 @@ async function timeMatrix(n: number): Promise<MatrixRow> {
       n,
       depth: DEPTH,
       stepsPerSecond,
-      gflops: (stepsPerSecond * (3 * DEPTH - 2) * 2 * n ** 3) / 1e9,
+      gflops: (stepsPerSecond * (3 * DEPTH - 3) * 2 * n ** 3) / 1e9,
       stepsPerWindow: k,
       windows: rates.length,
       tensorsBefore,
