@@ -19,8 +19,9 @@
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 
-/** Hang bound of one synchronous parser or validator case (each takes microseconds). */
-export const PARSER_HANG_BOUND_MS = 2_000;
+/** Hang bound of one synchronous parser or validator case: a guard against hangs (the old OOM cases ran
+ * 40 s), not a timing: the largest case (an inline 2000×2000 matrix) takes ~0.6 s alone and 3 s on a loaded machine. */
+export const PARSER_HANG_BOUND_MS = 10_000;
 /** Hang bound of one engine case: parse, build the target, run n ≤ 12 for ≤ 300 steps. */
 export const ENGINE_HANG_BOUND_MS = 10_000;
 /** A case still running after this long is taken as an infinite loop: the watchdog kills the process. */
