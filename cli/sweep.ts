@@ -252,13 +252,6 @@ export function shardPoints(points: readonly SweepPoint[], shard: { index: numbe
   return points.filter((_, i) => i % shard.count === shard.index);
 }
 
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InputError(`${flag}: expected a positive integer (got "${value}")`);
-  return x;
-}
-
 export function readSweep(file: string): { text: string; expanded: ExpandedSweep } {
   // A regular file, capped (docs/reliability.md): a FIFO, a device or a huge file is refused
   // with one line naming it, before any run starts.

@@ -90,17 +90,21 @@ export interface SweepProcessOptions {
   onLine?(line: string): void;
 }
 
+/** The bundled dfl as a child process, its stderr piped: the extension host's executable is Electron (VS Code) or Node (remote hosts), run as Node either way. */
+function spawnDfl(o: { cli: string; wasmFolder: string; mnistSubset: string }, args: string[], cwd: string) {
+  return spawn(process.execPath, [o.cli, ...args], {
+    cwd,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', DFL_WASM_FOLDER: o.wasmFolder, [MNIST_SUBSET_ENV]: o.mnistSubset },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    windowsHide: true,
+  });
+}
+
 /** Runs the sweep to its end (or its interruption); never rejects. */
 export function runSweepProcess(o: SweepProcessOptions): Promise<SweepExit> {
   return new Promise((resolve) => {
     const exit: SweepExit = { code: null, signal: null, errors: [] };
-    // The extension host's executable is Electron (VS Code) or Node (remote hosts): as Node either way.
-    const child = spawn(process.execPath, [o.cli, 'sweep', o.sweepFile, '--out', o.out, '--progress', 'json'], {
-      cwd: path.dirname(o.sweepFile),
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', DFL_WASM_FOLDER: o.wasmFolder, [MNIST_SUBSET_ENV]: o.mnistSubset },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      windowsHide: true,
-    });
+    const child = spawnDfl(o, ['sweep', o.sweepFile, '--out', o.out, '--progress', 'json'], path.dirname(o.sweepFile));
     let pending = '';
     const line = (text: string) => {
       const parsed = parseSweepLine(text);
@@ -154,12 +158,7 @@ export function runSweepProcess(o: SweepProcessOptions): Promise<SweepExit> {
  */
 export function rerunSweepRun(o: { cli: string; folder: string; hash: string; wasmFolder: string; mnistSubset: string }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [o.cli, 'sweep', '--rerun', o.hash, '--out', o.folder], {
-      cwd: o.folder,
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', DFL_WASM_FOLDER: o.wasmFolder, [MNIST_SUBSET_ENV]: o.mnistSubset },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      windowsHide: true,
-    });
+    const child = spawnDfl(o, ['sweep', '--rerun', o.hash, '--out', o.folder], o.folder);
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
