@@ -1,6 +1,5 @@
 import { InputError } from '../errors';
 import { initialFactors, problemData } from '../engine/matrixPath';
-import { formatIssue } from '../spec/parseSpec';
 import { parseRunResult } from '../result';
 import type { RunResult } from '../result';
 import { buildTarget } from '../targets/buildTarget';

@@ -7,9 +7,6 @@ import { formatIssue } from '../spec/parseSpec';
 // point aggregating every row that shares its axis values (seeds and the other axes) as mean,
 // min and max. Pure data: the Lab's Sweep view and `dfl report DIR` draw the same figures from it.
 
-/** One summary row as read back: the run index, its file, axis values and measures. */
-const cellValue = z.union([z.number(), z.boolean(), z.string(), z.null()]);
-
 /** summary.json as `dfl sweep` writes it (core/sweep/summary.ts summaryJson). */
 export const sweepSummarySchema = z.object({
   name: z.string().nullable(),

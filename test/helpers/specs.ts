@@ -1,4 +1,3 @@
-import { add, identity, multiply, transpose, type DenseMatrix } from '../../core/linalg/dense';
 import { parseSpec } from '../../core/spec/parseSpec';
 import type { ExperimentSpec, ExperimentSpecInput } from '../../core/spec/schema';
 

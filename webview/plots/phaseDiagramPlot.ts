@@ -1,8 +1,8 @@
-import { axisValues, phaseDiagram, type CellStats, type PhaseDiagram, type SweepSummary } from '../../core/sweep/phaseDiagram';
+import { phaseDiagram, type CellStats, type PhaseDiagram, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import { relativeLuminance, sequentialColor, withAlpha, type PlotTheme } from './colors';
 import { formatNumber } from './format';
 import { fieldLabel } from '../../core/figures/fieldLabels';
-import { aggregatedAxes, cellText, displayValues, esc, f1, fillOf, fixedText, formatValue, isFractionMeasure, makeScale, rgbText, textWidth, tickLabels, type SvgPart } from './svgFigure';
+import { cellText, displayValues, esc, f1, fillOf, fixedText, formatValue, isFractionMeasure, makeScale, rgbText, textWidth, tickLabels, type SvgPart } from './svgFigure';
 
 // A sweep's phase diagram drawn as SVG (docs/sweeps.md "Phase diagrams"): a measure over two
 // axes, a heatmap of the mean per cell with a colour bar, and the theory beside it on the same

@@ -1,7 +1,7 @@
 import { fieldLabel } from '../../core/figures/fieldLabels';
 import { linePlot, type CellStats, type LinePlot, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import { withAlpha, type PlotTheme } from './colors';
-import { aggregatedAxes, displayValues, esc, f1, fixedText, formatValue, isFractionMeasure, makeScale, textWidth, tickLabels, type SvgPart } from './svgFigure';
+import { displayValues, esc, f1, fixedText, formatValue, isFractionMeasure, makeScale, textWidth, tickLabels, type SvgPart } from './svgFigure';
 
 // A sweep's line plot as SVG (docs/sweeps.md "Phase diagrams"): the measure against one axis,
 // one line per value of another, the min–max band over the rest, the theory dashed.

@@ -18,7 +18,6 @@ import { logSchedule } from '../../../core/trajectory/logSchedule';
 import { buildTarget } from '../../../core/targets/buildTarget';
 import type { Target } from '../../../core/targets/target';
 import { isSymmetric } from '../../../core/linalg/dense';
-import { singularValues } from '../../../core/linalg/decompositions';
 import { ENGINE_HANG_BOUND_MS, HangError, HangGuard, describeInput, fuzzParameters, stopWatchdog } from '../../fuzzBudget';
 
 const MAX_N = 12;

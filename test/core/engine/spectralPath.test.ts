@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { absDescending } from '../../../core/engine/spectralPath';
 import { runExperiment } from '../../../core/engine/runExperiment';
-import { add, identity, multiply, scale, transpose, type DenseMatrix } from '../../../core/linalg/dense';
 import { singularValues } from '../../../core/linalg/decompositions';
 import { buildTarget } from '../../../core/targets/buildTarget';
 import { fullMatrixGradientDescent, referenceSingularValues, spectrumSpec } from '../../helpers/specs';

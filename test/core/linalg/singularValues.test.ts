@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { singularValues, singularValuesMl, randomOrthogonal } from '../../../core/linalg/decompositions';
 import { householderSingularValues } from '../../../core/linalg/singularValues';
 import { multiply, scale, transpose, zeros, type DenseMatrix } from '../../../core/linalg/dense';
