@@ -208,7 +208,7 @@ function progressJsonLine(p: Pick<SweepProgress, 'done' | 'total' | 'failed'>): 
 
 function progressLine(name: string, quiet: boolean, json: boolean) {
   const stream = process.stderr;
-  const enabled = !quiet && stream.isTTY === true && !json;
+  const enabled = !quiet && stream.isTTY && !json;
   let last = 0;
   let reported = -1;
   return {

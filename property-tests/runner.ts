@@ -71,7 +71,7 @@ export async function runProperty(property: TheoryProperty, settings: RunSetting
   };
   if (details.failed && details.counterexample) {
     const error = details.errorInstance as Error | undefined;
-    report.counterexample = { spec: details.counterexample[0] as ExperimentSpec, message: error?.message ?? String(details.errorInstance), shrinks: details.numShrinks };
+    report.counterexample = { spec: details.counterexample[0], message: error?.message ?? String(details.errorInstance), shrinks: details.numShrinks };
   }
   return report;
 }

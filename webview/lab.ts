@@ -62,7 +62,7 @@ export class Lab {
   constructor() {
     registerToolkit();
     this.presets = listPresets();
-    this.controls = createControls($('controls'), this.presets) as ControlsWithPreset;
+    this.controls = createControls($('controls'), this.presets);
     this.charts = new LabCharts(Object.fromEntries(CHART_IDS.map((id) => [id, $(`plot-${id}`)])) as Record<ChartId, HTMLElement>);
     this.stepView = new StepView(this.heatmaps, this.charts);
     this.opening = restoreForm(this.controls, this.presets, this.host);

@@ -108,7 +108,7 @@ function spread(members: readonly RunResult[], series: (r: RunResult) => readonl
     // Members log the same steps when only seeds differ; otherwise interpolate linearly.
     const i = r.steps.indexOf(k);
     if (i >= 0) return ys[i];
-    let j = r.steps.findIndex((s) => s > k);
+    const j = r.steps.findIndex((s) => s > k);
     if (j <= 0) return j === 0 ? ys[0] : ys[ys.length - 1];
     const t = (k - r.steps[j - 1]) / (r.steps[j] - r.steps[j - 1]);
     return ys[j - 1] + t * (ys[j] - ys[j - 1]);

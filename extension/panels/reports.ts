@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { PropertyReport } from '../../property-tests/runner';
 import type { RunHistory } from '../runs/runHistory';
 import type { SavedRun } from '../runs/runStore';

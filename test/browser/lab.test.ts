@@ -119,7 +119,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
     // Exports reach the host as valid messages with real content.
     for (const format of ['png', 'svg', 'json', 'csv']) await page.locator(`#export-${format}`).click();
     const exports = await page.evaluate(() =>
-      (window as unknown as LabWindow).labHost.received.filter((m) => m.type === 'export').map((m) => m as Extract<WebviewMessage, { type: 'export' }>),
+      (window as unknown as LabWindow).labHost.received.filter((m) => m.type === 'export').map((m) => m),
     );
     const byFormat = Object.fromEntries(exports.map((e) => [e.format, e]));
     expect(Buffer.from(byFormat.png.data, 'base64').subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));

@@ -54,7 +54,7 @@ afterAll(async () => {
 const send = (page: Page, message: HostMessageInput) => page.evaluate((m) => (window as unknown as LabWindow).labHost.send(m), message);
 const dataset = (page: Page) => page.evaluate(() => ({ body: { ...document.body.dataset }, sweep: { ...document.getElementById('sweep-view')!.dataset } }));
 const openRequests = (page: Page) =>
-  page.evaluate(() => (window as unknown as LabWindow).labHost.received.filter((m) => m.type === 'openSweepRun').map((m) => (m as Extract<WebviewMessage, { type: 'openSweepRun' }>).file));
+  page.evaluate(() => (window as unknown as LabWindow).labHost.received.filter((m) => m.type === 'openSweepRun').map((m) => (m).file));
 
 /** Picks a value in one of the Sweep view's toolkit dropdowns. */
 async function pick(page: Page, id: string, value: string): Promise<void> {

@@ -87,7 +87,7 @@ describe('dfl report on the paper\'s depth preset', () => {
     const figures = path.join(depths, 'figures');
     const html = path.join(depths, 'report.html');
     expect(await main(['report', ...results, '--html', html, '--figures', figures, '--size', '420x300', '--dpi', '192'])).toBe(0);
-    expect(io.out).toMatch(/^paper-identity-depths: Identity init.*\n  compared: depth N and initial scale α: N = 1 \(α = 0\.001\); N = 2 \(α = 0\.03162\); N = 3 \(α = 0\.1\); N = 4 \(α = 0\.1778\)$/m);
+    expect(io.out).toMatch(/^paper-identity-depths: Identity init.*\n {2}compared: depth N and initial scale α: N = 1 \(α = 0\.001\); N = 2 \(α = 0\.03162\); N = 3 \(α = 0\.1\); N = 4 \(α = 0\.1778\)$/m);
     // The page opens with its figures: the comparison first, then the runs, the words after them.
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     try {

@@ -68,8 +68,8 @@ export async function start(files: Record<string, string>, settings: Record<stri
   const port = await freePort();
   const log: string[] = [];
   const server = spawn(CODE_SERVER, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), dirs.workspace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout!.on('data', (d) => log.push(String(d)));
-  server.stderr!.on('data', (d) => log.push(String(d)));
+  server.stdout.on('data', (d) => log.push(String(d)));
+  server.stderr.on('data', (d) => log.push(String(d)));
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
   for (let i = 0; ; i++) {
     try {

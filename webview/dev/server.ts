@@ -59,7 +59,7 @@ function mnistRows(digit: number, index: number): number[][] {
   }
   const count = Math.floor(data.length / 784);
   if (!Number.isInteger(index) || index < 0 || index >= count) throw new Error(`digit ${digit} has ${count} samples (got index ${index})`);
-  return Array.from({ length: 28 }, (_, r) => data!.slice(index * 784 + r * 28, index * 784 + (r + 1) * 28));
+  return Array.from({ length: 28 }, (_, r) => data.slice(index * 784 + r * 28, index * 784 + (r + 1) * 28));
 }
 
 export async function startLabServer(options: LabServerOptions = {}): Promise<LabServer> {

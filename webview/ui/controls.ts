@@ -270,7 +270,7 @@ export function createControls(root: HTMLElement, presets: readonly Preset[]): C
   showInit();
   controls.setRunning(false, false);
   controls.setResultAvailable(false);
-  return Object.assign(controls, { presetField: preset as Field<string> });
+  return Object.assign(controls, { presetField: preset });
 }
 
 export type ControlsWithPreset = Controls & { presetField: Field<string> };

@@ -39,7 +39,7 @@ describe('singular value thresholding', () => {
     expect(values.filter((x) => x > 0).length).toBe(2);
   });
 
-  it('the minimum-nuclear-norm completion recovers a rank-2 matrix from half its entries ', () => {
+  it('the minimum-nuclear-norm completion recovers a rank-2 matrix from half its entries', () => {
     const m = lowRank(20, 2, 2);
     const mask = maskOf(20, 0.5, 3);
     const apg = nuclearNormComplete(m, mask);
