@@ -17,7 +17,7 @@ import { applySettingsToSpec, parseSetting } from './setFields';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
-import { sweepCommand } from './sweep';
+import { sweepCommand } from './sweep/command';
 import { printable, printableLine } from './terminal';
 import { loadNative } from '../native/loader';
 

@@ -1,13 +1,13 @@
-import { batchKey, runBatch, type BatchOptions } from '../core/engine/batchRun';
-import { runExperiment } from '../core/engine/runExperiment';
-import type { Accelerators } from '../core/linalg/accelerators';
-import { nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
-import type { RunResult } from '../core/result';
-import type { SweepPoint } from '../core/sweep/expand';
-import { createMeasurer, type Measurer } from '../core/sweep/measures';
-import type { FinishedRun } from '../core/sweep/runSweep';
-import type { MeasureOptions } from '../core/sweep/schema';
-import { pointRow } from '../core/sweep/summary';
+import { batchKey, runBatch, type BatchOptions } from '../../core/engine/batchRun';
+import { runExperiment } from '../../core/engine/runExperiment';
+import type { Accelerators } from '../../core/linalg/accelerators';
+import { nodeTargetSources, useNodeBackend, type NodeBackend } from '../../node/platform';
+import type { RunResult } from '../../core/result';
+import type { SweepPoint } from '../../core/sweep/expand';
+import { createMeasurer, type Measurer } from '../../core/sweep/measures';
+import type { FinishedRun } from '../../core/sweep/runSweep';
+import type { MeasureOptions } from '../../core/sweep/schema';
+import { pointRow } from '../../core/sweep/summary';
 
 /** What a thread needs to run a group of a sweep: the points, and how to measure and keep them. */
 export interface GroupRequest {
