@@ -36,8 +36,8 @@ const runs = grid.alphas.length * grid.seeds.length;
 
 const outDir = path.join(here, '.out');
 mkdirSync(outDir, { recursive: true });
-const worker = path.join(outDir, 'sweep-worker.cjs');
-await build({ entryPoints: [path.join(here, 'sweepWorker.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+const worker = path.join(outDir, 'sweep-throughput.cjs');
+await build({ entryPoints: [path.join(here, 'sweepThroughput.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
 const env = { ...process.env, DFL_THREADS: '1', OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 function node(mode, cfg = grid) {
