@@ -83,13 +83,21 @@ class Undo {
   }
 }
 
-function quote(text: string): string {
+/** bin/dfl.js of this install: next to dist/ (the bundle) or above cli/sweep/ (the sources). */
+function dflScript(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [path.join(here, '..', 'bin', 'dfl.js'), path.join(here, '..', '..', 'bin', 'dfl.js')];
+  return candidates.find((file) => existsSync(file)) ?? candidates[0];
+}
+
+/** `text` as one word for sh, in single quotes. */
+function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `text` as one word for sh: as it is when it needs no quotes (for commands shown to the user). */
 export function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : quote(text);
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : shellQuote(text);
 }
 
 export function which(command: string): boolean {
@@ -133,7 +141,7 @@ function submit(o: Parameters<typeof submitSlurm>[0], dir: string, meta: string,
   undo.folder(meta);
   undo.file(copy);
   writeFileAtomic(copy, o.text);
-  const dfl = path.join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'bin', 'dfl.js');
+  const dfl = dflScript();
   const script = path.join(meta, 'job.sbatch');
   const lines = [
     '#!/bin/sh',
@@ -144,7 +152,7 @@ function submit(o: Parameters<typeof submitSlurm>[0], dir: string, meta: string,
     ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []),
     ...(o.time ? [`#SBATCH --time=${o.time}`] : []),
     `# Written by dfl sweep --slurm: each task runs one shard of the sweep into the shared folder.`,
-    `exec ${quote(process.execPath)} ${quote(path.resolve(dfl))} sweep ${quote(copy)} --out ${quote(dir)} --base-dir ${quote(path.resolve(o.baseDir))} ` +
+    `exec ${shellQuote(process.execPath)} ${shellQuote(path.resolve(dfl))} sweep ${shellQuote(copy)} --out ${shellQuote(dir)} --base-dir ${shellQuote(path.resolve(o.baseDir))} ` +
       `--shard "$SLURM_ARRAY_TASK_ID/${o.shards}" --jobs ${o.jobs} --backend ${o.backend} --quiet`,
     '',
   ];

@@ -13,12 +13,12 @@ import { SWEEP_WORKER_ENV, SWEEP_WORKER_ROLE } from './workerRole';
 // Where the groups of a sweep run: a pool of worker threads (cli/sweep/worker.ts), each taking
 // one group at a time, or this thread.
 
-/** The worker script: the bundle named by $DFL_SWEEP_WORKER, else the worker bundle next to the CLI bundle (dist/), also when the CLI runs from its sources. */
+/** The worker script: the bundle named by $DFL_SWEEP_WORKER, else the worker bundle next to the CLI bundle (dist/), also when the CLI runs from its sources (cli/sweep/). */
 function workerScript(): string | undefined {
   const named = process.env[SWEEP_WORKER_ENV];
   if (named && existsSync(named)) return named;
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  for (const candidate of [path.join(here, 'sweep-worker.js'), path.join(here, '..', 'dist', 'sweep-worker.js')]) if (existsSync(candidate)) return candidate;
+  for (const candidate of [path.join(here, 'sweep-worker.js'), path.join(here, '..', '..', 'dist', 'sweep-worker.js')]) if (existsSync(candidate)) return candidate;
   return undefined;
 }
 

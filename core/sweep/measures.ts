@@ -1,7 +1,7 @@
 import { pairPlateaus, primaryPairs } from '../plateaus/pairing';
 import type { RunResult } from '../result';
 import { specEigenvalues } from '../theory/predictPlateaus';
-import { stepCountBounds, type StepCountBounds } from '../theory/stepBounds';
+import { stepCountBounds, type StepCountBounds } from '../theory/stepCountBounds';
 import { checkHypotheses, stepSizeBound } from '../theory/hypotheses';
 import type { MeasureOptions } from './schema';
 
