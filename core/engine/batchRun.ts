@@ -64,6 +64,8 @@ interface MatrixGroup {
   active: Uint8Array;
   products: Float64Array;
   singular: Float64Array;
+  /** One member's singular values, sorted descending (the recorder copies what it keeps). */
+  sorted: Float64Array;
 }
 
 export interface BatchOptions {
@@ -87,6 +89,11 @@ const emptyHead = (spec: ExperimentSpec, target: Target, references: RankReferen
   stopped: { kind: 'completed', reason: 'all steps done', step: spec.steps },
   elapsedSeconds: 0,
 });
+
+function sortedDescending(into: Float64Array, values: Float64Array): Float64Array {
+  into.set(values);
+  return into.sort().reverse();
+}
 
 /**
  * Runs many experiments with the same schedule of logged steps at once and returns the result
@@ -146,6 +153,7 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     group.active = new Uint8Array(B).fill(1);
     group.products = new Float64Array(B * nn);
     group.singular = new Float64Array(B * n);
+    group.sorted = new Float64Array(n);
     group.members.forEach((m, b) => {
       initialFactors(m.spec.init, n, depth, m.target).forEach((f, j) => group.factors.set(f.data, (b * depth + j) * nn));
       const problem = problemData(m.spec.problem, m.target);
@@ -187,7 +195,7 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
         const values = !finite
           ? new Float64Array(g.n).fill(NaN)
           : ok
-            ? Float64Array.from(g.singular.subarray(b * g.n, (b + 1) * g.n)).sort().reverse()
+            ? sortedDescending(g.sorted, g.singular.subarray(b * g.n, (b + 1) * g.n))
             : singularValues({ rows: g.n, cols: g.n, data: Float64Array.from(w) }, options.accelerators?.singularValues);
         accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(w, g.n, m.references), groundTruthError });
       });
