@@ -112,4 +112,5 @@ else {
   process.stdout.write(`runs per second, one thread each side (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores)\n`);
   for (const [k, v] of best) process.stdout.write(`${k.padEnd(width)}  ${v.runsPerSecond.toFixed(0).padStart(7)}${v.note ? `  (${v.note})` : ''}\n`);
   if (result.ratios) process.stdout.write(`batched engine / PyTorch bmm: ${result.ratios.overBmm.toFixed(2)}×   / PyTorch loop: ${result.ratios.overLoop.toFixed(1)}×\n`);
+  process.stdout.write('the engine rows are the kernel (the limit); the dfl sweep row is end to end. End to end beside the PyTorch peers\' whole processes, interleaved: npm run bench:e2e\n');
 }

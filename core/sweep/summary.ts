@@ -22,7 +22,7 @@ export function summaryRow(expanded: ExpandedSweep, point: SweepPoint, result: R
 }
 
 /** `summaryRow` with the sweep's measurer (made once per sweep: it caches the step-count bounds). */
-export function pointRow(point: Pick<SweepPoint, 'index' | 'hash' | 'values'>, result: RunResult, measure: Measurer): SummaryRow {
+export function pointRow(point: Pick<SweepPoint, 'index' | 'hash' | 'values'>, result: Parameters<Measurer>[0], measure: Measurer): SummaryRow {
   return { run: point.index, hash: point.hash, file: resultFileName(point.hash), ...point.values, ...measure(result) };
 }
 
