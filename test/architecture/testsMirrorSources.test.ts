@@ -25,6 +25,38 @@ const WITHOUT_LOGIC: Record<string, string> = {
  */
 const TESTED_ELSEWHERE: Record<string, string> = {};
 
+/**
+ * Modules with logic that have no mirrored test yet (most are tested through cli/, extension/ or
+ * other core tests). A ratchet: a new module cannot join, and one that gains its test must leave.
+ */
+const NOT_YET_MIRRORED = new Set([
+  'core/engine/blasPath.ts',
+  'core/engine/matrixPath.ts',
+  'core/engine/reference.ts',
+  'core/engine/runExperiment.ts',
+  'core/engine/tfjsBatchKernel.ts',
+  'core/export/replayFiles.ts',
+  'core/export/seriesFiles.ts',
+  'core/linalg/decompositions.ts',
+  'core/presets/index.ts',
+  'core/report/assess.ts',
+  'core/report/reportData.ts',
+  'core/report/trajectoryCsv.ts',
+  'core/reproduction/analysis.ts',
+  'core/result.ts',
+  'core/spec/jsonSchema.ts',
+  'core/spec/schema.ts',
+  'core/sweep/hash.ts',
+  'core/sweep/jsonSchema.ts',
+  'core/sweep/measures.ts',
+  'core/sweep/runStore.ts',
+  'core/sweep/runSweep.ts',
+  'core/sweep/schema.ts',
+  'core/sweep/summary.ts',
+  'core/targets/files/common.ts',
+  'core/targets/files/npyWriter.ts',
+]);
+
 function files(dir: string, suffix: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -65,7 +97,7 @@ describe('tests mirror the sources', () => {
 
   it('every core module with logic has a test at its mirrored path that imports it', () => {
     expect(modules.length).toBeGreaterThan(50);
-    const missing = modules.filter((m) => !(m in WITHOUT_LOGIC) && !(m in TESTED_ELSEWHERE)).flatMap((m) => {
+    const missing = modules.filter((m) => !(m in WITHOUT_LOGIC) && !(m in TESTED_ELSEWHERE) && !NOT_YET_MIRRORED.has(m)).flatMap((m) => {
       const test = mirrorOf(m);
       if (!existsSync(path.join(ROOT, test))) return [`${m}: no ${test}`];
       return imports(test, m) ? [] : [`${m}: ${test} does not import it`];
@@ -78,6 +110,10 @@ describe('tests mirror the sources', () => {
     for (const m of Object.keys(WITHOUT_LOGIC)) {
       if (!modules.includes(m)) wrong.push(`${m} (without logic) does not exist`);
       else if (/^export\s+(async\s+)?function|^export\s+class|^export\s+const\s+\w+\s*=\s*\(/m.test(readFileSync(path.join(ROOT, m), 'utf8'))) wrong.push(`${m} exports logic: give it a mirrored test`);
+    }
+    for (const m of NOT_YET_MIRRORED) {
+      if (!modules.includes(m)) wrong.push(`${m} (not yet mirrored) does not exist`);
+      else if (existsSync(path.join(ROOT, mirrorOf(m))) && imports(mirrorOf(m), m)) wrong.push(`${m} has its mirrored test now: remove it from NOT_YET_MIRRORED`);
     }
     for (const [m, test] of Object.entries(TESTED_ELSEWHERE)) {
       if (!modules.includes(m)) wrong.push(`${m} (tested elsewhere) does not exist`);
