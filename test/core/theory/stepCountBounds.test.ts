@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drift, driftSlope, flowTimeTo } from '../../../core/theory/flowTime';
 import { stepSizeBound } from '../../../core/theory/hypotheses';
-import { advanceBound, defaultBoundaries, inflection, maxDriftSlope, stepCountBounds, stepCountTable } from '../../../core/theory/stepBounds';
+import { advanceBound, defaultBoundaries, inflection, maxDriftSlope, stepCountBounds, stepCountTable } from '../../../core/theory/stepCountBounds';
 
 // docs/theory.md §4: the shape of f ((4.2)–(4.4)), the advance of one step (4.8) and the certified
 // step counts of Proposition 4.4, held to the exact float64 recursion (2.1) run here.
