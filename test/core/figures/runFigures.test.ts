@@ -1,27 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runExperiment } from '../../../core/engine/runExperiment';
 import { RUN_PANELS, runGrid, runPanel, runTitle } from '../../../core/figures/runFigures';
 import { PAPER_THEME } from '../../../core/figures/svg';
-import { findPreset } from '../../../core/presets';
 import type { RunResult } from '../../../core/result';
-import type { ExperimentSpec } from '../../../core/spec/schema';
+import { runDepthPreset, svgTexts } from './fixtures';
 
 // A run's panels: named lines, titled axes, nothing interactive, the depth stated once.
 
-const run = (spec: ExperimentSpec) => runExperiment(spec, { yieldToHost: async () => undefined });
-
-/** The paper's depth preset, shortened (the same dynamics, 1200 steps). */
+/** The paper's depth preset, shortened (test/core/figures/fixtures.ts). */
 let depths: { label: string; result: RunResult }[];
 
 beforeAll(async () => {
-  const preset = findPreset('paper-identity-depths');
-  depths = await Promise.all(preset.specs.map(async (spec) => ({ label: spec.name!, result: await run({ ...spec, steps: 1200 }) })));
+  depths = await runDepthPreset();
 });
 
-/** The text of every <text> element whose content matches, with its y. */
-function texts(svg: string, pattern: RegExp): { y: number; text: string }[] {
-  return [...svg.matchAll(/<text [^>]*y="([\d.-]+)"[^>]*>(.*?)<\/text>/g)].map((m) => ({ y: Number(m[1]), text: m[2].replace(/<[^>]+>/g, '') })).filter((t) => pattern.test(t.text));
-}
+const texts = svgTexts;
 
 describe('run panels', () => {
   it('names every line, titles every axis, says nothing interactive and states the depth once', () => {
