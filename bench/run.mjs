@@ -155,7 +155,7 @@ const result = {
   native: info.native,
   numpy: numpys.map(({ label, python, numpy: version, blas, rows }) => ({ label, python, version, blas, rows })),
   baseline: baseline?.label ?? null,
-  spectral: { componentStepsPerSecond: headline.componentStepsPerSecond, n: headline.n, depth: 3, rows: spectralRows.map(({ checksum, ...r }) => r) },
+  spectral: { componentStepsPerSecond: headline.componentStepsPerSecond, n: headline.n, depth: 3, rows: spectralRows.map(({ checksum: _checksum, ...r }) => r) },
   matrix,
   logging: { overhead: run.overhead, run, runs: loggingRuns, singularValues: svdRows },
   memory: { peakRssBytes: mem.peakRssBytes, backend: mem.backend, n: mem.n, depth: mem.depth, steps: mem.steps, tensorsBefore: mem.tensorsBefore, tensorsAfter: mem.tensorsAfter, wasm: memWasm },

@@ -52,7 +52,6 @@ function torch(mode, logged, cfg = grid) {
 }
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 
-const rows = [];
 log(`grid: ${runs} runs (α ${grid.alphas.join(', ')} × ${grid.seeds.length} seeds), n = ${grid.n}, N = ${grid.depth}, ${grid.steps} steps, ${grid.logPoints} logged steps, one thread`);
 // Alternate the sides twice and keep each one's best: the machine is shared.
 const best = new Map();

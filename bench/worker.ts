@@ -147,7 +147,7 @@ function stolenSeconds(): number | null {
  */
 async function loggingOverhead(n: number, steps: number, points: number) {
   const host = accelerators.singularValues;
-  const synchronous = host && { description: host.description, singularValues: host.singularValues };
+  const synchronous = host && { description: host.description, singularValues: host.singularValues.bind(host) };
   const overlapped = host?.singularValuesAsync ? ([['overlapped', { points }, host]] as const) : [];
   const none = [['none', { every: steps }, host]] as const;
   const modes = [...none, ...overlapped, ['synchronous', { points }, synchronous], ...(overlapped.length ? [...none, ...overlapped] : [])] as const;

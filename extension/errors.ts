@@ -30,7 +30,9 @@ export class ErrorReporter {
   }
 
   /** Registers a command whose failures are reported. */
-  command(id: string, fn: (...args: any[]) => unknown): vscode.Disposable {
-    return vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(id, () => fn(...args)));
+  command<Args extends unknown[]>(id: string, fn: (...args: Args) => unknown): vscode.Disposable {
+    // VS Code passes whatever arguments the caller (a menu, a code lens, a test) chose; each
+    // handler declares the ones it is registered for.
+    return vscode.commands.registerCommand(id, (...args: unknown[]) => this.guard(id, () => fn(...(args as Args))));
   }
 }

@@ -79,7 +79,7 @@ export function nodeTargetSources(baseDir: string): TargetSources {
 /** A digit's sample from the installed `mnist` package. */
 function mnistPackageDigit(digit: number, index: number): number[] {
   // One digit's file (~4 MB), not the whole package's 41 MB.
-  const data: number[] = require_(`mnist/src/digits/${digit}.json`).data;
+  const { data } = require_(`mnist/src/digits/${digit}.json`) as { data: number[] };
   const count = Math.floor(data.length / 784);
   if (index >= count) throw new InputError(`spec.target.index: MNIST digit ${digit} has ${count} samples (got index ${index})`);
   return data.slice(index * 784, (index + 1) * 784);

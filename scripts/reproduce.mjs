@@ -174,7 +174,7 @@ out(
   '',
   '**The paper:** the clearest low-rank phase is at N = 3, roughly for k ∈ [1000, 2000]; the reconstructions W(k) show the digit sharpening rank by rank.',
   '',
-  `**Why η = 0.001:** the time of a phase is \`τ_L/η\` with \`τ_L ≈ 1/((N − 2) λ_L α^{N−2})\` (docs/theory.md (3.4)). The paper\'s summary fixes neither η nor the pixel scale; with the product init α^N = 10⁻³ (α = 0.1 for N = 3) and σ₁ = ${f(R['paper-mnist-depths'][0].target.singularValues[0])}, (3.4) gives τ₁ = ${f(1 / (R['paper-mnist-depths'][0].target.singularValues[0] * 0.1))}, so η = 0.001 puts the N = 3 rank-1 phase at k ≈ ${Math.round(1 / (R['paper-mnist-depths'][0].target.singularValues[0] * 0.1) / 0.001)}, inside the paper\'s interval (η = 0.01 puts the same phases ten times earlier). The choice comes from the law, not from fitting the measured interval.`,
+  `**Why η = 0.001:** the time of a phase is \`τ_L/η\` with \`τ_L ≈ 1/((N − 2) λ_L α^{N−2})\` (docs/theory.md (3.4)). The paper's summary fixes neither η nor the pixel scale; with the product init α^N = 10⁻³ (α = 0.1 for N = 3) and σ₁ = ${f(R['paper-mnist-depths'][0].target.singularValues[0])}, (3.4) gives τ₁ = ${f(1 / (R['paper-mnist-depths'][0].target.singularValues[0] * 0.1))}, so η = 0.001 puts the N = 3 rank-1 phase at k ≈ ${Math.round(1 / (R['paper-mnist-depths'][0].target.singularValues[0] * 0.1) / 0.001)}, inside the paper's interval (η = 0.01 puts the same phases ten times earlier). The choice comes from the law, not from fitting the measured interval.`,
   '',
   '![MNIST, N = 3](images/reproduction/paper-mnist-depths-n-3.png)',
   '',
@@ -182,7 +182,7 @@ out(
   '|---|---|---|---|---|---|',
   ...mnist.map((m) => `| ${m.depth} | ${iv(m.rank1)} | ${iv(m.rank2)} | ${pct(m.closest1.relative)} at ${m.closest1.step} | ${pct(m.closest2.relative)} at ${m.closest2.step} | ${m.snapshots.join(', ') || '—'} |`),
   '',
-  `${mnistOverlap ? '**Reproduces**' : '**Partly**'} (rule: the N = 3 rank-1 phase overlaps [1000, 2000]): the N = 3 rank-1 phase is ${iv(m3.rank1)}; deeper is clearer (longer phases, closer approach to Ŵ_1). \`dfl report\` shows the reconstructions at the plateau midpoints beside Ŵ_1…Ŵ_4 and Ŵ under each depth\'s figure.`,
+  `${mnistOverlap ? '**Reproduces**' : '**Partly**'} (rule: the N = 3 rank-1 phase overlaps [1000, 2000]): the N = 3 rank-1 phase is ${iv(m3.rank1)}; deeper is clearer (longer phases, closer approach to Ŵ_1). \`dfl report\` shows the reconstructions at the plateau midpoints beside Ŵ_1…Ŵ_4 and Ŵ under each depth's figure.`,
   '',
 );
 

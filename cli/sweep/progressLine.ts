@@ -10,7 +10,7 @@ function progressJsonLine(p: Pick<SweepProgress, 'done' | 'total' | 'failed'>): 
 
 export function progressLine(name: string, quiet: boolean, json: boolean) {
   const stream = process.stderr;
-  const enabled = !quiet && stream.isTTY === true && !json;
+  const enabled = !quiet && Boolean(stream.isTTY) && !json;
   let last = 0;
   let reported = -1;
   return {

@@ -54,7 +54,9 @@ export function jobIdOf(printed: string, flag: string): string {
 
 /** The first line sbatch wrote on stderr when it failed. */
 export function sbatchFailure(error: unknown): string {
-  return String((error as { stderr?: unknown }).stderr || (error as Error).message).trim().split('\n')[0];
+  const stderr = (error as { stderr?: unknown }).stderr;
+  const text = typeof stderr === 'string' || Buffer.isBuffer(stderr) ? stderr.toString() : '';
+  return (text || (error as Error).message).trim().split('\n')[0];
 }
 
 /**

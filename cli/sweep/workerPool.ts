@@ -28,7 +28,7 @@ export function createExecutor(jobs: number, backend: NodeBackend, baseDir: stri
   const { measures } = expanded.sweep;
   const base = { batchKey: (spec: ExperimentSpec) => batchKey(spec, accelerators), maxBatch: 256 };
   if (!script) {
-    return { ...base, jobs: 1, run: (points, signal) => executeGroup(points, { backend, baseDir, signal, measures, keepResults }), close: async () => undefined };
+    return { ...base, jobs: 1, run: (points, signal) => executeGroup(points, { backend, baseDir, signal, measures, keepResults }), close: () => Promise.resolve() };
   }
   const idle: Worker[] = [];
   const waiting: ((w: Worker) => void)[] = [];

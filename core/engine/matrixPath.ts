@@ -187,11 +187,11 @@ export abstract class MatrixPathDynamics implements Dynamics {
 export function factorStep<T extends tf.Tensor2D | tf.Tensor3D>(factors: readonly T[], prefix: readonly T[], productGradient: T, eta: tf.Tensor): T[] {
   const N = factors.length;
   let b = productGradient;
-  const next: T[] = new Array(N);
+  const next = new Array<T>(N);
   for (let j = N - 1; j >= 0; j--) {
-    const grad = j === 0 ? b : (tf.matMul(b, prefix[j - 1], false, true) as T);
-    next[j] = tf.sub(factors[j], tf.mul(eta, grad)) as T;
-    if (j > 0) b = tf.matMul(factors[j], b, true, false) as T;
+    const grad = j === 0 ? b : tf.matMul<T>(b, prefix[j - 1], false, true);
+    next[j] = tf.sub<T>(factors[j], tf.mul(eta, grad));
+    if (j > 0) b = tf.matMul<T>(factors[j], b, true, false);
   }
   return next;
 }

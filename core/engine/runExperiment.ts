@@ -40,7 +40,7 @@ export interface RunOptions {
    */
   onPoint?(point: TrajectoryPoint, view: { product(): DenseMatrix }): void;
   /** Lets the caller's event loop render or handle messages between chunks; default: a macrotask. */
-  yieldToHost?(): Promise<void>;
+  yieldToHost?: () => Promise<void>;
   /** Wall-clock budget of one chunk of steps between yields (default 30 ms). */
   chunkMilliseconds?: number;
   /** Memory for logged steps waiting for their singular values (default MAX_QUEUED_SNAPSHOT_BYTES). */

@@ -108,8 +108,8 @@ export function absDescending(x: Float64Array): Float64Array {
 export interface SingularBasis {
   values: Float64Array;
   /** U, then V, columns in the order of `values`. */
-  left(): DenseMatrix;
-  right(): DenseMatrix;
+  left: () => DenseMatrix;
+  right: () => DenseMatrix;
 }
 
 const bases = new WeakMap<Target, SingularBasis>();

@@ -54,12 +54,12 @@ export function singularValues(a: DenseMatrix, routine?: SingularValueRoutine): 
  */
 export function singularValuesLater(a: DenseMatrix, routine?: SingularValueRoutine): (() => Promise<Float64Array>) | undefined {
   const k = Math.min(a.rows, a.cols);
-  const compute = routine?.singularValuesAsync;
+  const compute = routine?.singularValuesAsync?.bind(routine);
   if (!compute || k === 0) return undefined;
   return async () => {
     if (!allFinite(a.data)) return new Float64Array(k).fill(NaN);
     const out = new Float64Array(k);
-    const ok = await compute.call(routine, a.data, a.rows, a.cols, out);
+    const ok = await compute(a.data, a.rows, a.cols, out);
     return ok ? out.sort().reverse() : singularValues(a, routine);
   };
 }

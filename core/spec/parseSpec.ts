@@ -18,7 +18,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'undefined') return String(value);
+  return `a ${typeof value}`;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

@@ -46,7 +46,7 @@ export interface SweepRunOptions {
   onFinished(runs: { point: SweepPoint; run: FinishedRun }[]): void | Promise<void>;
   onProgress?(progress: SweepProgress): void;
   /** Wall clock in ms (injected by tests). */
-  now?(): number;
+  now?: () => number;
 }
 
 export interface SweepOutcome {

@@ -1,10 +1,10 @@
 import { csvText } from '../csv';
 import type { RunResult } from '../result';
 import type { ExpandedSweep, SweepPoint } from './expand';
-import { createMeasurer, measureColumns, type Cell, type Measurer } from './measures';
+import { createMeasurer, measureColumns, type Measurer } from './measures';
 
-/** One row of the summary: the run, its axis values, its measures. */
-export type SummaryRow = Record<string, Cell | unknown>;
+/** One row of the summary: the run, its axis values, its measures (cells, axis values of any JSON type). */
+export type SummaryRow = Record<string, unknown>;
 
 /** The summary's columns: run, hash, file, the axes, then the measures. */
 export function summaryColumns(expanded: ExpandedSweep): string[] {

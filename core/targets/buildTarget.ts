@@ -113,7 +113,7 @@ function* lowRankPlusNoisePieces(n: number, rank: number, noise: number, seed: n
   if (symmetric) {
     const v = randomOrthogonal(n, rng, lapack);
     yield;
-    clean = fromEigen(v, [...s, ...new Array(n - rank).fill(0)]);
+    clean = fromEigen(v, [...s, ...new Array<number>(n - rank).fill(0)]);
   } else {
     const u = randomOrthogonal(n, rng, lapack);
     yield;

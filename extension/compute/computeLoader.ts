@@ -1,15 +1,16 @@
 import path from 'node:path';
+import type * as ComputeModule from '../computeBundle';
 
 // Loads dist/compute.js (tfjs, the engine, the property harness; extension/computeBundle.ts) on first
 // use, so that activating the extension costs only the small host bundle.
 
-export type Compute = typeof import('../computeBundle');
+export type Compute = typeof ComputeModule;
 
 let compute: Compute | undefined;
 
 /** `distFolder`: the installed extension's dist/ folder (extension.js and compute.js live there). */
 export function loadCompute(distFolder: string): Compute {
-  // A require of a path computed at run time: esbuild leaves it to Node.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path computed at run time, which esbuild leaves to Node's require; the host bundle is CommonJS and loads it synchronously.
   compute ??= require(path.join(distFolder, 'compute.js')) as Compute;
   return compute;
 }

@@ -44,8 +44,9 @@ export class Labs {
 
   serializer(): vscode.WebviewPanelSerializer {
     return {
-      deserializeWebviewPanel: async (panel) => {
+      deserializeWebviewPanel: (panel) => {
         LabPanel.revive(panel, this.services);
+        return Promise.resolve();
       },
     };
   }

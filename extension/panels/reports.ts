@@ -47,7 +47,12 @@ export class Reports {
   }
 
   serializer(): vscode.WebviewPanelSerializer {
-    return { deserializeWebviewPanel: async (panel) => this.revive(panel) };
+    return {
+      deserializeWebviewPanel: (panel) => {
+        this.revive(panel);
+        return Promise.resolve();
+      },
+    };
   }
 
   private revive(panel: vscode.WebviewPanel): void {

@@ -39,10 +39,10 @@ export class TheoryTests implements vscode.Disposable {
     private readonly log: (line: string) => void,
   ) {
     this.controller = vscode.tests.createTestController(TEST_CONTROLLER_ID, 'Deep Factorization theory');
-    this.controller.resolveHandler = async (item) => {
+    this.controller.resolveHandler = (item) => {
       if (!item) this.ensureItems();
     };
-    this.controller.refreshHandler = async () => {
+    this.controller.refreshHandler = () => {
       this.ensureItems(true);
     };
     this.controller.createRunProfile('Check', vscode.TestRunProfileKind.Run, (request, token) => this.runRequest(request, token).then(() => undefined), true);

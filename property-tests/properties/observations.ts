@@ -62,7 +62,7 @@ export const smallInitKeepsOrder: Observation = {
     const large = await runExperiment(parseSpec(base(seed, { init: { kind: 'gaussian', alpha: 1, seed: seed + 1 } })));
     const a = reachSteps(small, 4);
     const b = reachSteps(large, 4);
-    return { holds: inOrder(a) && !inOrder(b), detail: `α = 0.1: K = [${a}], α = 1: K = [${b}]` };
+    return { holds: inOrder(a) && !inOrder(b), detail: `α = 0.1: K = [${a.join(',')}], α = 1: K = [${b.join(',')}]` };
   },
 };
 

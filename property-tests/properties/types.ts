@@ -18,7 +18,7 @@ export type Verdict = 'passed' | 'hypothesis-not-met';
 export interface CheckContext {
   theory: Theory;
   /** Adds a value to a named statistic of the property's report (coverage ratios, counts). */
-  record(statistic: string, value: number): void;
+  record: (statistic: string, value: number) => void;
 }
 
 /** One claim of docs/theory.md §6 as a property over generated specs. */

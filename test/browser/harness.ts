@@ -67,7 +67,7 @@ export async function openLab(browser: Browser, url: string, options: { theme?: 
       page.evaluate(() => `readyState ${document.readyState}, lab ${typeof (window as unknown as { dflLab?: unknown }).dflLab}, state ${document.body?.dataset.state}`),
       new Promise<string>((resolve) => setTimeout(() => resolve('the page does not answer (main thread blocked)'), 5000)),
     ]).catch((e: Error) => e.message);
-    throw new Error(`the Lab did not start (${probe}): ${errors.join(' | ') || (error as Error).message}`);
+    throw new Error(`the Lab did not start (${probe}): ${errors.join(' | ') || (error as Error).message}`, { cause: error });
   }
   return {
     page,

@@ -52,7 +52,7 @@ async function runThroughHost(page: Page, spec: ExperimentSpecInput, backend: 'w
       return done.result;
     },
     { spec, backend },
-  ) as Promise<RunResult>;
+  );
 }
 
 function received(page: Page): Promise<{ types: string[]; invalid: string[] }> {

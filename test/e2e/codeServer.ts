@@ -192,7 +192,12 @@ export function extensionHostPids(s: Session): number[] {
   const ours = new Set([s.server.pid!]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const r of rows) if (ours.has(r.ppid) && !ours.has(r.pid)) (ours.add(r.pid), (grew = true));
+        for (const r of rows) {
+      if (ours.has(r.ppid) && !ours.has(r.pid)) {
+        ours.add(r.pid);
+        grew = true;
+      }
+    }
   }
   return rows.filter((r) => ours.has(r.pid) && r.args.includes('--type=extensionHost')).map((r) => r.pid);
 }

@@ -11,7 +11,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || typeof value === 'undefined') return String(value);
+  return `a ${typeof value}`;
 }
 
 const EXPECTED = 'expected an array of rows like [[1, 2], [3, 4]] or {"data": [[1, 2], [3, 4]]}';

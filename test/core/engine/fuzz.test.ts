@@ -334,11 +334,10 @@ async function runCase(c: Case, tally: Tally, run: Runner = runExperiment): Prom
     if (!refused) throw error;
     expect((error as Error).message).not.toMatch(/\n/);
     tally[target ? 'refusedSpectral' : 'refusedTarget']++;
-  } finally {
-    // 3. No tensor outlives its run, whatever ended it.
-    const after = tf.memory().numTensors;
-    if (after !== before) throw new Error(`tensor leak: ${before} tensors before the run, ${after} after`);
   }
+  // 3. No tensor outlives its run, whatever ended it (a crash, rethrown above, is reported as itself).
+  const after = tf.memory().numTensors;
+  if (after !== before) throw new Error(`tensor leak: ${before} tensors before the run, ${after} after`);
   if (!target) expect(result, 'runExperiment ran a target that buildTarget refused').toBeUndefined();
   if (result && target) {
     checkResult(c, spec, target, result, c.backend);

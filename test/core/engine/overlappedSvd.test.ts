@@ -39,7 +39,7 @@ function fakeHost(delay: (call: number) => number, calls: { sync: number; async:
   };
 }
 
-const withoutAsync = (host: SingularValueRoutine): SingularValueRoutine => ({ description: host.description, singularValues: host.singularValues });
+const withoutAsync = (host: SingularValueRoutine): SingularValueRoutine => ({ description: host.description, singularValues: host.singularValues.bind(host) });
 
 const run = (s: Parameters<typeof runExperiment>[0], options: Parameters<typeof runExperiment>[1] = {}) => runExperiment(s, { ...options, accelerators: { singularValues: routine } });
 

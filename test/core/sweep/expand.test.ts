@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../core/errors';
 import { expandSweep, expandSweepText } from '../../../core/sweep/expand';
@@ -88,7 +89,6 @@ describe('expandSweep', () => {
 });
 
 describe('shipped sweeps (sweeps/)', () => {
-  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
   const files = readdirSync('sweeps').filter((f: string) => f.endsWith('.dfl-sweep.json'));
   it('are four, one per question of the paper', () => expect(files.sort()).toEqual(['denoise-noise.dfl-sweep.json', 'plateau-alpha-depth.dfl-sweep.json', 'plateau-gap.dfl-sweep.json', 'sensing-measurements-depth.dfl-sweep.json']));
   it.each(files)('%s validates and expands', (f: string) => {
