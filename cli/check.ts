@@ -14,7 +14,7 @@ const MAX_SEED = 2 ** 31 - 1;
  * that contain a prediction and the mean tightness (predicted steps inside over the run's length,
  * a run without a prediction counting 0; docs/theory.md Theorem 5.10).
  */
-export function predictionFigures(reports: PropertyReport[]): string[] {
+function predictionFigures(reports: PropertyReport[]): string[] {
   const stats = reports.find((r) => r.name === 'plateau-rank')?.statistics;
   if (!stats) return [];
   const lines = ['predictions per measure (plateau-rank), over measured ε-runs ≥ 20 steps: mean tightness (a run without a prediction counts 0); share with a prediction'];

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, RunCancelledError } from '../core/errors';
 import { recordExperiment } from '../core/engine/runExperiment';
-import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
+import { DEFAULT_NODE_BACKEND, exitOnSecondInterrupt, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
 import { findPreset, listPresets } from '../core/presets';
 import { plainArray, runResultJson, toRunResult, type RecordedRun } from '../core/trajectory/recorder';
 import { parseJson, parseSpecText } from '../core/spec/parseSpec';
@@ -19,7 +19,6 @@ import { summarize, table } from './format';
 import { progressBar } from './progress';
 import { sweepCommand } from './sweep/command';
 import { printable, printableLine } from './terminal';
-import { loadNative } from '../native/loader';
 
 
 /**
@@ -34,7 +33,7 @@ function cancelOnFirstSigint(controller: AbortController): () => void {
   process.once('SIGINT', onSigint);
   // Where the native module is built, a second Ctrl-C ends the process even while the main thread
   // is busy (Node's own listener would wait for it); without it, once this listener is gone.
-  loadNative()?.exitOnSecondInterrupt?.();
+  exitOnSecondInterrupt();
   return () => process.off('SIGINT', onSigint);
 }
 

@@ -22,7 +22,7 @@ const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(4).replace(/\.?0+
 export type RunSummaryInput = Pick<RunResult, 'spec' | 'engine' | 'target' | 'stopped' | 'steps' | 'loss' | 'effectiveRank' | 'targetEffectiveRanks' | 'predicted' | 'measured'>;
 
 /** The run's setting in one line: what a reader needs to know which experiment the table is of. */
-export function settingLine(result: Pick<RunResult, 'spec' | 'engine' | 'target'>): string {
+function settingLine(result: Pick<RunResult, 'spec' | 'engine' | 'target'>): string {
   const { spec, engine } = result;
   const init = spec.init;
   const problem =
@@ -36,7 +36,7 @@ export function settingLine(result: Pick<RunResult, 'spec' | 'engine' | 'target'
 }
 
 /** What the columns mean, printed under every table (the docs should not be needed to read it). */
-export function tableLegend(measure: EffectiveRankMeasure): string[] {
+function tableLegend(measure: EffectiveRankMeasure): string[] {
   const r = measureSymbol(measure);
   return [
     `predicted: steps where Theorem 5.10 certifies ${r} within ε of ${measureOf(measure)}, ε its certified deviation; measured: the ε-run paired with it`,

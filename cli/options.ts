@@ -179,7 +179,7 @@ function flag(name: string, o: OptionSpec): string {
 const SYNOPSIS_COLUMN = 60;
 
 /** The synopsis lines of one command (the part of `dfl --help` and README that names it). */
-export function synopsis(command: CommandSpec): string[] {
+function synopsis(command: CommandSpec): string[] {
   return command.forms.map((f) => `${`dfl ${command.name}${f.args ? ` ${f.args}` : ''}`.padEnd(SYNOPSIS_COLUMN)}  # ${f.what}`);
 }
 

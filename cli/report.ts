@@ -12,8 +12,6 @@ import { parseCommand, REPORT_COMMAND } from './options';
 import { printable } from './terminal';
 import type { Browser } from 'playwright-core';
 
-export { reportData };
-
 /** dist/webview/report.{js,css}, next to the CLI bundle or under the repository when run from sources. */
 function reportAssets(): { script: string; style: string } {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
@@ -46,7 +44,7 @@ function readSweepFolder(dir: string): ReportSweep {
 }
 
 /** One HTML file with the data, the script and the styles inlined: it opens offline anywhere. */
-export function reportHtml(data: ReportData): string {
+function reportHtml(data: ReportData): string {
   const { script, style } = reportAssets();
   // `<` escaped so that no string in the data can close the script element.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
@@ -68,13 +66,13 @@ export function reportHtml(data: ReportData): string {
 }
 
 /** Figure files: single panels are `size` CSS pixels; PNGs are drawn at `dpi` (96 CSS px = 1 inch). */
-export interface FigureOptions {
+interface FigureOptions {
   width: number;
   height: number;
   dpi: number;
 }
 
-export const DEFAULT_FIGURE_OPTIONS: FigureOptions = { width: 480, height: 330, dpi: 300 };
+const DEFAULT_FIGURE_OPTIONS: FigureOptions = { width: 480, height: 330, dpi: 300 };
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -92,7 +90,7 @@ function crc32(bytes: Uint8Array): number {
  * A PNG with its resolution recorded (a pHYs chunk after IHDR, pixels per metre): viewers and
  * LaTeX then place it at its intended size. Chromium's screenshots carry none.
  */
-export function withPngDpi(png: Buffer, dpi: number): Buffer {
+function withPngDpi(png: Buffer, dpi: number): Buffer {
   const ppm = Math.round(dpi / 0.0254);
   const data = Buffer.alloc(9);
   data.writeUInt32BE(ppm, 0);

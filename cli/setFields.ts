@@ -53,7 +53,7 @@ function branches(node: JsonSchema, root: JsonSchema & { $defs?: Record<string, 
 }
 
 /** Throws when no alternative of the spec schema has a field at `path` (names the known ones). */
-export function checkSpecPath(setting: FieldSetting): void {
+function checkSpecPath(setting: FieldSetting): void {
   const root = experimentJsonSchema() as JsonSchema;
   let nodes = [root];
   const keys = setting.path.split('.');

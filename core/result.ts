@@ -30,7 +30,7 @@ export const trajectoryPointSchema = z.object({
 });
 
 /** Products W(k) kept by a run whose spec asks for `record.snapshots` (n×n, row-major rows). */
-export const snapshotsSchema = z.object({
+const snapshotsSchema = z.object({
   steps: stepArray,
   /** Why each step was kept: "requested" or "midpoint of the L = 2 plateau 266–349". */
   reasons: z.array(z.string()),
@@ -41,7 +41,7 @@ export const snapshotsSchema = z.object({
 });
 
 /** A measured ε-plateau of the effective rank at erank(Ŵ_L): steps inclusive. */
-export const plateauSchema = z.object({
+const plateauSchema = z.object({
   L: z.int().min(1),
   start: z.int().min(0),
   end: z.int().min(0),
@@ -51,12 +51,12 @@ export const plateauSchema = z.object({
 });
 
 /** A predicted plateau (docs/theory.md §5, Theorem 5.10): steps inclusive; `epsilon` is the certified deviation. */
-export const predictedPlateauSchema = plateauSchema.extend({
+const predictedPlateauSchema = plateauSchema.extend({
   /** Whether the hypotheses of the theorem hold for this spec (identity init, symmetric target, (4.1)). */
   hypothesesMet: z.boolean(),
 });
 
-export const stopReasonSchema = z.object({
+const stopReasonSchema = z.object({
   kind: z.enum(['completed', 'cancelled', 'diverged']),
   reason: z.string(),
   /** The last step that was simulated. */

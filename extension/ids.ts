@@ -1,8 +1,5 @@
-// Identifiers shared by the manifest (package.json `contributes`, set by extension/manifest.mjs)
+// Identifiers shared by the manifest (package.json `contributes`, set by extension/scripts/manifest.mjs)
 // and the code. Pure: no `vscode`.
-
-export const EXTENSION_ID = 'deep-factorization-lab.deep-factorization-lab';
-export const CATEGORY = 'Deep Factorization';
 
 export const COMMANDS = {
   openLab: 'deepFactorization.openLab',
@@ -25,7 +22,6 @@ export const COMMANDS = {
 
 export const LAB_VIEW_TYPE = 'deepFactorization.lab';
 export const REPORT_VIEW_TYPE = 'deepFactorization.report';
-export const VIEW_CONTAINER = 'deepFactorization';
 export const RUNS_VIEW = 'deepFactorization.runs';
 export const TEST_CONTROLLER_ID = 'deepFactorization.theory';
 export const CONFIG_SECTION = 'deepFactorization';

@@ -7,8 +7,8 @@ import { DEFAULT_RUNS_FOLDER } from './ids';
 // mapping is testable without VS Code. Bad values fall back to the defaults.
 
 export type ComputeBackend = 'wasm' | 'cpu';
-export type LabBackendSetting = 'webgl' | 'cpu';
-export type RunLocation = 'host' | 'lab';
+type LabBackendSetting = 'webgl' | 'cpu';
+type RunLocation = 'host' | 'lab';
 
 export interface Settings {
   /** Where Run Experiment File / Run Preset run: the extension host (wasm/cpu) or the Lab (WebGL). */

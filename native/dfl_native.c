@@ -407,7 +407,7 @@ static napi_value js_gram_eigenvalues(napi_env env, napi_callback_info info) {
 // factor j is the row-major n×n block at ((b·N) + j)·n² of `factors`, its target at b·n² of
 // `hats`. Members are the outer loop, so one member's factors and buffers stay in L1 for all
 // `count` steps, and a member's numbers never depend on the other members of the batch. One step
-// is the host matrix path's (core/engine/kernels/hostMatrixPath.ts, docs/theory.md (1.2)):
+// is the host matrix path's (core/engine/blasPath.ts, docs/theory.md (1.2)):
 // prefixes P_j = W_j ⋯ W_1, B = P_N − Ŵ, then for j = N … 2 B' = W_jᵀ B and W_j −= η B P_{j−1}ᵀ,
 // and W_1 −= η B. The n×n products are plain loops over rows (C_i· += a·B_k·) that the compiler
 // vectorizes: for n ≤ 64 they beat a BLAS call, whose fixed cost per call dominates.

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BatchKernel, Blas, OrthogonalFactorRoutine, SingularValueRoutine } from '../core/linalg/accelerators';
 
-export interface NativeInfo {
+interface NativeInfo {
   /** The shared library found by dlopen, or "builtin" (the plain C kernel). */
   library: string;
   /** openblas_get_config(), or a description of the fallback. */
@@ -99,7 +99,7 @@ export function nativeUnavailableReason(): string {
 }
 
 /** Largest n the native batched kernel steps; above it one run at a time on OpenBLAS is faster. */
-export const NATIVE_BATCH_MAX_N = 32;
+const NATIVE_BATCH_MAX_N = 32;
 
 /** The native module as core's accelerated routines (core/linalg/accelerators.ts). */
 export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularValues: SingularValueRoutine | null; batch: BatchKernel | null; orthogonal: OrthogonalFactorRoutine | null } {

@@ -241,12 +241,12 @@ export function checkNewOutputFolder(dir: string, flag: string, others: readonly
  * The temporary `writeFileAtomic` writes `file` through: `.<name>.<pid>.<ms>.tmp` in the same
  * folder (a rename within one file system is atomic). The run store removes stale ones.
  */
-export function temporaryName(file: string, pid = process.pid, now = Date.now()): string {
+function temporaryName(file: string, pid = process.pid, now = Date.now()): string {
   return path.join(path.dirname(file), fitName(path.basename(file), (stem) => `.${stem}.${pid}.${now}.tmp`));
 }
 
 /** Most bytes in one file name (ext4, xfs, tmpfs, btrfs). */
-export const MAX_NAME_BYTES = 255;
+const MAX_NAME_BYTES = 255;
 
 /**
  * `wrap(name)`, with `name` cut (and a hash of the whole added) so that the result fits in

@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors';
 
 // MNIST digits where the `mnist` package is not installed (the VS Code extension, and the dfl it
-// spawns for Run Sweep: $DFL_MNIST_SUBSET): the first MNIST_PER_DIGIT samples of each digit
+// spawns for Run Sweep: $DFL_MNIST_SUBSET): the first 100 samples of each digit
 // (dist/mnist-subset.json, made by scripts/build.mjs), not the package's 41 MB.
-
-export const MNIST_PER_DIGIT = 100;
 
 /** Where a dfl without the `mnist` package finds the shipped subset (dist/mnist-subset.json). */
 export const MNIST_SUBSET_ENV = 'DFL_MNIST_SUBSET';

@@ -24,6 +24,14 @@ function native(): ReturnType<typeof nativeAccelerators> | null {
   return module ? nativeAccelerators(module) : null;
 }
 
+/**
+ * Where the native module is built, a second SIGINT ends the process at once, even while the main
+ * thread is busy; elsewhere nothing.
+ */
+export function exitOnSecondInterrupt(): void {
+  loadNative()?.exitOnSecondInterrupt?.();
+}
+
 /** Fastest first (docs/performance.md): native (BLAS) ≫ wasm (SIMD, ~3.5× cpu) > cpu. */
 export const NODE_BACKENDS: readonly NodeBackend[] = native() ? ['native', 'wasm', 'cpu'] : ['wasm', 'cpu'];
 export const DEFAULT_NODE_BACKEND: NodeBackend = NODE_BACKENDS[0];
@@ -32,7 +40,7 @@ export const DEFAULT_NODE_BACKEND: NodeBackend = NODE_BACKENDS[0];
  * What a run on `backend` gets: LAPACK for the logged singular values wherever the native module
  * is loaded, whichever backend runs, and its BLAS for the matrix path on `native`.
  */
-export function nodeAccelerators(backend: NodeBackend): Accelerators {
+function nodeAccelerators(backend: NodeBackend): Accelerators {
   const routines = native();
   if (backend === 'native' && !routines) throw new InputError(`backend "native" is not available: ${nativeUnavailableReason()}`);
   return {
@@ -64,7 +72,7 @@ export async function useNodeBackend(backend: NodeBackend): Promise<Accelerators
 }
 
 /** Largest matrix file read (bytes): a 1024×1024 float64 .npy plus headroom. */
-export const MAX_FILE_BYTES = MAX_INPUT_BYTES;
+const MAX_FILE_BYTES = MAX_INPUT_BYTES;
 
 /** Targets from the file system (relative to `baseDir`) and from the `mnist` package (or the subset named by $DFL_MNIST_SUBSET). */
 export function nodeTargetSources(baseDir: string): TargetSources {

@@ -6,7 +6,7 @@ import { predictPlateaus } from '../core/theory/predictPlateaus';
 import { simulateSpectral } from './simulate';
 
 /** One exact ε-run of the every-step recursion and the prediction inside it, if any. */
-export interface EvaluatedRun extends Plateau {
+interface EvaluatedRun extends Plateau {
   predicted?: PredictedPlateau;
   tightness?: number;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { coreTheory, type Theory, type TheoryProperty, type Verdict } from './properties/types';
 
-export interface Statistic {
+interface Statistic {
   count: number;
   mean: number;
   min: number;

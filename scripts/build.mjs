@@ -97,7 +97,7 @@ await build({
     },
   };
   const host = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], minify: true, sourcemap: 'linked', legalComments: 'linked', plugins: [zodLocales], logLevel: 'warning' };
-  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', compute: 'cli/computeBundleEntry.ts' }, outdir: 'dist', external: ['vscode', 'playwright-core'], metafile: false });
+  await build({ ...host, entryPoints: { extension: 'extension/extension.ts', compute: 'compute/entry.ts' }, outdir: 'dist', external: ['vscode', 'playwright-core'], metafile: false });
   mkdirSync('dist/wasm', { recursive: true });
   for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${name}`, `dist/wasm/${name}`);
   const perDigit = 100;

@@ -25,7 +25,7 @@ export const PARSER_HANG_BOUND_MS = 10_000;
 /** Hang bound of one engine case: parse, build the target, run n ≤ 12 for ≤ 300 steps. */
 export const ENGINE_HANG_BOUND_MS = 10_000;
 /** A case still running after this long is taken as an infinite loop: the watchdog kills the process. */
-export const WATCHDOG_KILL_MS = 30_000;
+const WATCHDOG_KILL_MS = 30_000;
 
 /** At most this much of an input is printed. */
 const MAX_INPUT_CHARS = 8_000;

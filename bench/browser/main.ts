@@ -10,7 +10,7 @@ import { buildTarget } from '../../core/targets/buildTarget';
 import { activeWebglContext, selectBackend } from '../../webview/engine/backend';
 import { CONFIG, DEPTH, median, pause, SMOKE, status } from './common';
 import { timeBatch, type BatchRow } from './batchTiming';
-import { timePlots } from './plotTiming';
+import { timePlots, type PlotTimings } from './plotTiming';
 
 // The browser benchmark page, dist/webview/bench.js, opened by
 // bench/browser.mjs in headless Chromium: (a) selects the Lab's backend (webgl, CPU fallback)
@@ -33,14 +33,6 @@ export interface MatrixRow {
   tensorsAfter: number;
 }
 
-export interface DrawTiming {
-  /** Median wall time until the pixels exist (the canvases' recorded draw calls rasterized). */
-  medianMs: number;
-  /** Median time of the script part alone (LabCharts + uPlot's deferred commit). */
-  scriptMedianMs: number;
-  runs: number;
-}
-
 export interface BenchResult {
   mode: 'full' | 'smoke';
   userAgent: string;
@@ -50,17 +42,7 @@ export interface BenchResult {
   ratios: { n: number; backend: string; ratioToCpu: number }[];
   /** The tfjs batched kernel on the selected backend (one row). */
   batch: BatchRow[];
-  plots: {
-    series: number;
-    points: number;
-    appended: number;
-    plotWidthPx: number;
-    /** Points per series handed to uPlot after LabCharts' thinning (per pixel column). */
-    drawnPointsPerSeries: number;
-    firstDrawMs: number;
-    fullRedraw: DrawTiming;
-    incremental: DrawTiming;
-  };
+  plots: PlotTimings;
   totalSeconds: number;
 }
 

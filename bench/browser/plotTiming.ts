@@ -1,15 +1,15 @@
 import type { TrajectoryPoint } from '../../core/result';
-import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId, type RunContext } from '../../webview/plots/charts';
+import { CHART_IDS, CHART_TITLES, type ChartId, type RunContext } from '../../webview/plots/chartIds';
+import { LabCharts } from '../../webview/plots/charts';
 import { TrajectoryStore } from '../../webview/plots/store';
 import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import { CONFIG, median, pause, status } from './common';
-import type { BenchResult } from './main';
 
 // ---------------------------------------------------------------------------------------------
 // (c) The plots: a synthetic trajectory shaped like the Lab's (sigmoidal learning of a graded
 // spectrum), fed into LabCharts in figures built as the report page builds them.
 
-export function syntheticTrajectory(series: number, points: number) {
+function syntheticTrajectory(series: number, points: number) {
   const lambda = Array.from({ length: series }, (_, i) => 10 * 10 ** ((-3 * i) / Math.max(series - 1, 1)));
   const s0 = 1e-3;
   const rate = 4 / points;
@@ -35,7 +35,7 @@ export function syntheticTrajectory(series: number, points: number) {
   return { lambda, point, targetEffectiveRanks };
 }
 
-export function buildFigures(main: HTMLElement): { figures: Record<ChartId, HTMLElement>; canvases: () => HTMLCanvasElement[] } {
+function buildFigures(main: HTMLElement): { figures: Record<ChartId, HTMLElement>; canvases: () => HTMLCanvasElement[] } {
   const grid = document.createElement('div');
   grid.className = 'plot-grid';
   const figures = {} as Record<ChartId, HTMLElement>;
@@ -60,7 +60,28 @@ export function buildFigures(main: HTMLElement): { figures: Record<ChartId, HTML
   return { figures, canvases: () => Array.from(grid.querySelectorAll('canvas')) };
 }
 
-export async function timePlots(main: HTMLElement): Promise<BenchResult['plots']> {
+interface DrawTiming {
+  /** Median wall time until the pixels exist (the canvases' recorded draw calls rasterized). */
+  medianMs: number;
+  /** Median time of the script part alone (LabCharts + uPlot's deferred commit). */
+  scriptMedianMs: number;
+  runs: number;
+}
+
+/** The plots' part of the benchmark's result. */
+export interface PlotTimings {
+  series: number;
+  points: number;
+  appended: number;
+  plotWidthPx: number;
+  /** Points per series handed to uPlot after LabCharts' thinning (per pixel column). */
+  drawnPointsPerSeries: number;
+  firstDrawMs: number;
+  fullRedraw: DrawTiming;
+  incremental: DrawTiming;
+}
+
+export async function timePlots(main: HTMLElement): Promise<PlotTimings> {
   const { series, points, appended, redraws } = CONFIG;
   const { figures, canvases } = buildFigures(main);
   const synthetic = syntheticTrajectory(series, points);

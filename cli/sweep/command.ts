@@ -12,7 +12,7 @@ import { runGroup } from './executeGroup';
 import { ENGINE, META, SWEEP_COPY, checkSweepFolder, finishedRows, readJson, readSweep, readSweepAsync, shardPoints, storeAppender, writeSummary } from './folder';
 import { progressLine } from './progressLine';
 import { collect } from './collect';
-import { MAX_SLURM_JOBS, submitSlurm } from './slurm';
+import { alreadySubmitted, MAX_SLURM_JOBS, submitSlurm } from './slurm';
 import { createExecutor } from './workerPool';
 import { parseCommand, SWEEP_COMMAND } from '../options';
 import { parseSetting, sweepWithSettings } from '../setFields';
@@ -100,6 +100,8 @@ async function sweepCommandUntil(args: string[], signal: AbortSignal): Promise<n
   const baseDir = values['base-dir'] ?? path.dirname(path.resolve(file));
   if (values.slurm) {
     const size = integerFlag('--array-size', values['array-size'], { min: 1, max: MAX_SWEEP_RUNS, fallback: Math.min(expanded.points.length, 8) });
+    // The same command rerun: collect (the job exists and the sweep is unchanged).
+    if (alreadySubmitted(dir, text)) return collect(dir, false);
     return submitSlurm({ file, text, expanded, dir, baseDir, shards: Math.min(size, expanded.points.length), jobs, partition: values.partition, time: values.time, backend });
   }
   const shard = values.shard !== undefined ? parseShard(values.shard) : undefined;

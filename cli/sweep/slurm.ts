@@ -9,7 +9,6 @@ import type { NodeBackend } from '../../node/platform';
 import { makeFolder, readRegularTextFile, writeFileAtomic } from '../../node/files';
 import { printable } from '../terminal';
 import { META, SWEEP_COPY, readJson } from './folder';
-import { collect } from './collect';
 
 // `dfl sweep --slurm`: an array job over shards of the sweep, collected from the shared folder.
 // The job script is run by sh and read by sbatch: every value in it is quoted (sh) or checked to
@@ -106,6 +105,13 @@ export function which(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Whether `dir` holds the job of this same sweep text (then the rerun command collects it). */
+export function alreadySubmitted(dir: string, text: string): boolean {
+  const meta = path.join(path.resolve(dir), META);
+  const copy = path.join(meta, SWEEP_COPY);
+  return readJson(path.join(meta, 'job.json')) !== undefined && existsSync(copy) && readRegularTextFile(copy) === text;
+}
+
 export function submitSlurm(o: {
   file: string;
   text: string;
@@ -122,9 +128,6 @@ export function submitSlurm(o: {
   const meta = path.join(dir, META);
   const jobFile = path.join(meta, 'job.json');
   const copy = path.join(meta, SWEEP_COPY);
-  // The same command rerun: collect (the job exists and the sweep is unchanged).
-  const previous = readJson(jobFile) as SlurmJob | undefined;
-  if (previous && existsSync(copy) && readRegularTextFile(copy) === o.text) return collect(o.dir, false);
   if (!which('sbatch')) throw new InputError('--slurm: sbatch is not on PATH (is this a Slurm login node?)');
   if (o.partition !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.partition)) throw new InputError(`--partition: not a partition name (${JSON.stringify(o.partition)})`);
   if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new InputError(`--time: expected a Slurm time such as 30:00 or 1-00:00:00 (got ${JSON.stringify(o.time)})`);

@@ -17,7 +17,7 @@ import { engineLibraries, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint
 import { recursionValues, SpectralDynamics } from './spectralPath';
 
 /** Largest n stepped by a batched kernel that names no limit of its own (`BatchKernel.maxN`). */
-export const MAX_BATCH_N = 64;
+const MAX_BATCH_N = 64;
 
 /** Specs that take the spectral path whatever their target's numbers are (checked again when built). */
 function spectralBySpec(spec: ExperimentSpec): boolean {

@@ -7,12 +7,9 @@ import { createRng } from '../random';
 import type { InitSpec, ProblemSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
 import type { Dynamics, Observation, PendingObservation } from './dynamics';
-import { distancesToBestRank, type RankReferences } from './reference';
+import { distancesToBestRank, singularBasis, type RankReferences } from './reference';
 import { balancedness } from './balancedness';
-import { singularBasis } from './spectralPath';
 
-/** Largest sensing operator (checked when the spec is parsed). */
-export { MAX_SENSING_ENTRIES } from '../spec/schema';
 import { MAX_SENSING_ENTRIES } from '../spec/schema';
 
 /**

@@ -4,7 +4,7 @@ import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import type { RunResult, Snapshots, StopReason, TrajectoryPoint } from '../result';
-import { divergedAt as stopAt, LOSS_BLOW_UP, plainArray, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
+import { divergedAt as stopAt, plainArray, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
 import { stepSizeBound } from '../theory/hypotheses';
 import { predictionsForTarget } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, MAX_STORED_SINGULAR_VALUES, type ExperimentSpec } from '../spec/schema';
@@ -21,9 +21,7 @@ import { recursionValues, SpectralDynamics } from './spectralPath';
 /** At most this many singular values are stored per logged step (all of them for n ≤ 256). */
 export { MAX_STORED_SINGULAR_VALUES } from '../spec/schema';
 /** Memory for logged steps waiting for their singular values (float64 snapshots of W(k)). */
-export const MAX_QUEUED_SNAPSHOT_BYTES = 64 * 1024 * 1024;
-/** A loss this many times above max(L(0), 1) counts as divergence. */
-export { LOSS_BLOW_UP };
+const MAX_QUEUED_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
 export interface RunOptions {
   /** Where file and MNIST targets come from (see TargetSources). */

@@ -1,9 +1,8 @@
-import { svd } from '../linalg/decompositions';
 import { fromEigen, multiply, transpose, zeros, type DenseMatrix } from '../linalg/dense';
 import type { ExperimentSpec } from '../spec/schema';
 import type { Target } from '../targets/target';
 import type { Dynamics, Observation } from './dynamics';
-import type { RankReferences } from './reference';
+import { singularBasis, type RankReferences } from './reference';
 
 /**
  * Advances the scalar recursion of docs/theory.md (2.1), one independent component per
@@ -97,51 +96,6 @@ export function absDescending(x: Float64Array): Float64Array {
     out[j + 1] = v;
   }
   return out;
-}
-
-/**
- * Ŵ = U diag(σ) Vᵀ, σ descending: what aligned initialization aligns the factors with
- * (docs/theory.md Theorem 2.2). A symmetric target gives it from its eigendecomposition
- * (σ = |λ|, v_i the eigenvector, u_i = sign(λ_i)·v_i; O(n) for σ, the vectors on first use);
- * any other square target from a float64 SVD.
- */
-export interface SingularBasis {
-  values: Float64Array;
-  /** U, then V, columns in the order of `values`. */
-  left: () => DenseMatrix;
-  right: () => DenseMatrix;
-}
-
-const bases = new WeakMap<Target, SingularBasis>();
-
-/** The SVD of the target, computed once per target and shared by the paths and the theory. */
-export function singularBasis(target: Target): SingularBasis {
-  let basis = bases.get(target);
-  if (basis) return basis;
-  const eig = target.eigenvalues;
-  if (eig) {
-    const order = Array.from(eig.keys()).sort((i, j) => Math.abs(eig[j]) - Math.abs(eig[i]) || i - j);
-    const permuted = (signed: boolean) => () => {
-      const v = target.eigenvectors();
-      const n = v.rows;
-      const out = zeros(n, n);
-      order.forEach((src, dst) => {
-        const sign = signed && eig[src] < 0 ? -1 : 1;
-        for (let r = 0; r < n; r++) out.data[r * n + dst] = sign * v.data[r * n + src];
-      });
-      return out;
-    };
-    let left: DenseMatrix | undefined;
-    let right: DenseMatrix | undefined;
-    const makeLeft = permuted(true);
-    const makeRight = permuted(false);
-    basis = { values: Float64Array.from(order, (i) => Math.abs(eig[i])), left: () => (left ??= makeLeft()), right: () => (right ??= makeRight()) };
-  } else {
-    const d = svd(target.matrix());
-    basis = { values: d.values, left: () => d.u, right: () => d.v };
-  }
-  bases.set(target, basis);
-  return basis;
 }
 
 /**

@@ -13,7 +13,7 @@ import { seriesFiles, type SeriesIndex } from './seriesFiles';
  * ½‖A(W) − A(Ŵ)‖² (sensing, A(X)_i = Σ_jk A[i,j,k] X[j,k]), ½‖mask ∘ (W − Ŵ)‖² (completion) or
  * ½‖W − Ŵ‖² (estimation), with plain gradient descent on every factor.
  */
-export interface ReplayIndex extends SeriesIndex {
+interface ReplayIndex extends SeriesIndex {
   spec: RunResult['spec'];
   /** Which engine produced the logged values (information for the replaying side). */
   engine: RunResult['engine'];

@@ -8,8 +8,8 @@ import { encodeNpy } from '../targets/files/npyWriter';
 // exactly the float64 values of the result JSON.
 
 /** Columns of plateaus-measured.npy and plateaus-predicted.npy. */
-export const MEASURED_PLATEAU_COLUMNS = ['L', 'start', 'end', 'epsilon', 'crossing'] as const;
-export const PREDICTED_PLATEAU_COLUMNS = ['L', 'start', 'end', 'epsilon', 'hypothesesMet'] as const;
+const MEASURED_PLATEAU_COLUMNS = ['L', 'start', 'end', 'epsilon', 'crossing'] as const;
+const PREDICTED_PLATEAU_COLUMNS = ['L', 'start', 'end', 'epsilon', 'hypothesesMet'] as const;
 
 export interface SeriesIndex {
   /** The measure of `effectiveRank` (the spec's). */

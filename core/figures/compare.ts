@@ -18,7 +18,7 @@ const SEED = /(^|\.)seed$/;
 /** The field that names a group first when two vary (the paper compares depths). */
 const PRIORITY = ['depth', 'init.alpha', 'stepSize', 'problem.measurements', 'problem.observed', 'target.noise', 'n', 'steps', 'epsilon'];
 
-export interface CompareGroup {
+interface CompareGroup {
   /** The compared fields' values, formatted: "N = 3 (α = 0.1)". */
   label: string;
   members: { label: string; result: RunResult }[];

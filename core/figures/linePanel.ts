@@ -6,7 +6,7 @@ import { linearTickLabels, linearTicks, logTickLabels, logTicks, stepTickLabels 
 // apart so that labels never overlap), and a legend that names every mark. The report's run
 // and comparison figures are made of these.
 
-export interface PanelAxis {
+interface PanelAxis {
   title: string;
   log?: boolean;
   min?: number;
@@ -33,7 +33,7 @@ export interface PanelRibbon {
 }
 
 /** A shaded interval of x (a predicted plateau). */
-export interface PanelBand {
+interface PanelBand {
   x0: number;
   x1: number;
   color: string;

@@ -29,7 +29,7 @@ const FLOOR = 1e-7;
 export const sub = (n: number | string) => String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 
 /** The leading target singular values that are not zero: the ones named in legends. */
-export function namedCount(result: RunResult): number {
+function namedCount(result: RunResult): number {
   const s = result.target.singularValues;
   const nonzero = s.filter((v) => v > FLOOR * (s[0] ?? 0)).length;
   return Math.max(1, Math.min(MAX_NAMED, nonzero, result.singularValues[0]?.length ?? 0));

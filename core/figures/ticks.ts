@@ -7,7 +7,7 @@ import { format, precisionFixed } from 'd3-format';
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '−': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 
 /** 10ⁿ with the exponent as superscript digits. */
-export function powerOfTen(exponent: number): string {
+function powerOfTen(exponent: number): string {
   return `10${String(exponent).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
 }
 
@@ -39,7 +39,7 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-export function niceStep(span: number, count: number): number {
+function niceStep(span: number, count: number): number {
   const raw = span / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const f = raw / mag;

@@ -28,7 +28,7 @@ function hypot2(a: number, b: number): number {
  * B = Q₁ᵀ A Q₂ with Householder reflections; returns B's diagonal `d` (n) and superdiagonal `e`
  * (n, e[n−1] = 0).
  */
-export function bidiagonalize(a: Float64Array, m: number, n: number): { d: Float64Array; e: Float64Array } {
+function bidiagonalize(a: Float64Array, m: number, n: number): { d: Float64Array; e: Float64Array } {
   if (m < n) throw new Error('bidiagonalize: needs rows ≥ cols');
   const d = new Float64Array(n);
   const e = new Float64Array(n);
@@ -98,7 +98,7 @@ export function bidiagonalize(a: Float64Array, m: number, n: number): { d: Float
  * (both overwritten; e[n−1] must be 0): implicit-shift QR with the deflation tests of
  * LINPACK's dsvdc, values only. Returns them descending (`s` itself).
  */
-export function bidiagonalSingularValues(s: Float64Array, e: Float64Array): Float64Array {
+function bidiagonalSingularValues(s: Float64Array, e: Float64Array): Float64Array {
   const n = s.length;
   const eps = 2 ** -52;
   const tiny = Number.MIN_VALUE;

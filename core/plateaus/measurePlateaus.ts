@@ -1,5 +1,5 @@
 /** Whether the rank dwells in the ε-band or passes through it (docs/theory.md Definition 5.11). */
-export type PlateauKind = 'plateau' | 'crossing';
+type PlateauKind = 'plateau' | 'crossing';
 
 /** A run of logged steps (inclusive) with the effective rank near that of Ŵ_L. */
 export interface Plateau {
@@ -33,7 +33,7 @@ export function initialMinimumIndex(values: ArrayLike<number>): number {
  * A run is a crossing when the rank moves through the band at least a quarter as fast as the
  * fastest it moved on its way in (Definition 5.11).
  */
-export const CROSSING_SPEED_RATIO = 0.25;
+const CROSSING_SPEED_RATIO = 0.25;
 
 /**
  * Definition 5.11: the speed inside the run, v = (max − min of the rank in it)/(its length in
@@ -43,7 +43,7 @@ export const CROSSING_SPEED_RATIO = 0.25;
  * the same units: the rule does not depend on the scale of the rank, of ε or of the step count.
  * A run with no way in (it contains the initial minimum, where the rank turns) is a plateau.
  */
-export function plateauKind(steps: ArrayLike<number>, rank: ArrayLike<number>, first: number, last: number, from: number): PlateauKind {
+function plateauKind(steps: ArrayLike<number>, rank: ArrayLike<number>, first: number, last: number, from: number): PlateauKind {
   let peak = 0;
   for (let i = Math.max(0, from); i < first; i++) peak = Math.max(peak, Math.abs(rank[i + 1] - rank[i]) / (steps[i + 1] - steps[i]));
   if (!(peak > 0)) return 'plateau';

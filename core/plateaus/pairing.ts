@@ -27,7 +27,7 @@ export function formatRun(run: Plateau | undefined, open = '[', separator = ', '
 }
 
 /** Whether the logged steps are 0, 1, 2, … without gaps. */
-export function logsEveryStep(steps: ArrayLike<number>): boolean {
+function logsEveryStep(steps: ArrayLike<number>): boolean {
   for (let i = 0; i < steps.length; i++) if (steps[i] !== i) return false;
   return true;
 }

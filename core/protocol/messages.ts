@@ -14,17 +14,17 @@ import { sweepSummarySchema } from '../sweep/phaseDiagram';
 export const PROTOCOL_VERSION = 1;
 
 /** Backends the Lab runs the matrix path on. */
-export const LAB_BACKENDS = ['webgl', 'cpu'] as const;
+const LAB_BACKENDS = ['webgl', 'cpu'] as const;
 export type LabBackend = (typeof LAB_BACKENDS)[number];
 
 /** What the page is doing; mirrored on `<body data-state>`. Paused runs stay `running`. */
-export const LAB_STATES = ['idle', 'running', 'done', 'error'] as const;
+const LAB_STATES = ['idle', 'running', 'done', 'error'] as const;
 export type LabState = (typeof LAB_STATES)[number];
 
-export const EXPORT_FORMATS = ['png', 'svg', 'json', 'csv'] as const;
+const EXPORT_FORMATS = ['png', 'svg', 'json', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const THEME_KINDS = ['dark', 'light', 'highContrast', 'highContrastLight'] as const;
+const THEME_KINDS = ['dark', 'light', 'highContrast', 'highContrastLight'] as const;
 export type ThemeKind = (typeof THEME_KINDS)[number];
 
 const matrix = z.custom<number[][]>(
@@ -33,7 +33,7 @@ const matrix = z.custom<number[][]>(
 );
 
 /** Messages from the extension host (or the stand-in host) to the webview. */
-export const hostMessageSchema = z.discriminatedUnion('type', [
+const hostMessageSchema = z.discriminatedUnion('type', [
   /**
    * Start a run (cancelling any run in progress). `target` carries Ŵ for `file` and `mnist`
    * targets, which the webview cannot read itself; `backend` forces one (default: webgl, with
@@ -68,7 +68,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Messages from the webview to the host. */
-export const webviewMessageSchema = z.discriminatedUnion('type', [
+const webviewMessageSchema = z.discriminatedUnion('type', [
   /** The page has loaded and listens. */
   z.strictObject({ type: z.literal('ready'), protocol: z.int(), backend: z.enum(LAB_BACKENDS) }),
   /** The page's state changed; `fallback` explains why the CPU backend is in use. */

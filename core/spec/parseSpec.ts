@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 import { experimentSpecSchema, type ExperimentSpec } from './schema';
 
 /** `target.eigenvalues[2]`: the field path as a user would write it. */
-export function formatPath(path: readonly PropertyKey[], root = 'spec'): string {
+function formatPath(path: readonly PropertyKey[], root = 'spec'): string {
   let out = root;
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
   return out;

@@ -4,19 +4,19 @@ import { z } from 'zod';
 // JSON Schema for `*.dfl.json` files all come from here, so they cannot drift apart.
 
 /** Largest n of any engine (the spectral path is O(n) per step). */
-export const MAX_N = 100_000;
+const MAX_N = 100_000;
 /** Largest n of the matrix path and of loaded matrices: N·n² float32 factors plus float64 SVDs. */
 export const MAX_MATRIX_N = 1024;
-export const MAX_DEPTH = 32;
-export const MAX_STEPS = 10_000_000;
+const MAX_DEPTH = 32;
+const MAX_STEPS = 10_000_000;
 /** Largest n whose snapshots W(k) a run keeps (plateau midpoints keep every logged product until the end). */
-export const MAX_RECORDED_SNAPSHOT_N = 128;
+const MAX_RECORDED_SNAPSHOT_N = 128;
 /** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
 export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
 /** Most logged steps of a run (`log.every` included; `log.points` has its own, lower, bound). */
-export const MAX_LOGGED_STEPS = 1_000_000;
+const MAX_LOGGED_STEPS = 1_000_000;
 /** Largest trajectory a run may keep in memory: 8 bytes per stored number. */
-export const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
+const MAX_RESULT_BYTES = 1024 * 1024 * 1024;
 /** Singular values stored per logged step (all of them for n ≤ 256). */
 export const MAX_STORED_SINGULAR_VALUES = 256;
 /** Ranks L whose distance ‖W − Ŵ_L‖ is tracked. */
@@ -52,9 +52,9 @@ const fileTarget = z.strictObject({
   path: z.string().min(1),
 });
 
-export const targetSchema = z.discriminatedUnion('kind', [spectrumTarget, lowRankPlusNoiseTarget, mnistTarget, matrixTarget, fileTarget]);
+const targetSchema = z.discriminatedUnion('kind', [spectrumTarget, lowRankPlusNoiseTarget, mnistTarget, matrixTarget, fileTarget]);
 
-export const initSchema = z.discriminatedUnion('kind', [
+const initSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('identity'), alpha: positive() }),
   z.strictObject({ kind: z.literal('gaussian'), alpha: positive(), seed: seed() }),
   z.strictObject({ kind: z.literal('orthogonal'), alpha: positive(), seed: seed() }),
@@ -63,13 +63,13 @@ export const initSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('aligned'), alpha: positive(), seed: z.int().min(0).max(2 ** 31 - 1).optional() }),
 ]);
 
-export const problemSchema = z.discriminatedUnion('kind', [
+const problemSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('estimation') }),
   z.strictObject({ kind: z.literal('sensing'), measurements: z.int().min(1), seed: seed() }),
   z.strictObject({ kind: z.literal('completion'), observed: z.number().positive().max(1), seed: seed() }),
 ]);
 
-export const logSchema = z.union([
+const logSchema = z.union([
   z.strictObject({ points: z.int().min(2).max(100_000), scale: z.enum(['log', 'linear']).default('log') }),
   z.strictObject({ every: z.int().min(1) }),
 ]);
@@ -79,7 +79,7 @@ export const logSchema = z.union([
  * (added to the logged steps) or at the middle of each rank's longest measured plateau, and
  * `balancedness` logs ‖W_{j+1}ᵀW_{j+1} − W_jW_jᵀ‖_F, j = 1…N−1, at every logged step.
  */
-export const recordSchema = z.strictObject({
+const recordSchema = z.strictObject({
   snapshots: z.union([z.literal('plateauMidpoints'), z.array(z.int().min(0)).min(1).max(64)]).optional(),
   balancedness: z.boolean().default(false),
 });
@@ -175,20 +175,20 @@ function matrixPathReason(spec: SpecShape): string | undefined {
 }
 
 /** How many steps a run logs (the length of its log schedule: 0, the last step and those between). */
-export function loggedStepCount(steps: number, log: z.output<typeof logSchema>): number {
+function loggedStepCount(steps: number, log: z.output<typeof logSchema>): number {
   if (steps === 0) return 1;
   if ('every' in log) return Math.floor((steps - 1) / log.every) + 2;
   return Math.min(log.points, steps + 1);
 }
 
 /** The memory a run's trajectory takes (8 bytes per stored number), known from the spec alone. */
-export function estimateTrajectoryBytes(spec: { n: number; steps: number; log: z.output<typeof logSchema> }): number {
+function estimateTrajectoryBytes(spec: { n: number; steps: number; log: z.output<typeof logSchema> }): number {
   const perPoint = Math.min(spec.n, MAX_STORED_SINGULAR_VALUES) + Math.min(spec.n, MAX_TRACKED_RANK) + 4;
   return 8 * perPoint * loggedStepCount(spec.steps, spec.log);
 }
 
 /** `1.5 GB`, `300 MB`: sizes in messages. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;

@@ -30,7 +30,7 @@ const rangeKind = (axis: AxisSpec): 'list' | 'uniform' | 'logUniform' | 'grid' =
   Array.isArray(axis) ? 'list' : 'uniform' in axis ? 'uniform' : 'logUniform' in axis ? 'logUniform' : 'grid';
 
 /** The values of a list, linear, log or seeds axis (continuous axes have none). */
-export function axisValues(axis: AxisSpec, where: string): unknown[] {
+function axisValues(axis: AxisSpec, where: string): unknown[] {
   if (Array.isArray(axis)) return axis;
   if ('seeds' in axis) return Array.from({ length: axis.seeds }, (_, i) => axis.from + i);
   if ('linear' in axis || 'log' in axis) {
@@ -133,7 +133,7 @@ export interface ExpandOptions {
  * `expandSweep` in slices of about 50 ms with the event loop run between them, so that Ctrl-C
  * (`signal`) is heard while a large grid (10⁶ runs: seconds) is built and checked.
  */
-export async function expandSweepAsync(input: unknown, source = 'sweep', options: ExpandOptions = {}): Promise<ExpandedSweep> {
+async function expandSweepAsync(input: unknown, source = 'sweep', options: ExpandOptions = {}): Promise<ExpandedSweep> {
   const cancelled = () => {
     if (options.signal?.aborted) throw new RunCancelledError('cancelled while expanding the sweep');
   };

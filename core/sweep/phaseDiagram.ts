@@ -46,7 +46,7 @@ export function figureMeasures(summary: SweepSummary): string[] {
  * side only; the measured order of learning beside where it is certified (Theorem 6.1); a
  * measured step count beside its certified lower bound (Proposition 4.3).
  */
-export function theoryMeasure(measure: string, columns: readonly string[]): { column: string; kind: 'value' | 'contour'; level?: number; label: string } | undefined {
+function theoryMeasure(measure: string, columns: readonly string[]): { column: string; kind: 'value' | 'contour'; level?: number; label: string } | undefined {
   const has = (c: string) => columns.includes(c);
   let m = /^measured\.L(\d+)\.(start|end|length)$/.exec(measure);
   if (m && has(`predicted.L${m[1]}.${m[2]}`)) return { column: `predicted.L${m[1]}.${m[2]}`, kind: 'value', label: `certified prediction (Theorem 5.10), plateau ${m[2]} L = ${m[1]}` };

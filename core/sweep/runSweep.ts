@@ -57,7 +57,7 @@ export interface SweepOutcome {
 }
 
 /** The groups to run: batchable points together (in grid order), small enough to spread over the jobs. */
-export function planGroups(points: readonly SweepPoint[], executor: SweepExecutor): SweepPoint[][] {
+function planGroups(points: readonly SweepPoint[], executor: SweepExecutor): SweepPoint[][] {
   const jobs = Math.max(1, executor.jobs ?? 1);
   const maxBatch = Math.max(1, executor.maxBatch ?? 256);
   const byKey = new Map<string, SweepPoint[]>();

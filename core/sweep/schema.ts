@@ -9,7 +9,7 @@ export const MAX_SWEEP_RUNS = 1_000_000;
 /** Most axes in one sweep (each value of each is checked alone: the cost grows with their square). */
 export const MAX_SWEEP_AXES = 64;
 /** Most values one range axis may generate. */
-export const MAX_AXIS_VALUES = 100_000;
+const MAX_AXIS_VALUES = 100_000;
 
 /** A dotted path into the spec: field names, and array indices as numbers. */
 export const AXIS_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.([A-Za-z_][A-Za-z0-9_]*|[0-9]+))*$/;
@@ -18,21 +18,21 @@ const count = () => z.int().min(1).max(MAX_AXIS_VALUES);
 const pair = () => z.tuple([z.number(), z.number()]);
 
 /** `"depth": [2, 3, 4]`: the values themselves (any JSON the spec accepts at that path). */
-export const listAxis = z.array(z.unknown()).min(1).max(MAX_AXIS_VALUES);
+const listAxis = z.array(z.unknown()).min(1).max(MAX_AXIS_VALUES);
 /** `{ "linear": [0.01, 0.1], "count": 10 }`: evenly spaced, both ends included. */
-export const linearAxis = z.strictObject({ linear: pair(), count: count(), integer: z.boolean().default(false) });
+const linearAxis = z.strictObject({ linear: pair(), count: count(), integer: z.boolean().default(false) });
 /** `{ "log": [0.01, 1], "count": 5 }`: geometrically spaced, both ends included (positive ends). */
-export const logAxis = z.strictObject({ log: z.tuple([z.number().positive(), z.number().positive()]), count: count(), integer: z.boolean().default(false) });
+const logAxis = z.strictObject({ log: z.tuple([z.number().positive(), z.number().positive()]), count: count(), integer: z.boolean().default(false) });
 /** `{ "seeds": 5, "from": 1 }`: the integers from, from + 1, …, from + seeds − 1. */
-export const seedsAxis = z.strictObject({ seeds: count(), from: z.int().min(0).max(2 ** 31 - 1).default(0) });
+const seedsAxis = z.strictObject({ seeds: count(), from: z.int().min(0).max(2 ** 31 - 1).default(0) });
 /** `{ "uniform": [a, b] }` / `{ "logUniform": [a, b] }`: drawn per run; only with `sample`. */
-export const uniformAxis = z.strictObject({ uniform: pair() });
-export const logUniformAxis = z.strictObject({ logUniform: z.tuple([z.number().positive(), z.number().positive()]) });
+const uniformAxis = z.strictObject({ uniform: pair() });
+const logUniformAxis = z.strictObject({ logUniform: z.tuple([z.number().positive(), z.number().positive()]) });
 
-export const axisSchema = z.union([listAxis, linearAxis, logAxis, seedsAxis, uniformAxis, logUniformAxis]);
+const axisSchema = z.union([listAxis, linearAxis, logAxis, seedsAxis, uniformAxis, logUniformAxis]);
 
 /** Measure groups (columns of the summary; docs/sweeps.md lists each column). */
-export const measureGroups = ['loss', 'erank', 'plateaus', 'stepsTo', 'order', 'groundTruth', 'divergence'] as const;
+const measureGroups = ['loss', 'erank', 'plateaus', 'stepsTo', 'order', 'groundTruth', 'divergence'] as const;
 
 export const sweepSchema = z.strictObject({
   name: z.string().optional(),
@@ -56,7 +56,5 @@ export const sweepSchema = z.strictObject({
 });
 
 export type SweepFile = z.output<typeof sweepSchema>;
-export type SweepFileInput = z.input<typeof sweepSchema>;
 export type AxisSpec = z.output<typeof axisSchema>;
 export type MeasureOptions = SweepFile['measures'];
-export type MeasureGroup = (typeof measureGroups)[number];

@@ -24,7 +24,7 @@ function lazy<T>(make: () => T): () => T {
  * caller may hand control to the host and stop a cancelled build (a 1024×1024 target takes
  * seconds per stage in float64 TypeScript).
  */
-export type TargetPieces = Generator<void, Target, void>;
+type TargetPieces = Generator<void, Target, void>;
 
 function runToEnd(pieces: TargetPieces): Target {
   for (;;) {
@@ -74,7 +74,7 @@ function* denseTargetPieces(matrix: DenseMatrix, description: string, groundTrut
 }
 
 /** `V diag(λ) Vᵀ` with a Haar-random V from the seed; λ padded with zeros to n. */
-export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: number, lapack?: OrthogonalFactorRoutine): Target {
+function spectrumTarget(n: number, eigenvalues: readonly number[], seed: number, lapack?: OrthogonalFactorRoutine): Target {
   // Refused as an inline matrix with these entries is (the loss ½‖W − Ŵ‖² overflows at step 0).
   let sumOfSquares = 0;
   let largest = 0;
@@ -102,10 +102,6 @@ export function spectrumTarget(n: number, eigenvalues: readonly number[], seed: 
  * entries. Symmetric by default (W* = V diag Vᵀ, E symmetrized with the same entry variance off
  * the diagonal) so that the theory's predictions apply to the denoising experiment.
  */
-export function lowRankPlusNoiseTarget(n: number, rank: number, noise: number, seed: number, symmetric: boolean, lapack?: OrthogonalFactorRoutine): Target {
-  return runToEnd(lowRankPlusNoisePieces(n, rank, noise, seed, symmetric, lapack));
-}
-
 function* lowRankPlusNoisePieces(n: number, rank: number, noise: number, seed: number, symmetric: boolean, lapack?: OrthogonalFactorRoutine): TargetPieces {
   const rng = createRng(seed);
   const s = Array.from({ length: rank }, (_, i) => rank - i);
@@ -155,7 +151,7 @@ export async function buildTargetInPieces(spec: { n: number; target: TargetSpec 
 }
 
 /** The build of `buildTarget`, as pieces. */
-export function* targetPieces(spec: { n: number; target: TargetSpec }, sources: TargetSources = {}): TargetPieces {
+function* targetPieces(spec: { n: number; target: TargetSpec }, sources: TargetSources = {}): TargetPieces {
   const { n, target } = spec;
   switch (target.kind) {
     case 'spectrum':

@@ -86,7 +86,7 @@ export function certifiedCells(spec: ExperimentSpec, enclosure: SpectrumEnclosur
 }
 
 /** Why a rank L has no predicted interval, in words with the numbers. */
-export interface MissingPrediction {
+interface MissingPrediction {
   L: number;
   reason: string;
 }

@@ -202,10 +202,3 @@ function numericalRange({ lo, hi, count }: SingularValueBox, tolerance = NUMERIC
   return { lower: Math.max(1, lower), upper };
 }
 
-/**
- * The entropy range of the older interface (one coordinate per entry), kept for the property
- * that checks the final erank: every entry its own group.
- */
-export function entropyRankRange(lo: Float64Array, hi: Float64Array, _top?: number): RankRange | undefined {
-  return entropyRange({ lo, hi, count: new Float64Array(lo.length).fill(1) });
-}

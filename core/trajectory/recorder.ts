@@ -158,7 +158,7 @@ export function plainArray(values: Float64Array): number[] {
   return out;
 }
 
-/** The stop of a run whose loss blew up at `step`; `hint` says why, where the spec tells (./runExperiment.ts stableStepHint). */
+/** The stop of a run whose loss blew up at `step`; `hint` says why, where the spec tells (../engine/runExperiment.ts stableStepHint). */
 export function divergedAt(step: number, loss: number, hint: string): StopReason {
   return { kind: 'diverged', reason: `loss ${loss.toPrecision(3)} at step ${step}${hint}`, step };
 }

@@ -38,7 +38,7 @@ const FORMATS = [
 ] as const;
 
 /** A saved run as the text of an export format. */
-export function exportText(run: SavedRun, ext: (typeof FORMATS)[number]['ext']): string {
+function exportText(run: SavedRun, ext: (typeof FORMATS)[number]['ext']): string {
   if (ext === 'json') return JSON.stringify(run.result, null, 1);
   if (ext === 'csv') return resultCsv(run.result);
   return `# ${run.label}\n\n${plateauMarkdown(run.result)}\n`;

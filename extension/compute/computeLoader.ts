@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type * as ComputeModule from '../computeBundle';
+import type * as ComputeModule from '../../compute/bundle';
 
-// Loads dist/compute.js (tfjs, the engine, the property harness; extension/computeBundle.ts) on first
+// Loads dist/compute.js (tfjs, the engine, the property harness; compute/bundle.ts) on first
 // use, so that activating the extension costs only the small host bundle.
 
 export type Compute = typeof ComputeModule;

@@ -36,7 +36,7 @@ function decode(data: string, encoding: 'utf8' | 'base64'): Uint8Array {
   return encoding === 'base64' ? new Uint8Array(Buffer.from(data, 'base64')) : new TextEncoder().encode(data);
 }
 
-export function actionFor(message: WebviewMessage): LabAction {
+function actionFor(message: WebviewMessage): LabAction {
   switch (message.type) {
     case 'ready':
       return { kind: 'ready', protocol: message.protocol, backend: message.backend };

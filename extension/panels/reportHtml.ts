@@ -12,7 +12,7 @@ import { formatInterval, plateauRows } from '../../core/report/plateauTable';
 
 const esc = escapeHtml;
 
-export function commandHref(command: string, args: unknown[]): string {
+function commandHref(command: string, args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
 }
 

@@ -5,7 +5,7 @@ import { renderLabHtml } from '../../webview/html';
 // Webview options and HTML in one place, applied on create and on revive (webview-sample).
 
 /** The bundle folder: the only local resources a webview may load. */
-export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
 }
 

@@ -55,7 +55,7 @@ export interface SavedRun {
 }
 
 /** What a run is called: its spec's name, else its target. */
-export function runLabel(result: Pick<RunResult, 'spec' | 'target'>): string {
+function runLabel(result: Pick<RunResult, 'spec' | 'target'>): string {
   return result.spec.name ?? result.target.description;
 }
 

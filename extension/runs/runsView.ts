@@ -33,11 +33,11 @@ export function runDescription(run: SavedRun): string {
 }
 
 /** `12/40 runs` (and where it is incomplete, that a rerun finishes it). */
-export function sweepDescription(sweep: SweepFolder): string {
+function sweepDescription(sweep: SweepFolder): string {
   return `${sweep.done}/${sweep.total} runs${sweep.done < sweep.total ? ' · incomplete' : ''}`;
 }
 
-export function checkSummary(check: TheoryCheck): string {
+function checkSummary(check: TheoryCheck): string {
   const failed = check.reports.filter((r) => r.failed).length;
   if (check.cancelled) return `cancelled (${check.reports.length - failed}/${check.reports.length} hold)`;
   return failed === 0 ? `${check.reports.length}/${check.reports.length} hold` : `${failed} of ${check.reports.length} FAILED`;

@@ -10,7 +10,7 @@ export type TestOutcome =
   | { kind: 'passed'; summary: string; duration: number }
   | { kind: 'failed'; message: vscode.TestMessage; counterexample?: ExperimentSpec; duration: number };
 
-export function summarize(report: PropertyReport): string {
+function summarize(report: PropertyReport): string {
   const stats = Object.entries(report.statistics)
     .map(([name, s]) => `${name} mean ${s.mean.toPrecision(3)}`)
     .join('; ');
@@ -18,7 +18,7 @@ export function summarize(report: PropertyReport): string {
 }
 
 /** Where the counterexample travels in a command link (the spec itself, URI-encoded JSON). */
-export function counterexampleCommandUri(property: string): vscode.Uri {
+function counterexampleCommandUri(property: string): vscode.Uri {
   return vscode.Uri.parse(`command:${COMMANDS.openCounterexample}?${encodeURIComponent(JSON.stringify([{ property }]))}`);
 }
 

@@ -54,7 +54,7 @@ const base = (seed: number, overrides: Partial<ExperimentSpecInput>): Experiment
   ...overrides,
 });
 
-export const smallInitKeepsOrder: Observation = {
+const smallInitKeepsOrder: Observation = {
   name: 'order-small-vs-large-init',
   claim: 'Gaussian init with α = 0.1 learns the singular values in order; α = 1 scrambles the order',
   async observe(seed) {
@@ -66,7 +66,7 @@ export const smallInitKeepsOrder: Observation = {
   },
 };
 
-export const depthSharpensPlateaus: Observation = {
+const depthSharpensPlateaus: Observation = {
   name: 'depth-sharpens-plateaus',
   claim: 'Deeper factorizations (N = 3 against N = 2, same product scale) spend more of the run on low-rank plateaus',
   async observe(seed) {
@@ -81,7 +81,7 @@ export const depthSharpensPlateaus: Observation = {
   },
 };
 
-export const approachesBestRankL: Observation = {
+const approachesBestRankL: Observation = {
   name: 'approaches-best-rank-L',
   claim: 'From a small Gaussian init on a non-symmetric target, W(k) passes close to Ŵ_1, then to Ŵ_2 (Frobenius)',
   async observe(seed) {
@@ -98,7 +98,7 @@ export const approachesBestRankL: Observation = {
   },
 };
 
-export const sensingRecovers: Observation = {
+const sensingRecovers: Observation = {
   name: 'sensing-recovers-low-rank',
   claim: 'Matrix sensing with m = n²/2 Gaussian measurements and a small Gaussian init recovers a rank-2 W* (relative error < 0.1)',
   async observe(seed) {

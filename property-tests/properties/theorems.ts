@@ -16,9 +16,8 @@ import { fail, type TheoryProperty } from './types';
 
 const hypothesesMet = (spec: Parameters<typeof checkHypotheses>[0]) => checkHypotheses(spec, specEigenvalues(spec)).met;
 
-
 /** Claim 1: the spectral reduction is exact (float64). */
-export const spectralEqualsFullGradientDescent: TheoryProperty = {
+const spectralEqualsFullGradientDescent: TheoryProperty = {
   name: 'spectral-equals-full-gd',
   claim: 'Full-matrix gradient descent equals the spectral recursion (Theorem 2.1), float64',
   arbitrary: () => theorySpec({ maxN: 6, maxDepth: 4, maxSteps: 150 }),
@@ -48,7 +47,7 @@ export const spectralEqualsFullGradientDescent: TheoryProperty = {
 };
 
 /** Claim 1, float32: the matrix path on tfjs within the derived tolerance (7.5). */
-export const matrixPathWithinTolerance: TheoryProperty = {
+const matrixPathWithinTolerance: TheoryProperty = {
   name: 'matrix-path-float32',
   claim: 'The float32 matrix path stays within the derived tolerance of the exact path (Proposition 7.2)',
   arbitrary: () => theorySpec({ maxN: 16, maxDepth: 4, maxSteps: 400, breakProbability: 0 }),
@@ -71,7 +70,7 @@ export const matrixPathWithinTolerance: TheoryProperty = {
 };
 
 /** Claim 2: monotone, no overshoot; non-positive components decay. */
-export const monotoneComponents: TheoryProperty = {
+const monotoneComponents: TheoryProperty = {
   name: 'monotone-no-overshoot',
   claim: 'Positive components increase monotonically without overshoot; non-positive ones decay towards 0 for N ≥ 2 (Theorem 4.1)',
   arbitrary: ({ maxN }) => theorySpec({ maxN }),
@@ -227,7 +226,7 @@ export const enclosuresHold: TheoryProperty = {
 };
 
 /** Claim 5: intervals of disjoint ε-bands disjoint; the final rank in the certified range of the learned spectrum. */
-export const intervalsOrdered: TheoryProperty = {
+const intervalsOrdered: TheoryProperty = {
   name: 'intervals-ordered',
   claim: 'Predicted intervals whose ε-bands are disjoint are disjoint, and the final effective rank lies in the certified range of the learned spectrum (Corollary 5.5)',
   arbitrary: ({ maxN }) => theorySpec({ maxN }),
@@ -275,7 +274,7 @@ export const intervalsOrdered: TheoryProperty = {
 };
 
 /** Claim 6: larger components stay ahead; learning in order where the bounds certify it. */
-export const largerStayAhead: TheoryProperty = {
+const largerStayAhead: TheoryProperty = {
   name: 'order-of-learning',
   claim: 'If λ_i > λ_j > 0 then w_i(k) ≥ w_j(k) at every step (Theorem 6.1); K_i(θ) ≤ K_j(θ) whenever K_i⁺(θ) ≤ K_j⁻(θ) (Corollary 6.2)',
   arbitrary: ({ maxN }) => theorySpec({ maxN }),

@@ -15,7 +15,7 @@ export const coreTheory: Theory = { stepCountBounds, predictPlateaus, componentE
 
 export type Verdict = 'passed' | 'hypothesis-not-met';
 
-export interface CheckContext {
+interface CheckContext {
   theory: Theory;
   /** Adds a value to a named statistic of the property's report (coverage ratios, counts). */
   record: (statistic: string, value: number) => void;

@@ -16,7 +16,6 @@ const WITHOUT_LOGIC: Record<string, string> = {
   'core/engine/dynamics.ts': 'interfaces of an engine (Dynamics, Observation)',
   'core/linalg/accelerators.ts': 'interfaces of the accelerated routines passed in by adapters',
   'core/targets/target.ts': 'interfaces of a target and its sources',
-  'core/theory/index.ts': 're-exports of core/theory',
 };
 
 /**

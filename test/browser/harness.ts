@@ -7,8 +7,8 @@ import { startLabServer, type LabServer } from '../../lab-server/server';
 // (SwiftShader through ANGLE), or with no GPU at all for the fallback test, and the Lab's
 // dev server on an ephemeral 127.0.0.1 port.
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const ARTIFACTS = path.resolve('artifacts/browser');
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve('artifacts/browser');
 
 const COMMON_ARGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--hide-scrollbars', '--font-render-hinting=none'];
 /**
@@ -20,7 +20,7 @@ export const SOFTWARE_WEBGL_ARGS = [...COMMON_ARGS, '--use-angle=swiftshader', '
 /** A browser without WebGL: the Lab must fall back to the CPU backend. */
 export const NO_WEBGL_ARGS = [...COMMON_ARGS, '--disable-gpu', '--disable-software-rasterizer'];
 
-export function requireChromium(): void {
+function requireChromium(): void {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's Chromium (apt-get install -y chromium); they never download a browser`);
 }

@@ -9,8 +9,8 @@ import { chromium, type BrowserContext, type Frame, type Page } from 'playwright
 // throw-away folders, and drives it with Debian's Chromium.
 
 export const ROOT = path.resolve(__dirname, '../..');
-export const CODE_SERVER = path.join(ROOT, '.e2e-cache/code-server/node_modules/.bin/code-server');
-export const VSIX = path.join(ROOT, 'deep-factorization-lab.vsix');
+const CODE_SERVER = path.join(ROOT, '.e2e-cache/code-server/node_modules/.bin/code-server');
+const VSIX = path.join(ROOT, 'deep-factorization-lab.vsix');
 export const ARTIFACTS = path.join(ROOT, 'artifacts/e2e');
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -219,7 +219,7 @@ export async function killExtensionHost(s: Session): Promise<void> {
 }
 
 /** Every log file of the session whose name matches `name`, concatenated. */
-export function logFiles(s: Session, name: RegExp): string {
+function logFiles(s: Session, name: RegExp): string {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -12,7 +12,7 @@ interface SavedState {
 }
 
 /** The preset member a spec is, field for field (core/presets is the one source of both), or undefined. */
-export function presetMemberOf(spec: ExperimentSpec, presets: readonly Preset[]): [number, number] | undefined {
+function presetMemberOf(spec: ExperimentSpec, presets: readonly Preset[]): [number, number] | undefined {
   const text = JSON.stringify(spec);
   for (let i = 0; i < presets.length; i++) for (let j = 0; j < presets[i].specs.length; j++) if (JSON.stringify(presets[i].specs[j]) === text) return [i, j];
   return undefined;
@@ -26,7 +26,7 @@ function showPreset(controls: ControlsWithPreset, presets: readonly Preset[], [i
 }
 
 /** The preset and member the Lab opens on: the paper's first experiment at depth 3 (its clearest plateaus). */
-export const DEFAULT_PRESET = { name: 'paper-identity-depths', depth: 3 };
+const DEFAULT_PRESET = { name: 'paper-identity-depths', depth: 3 };
 
 /**
  * Fills the form: the saved spec (a hidden or reloaded panel), shown as its preset when it is
@@ -70,7 +70,7 @@ export function saveForm(controls: ControlsWithPreset, host: HostBridge): void {
 
 /** Shows a spec the host sent to run; the answer to `needTarget` carries the form's own spec: the preset shown stays then. */
 export function showSpecInForm(controls: ControlsWithPreset, spec: ExperimentSpec): void {
-  let same = false;
+  let same: boolean;
   try {
     same = JSON.stringify(controls.readSpec()) === JSON.stringify(spec);
   } catch {

@@ -67,7 +67,7 @@ export async function selectBackend(wanted: LabBackend): Promise<BackendStatus> 
   if (tf.getBackend() === 'webgl') return { backend: 'webgl' };
   // tfjs refuses software WebGL by default (failIfMajorPerformanceCaveat).
   tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
-  let ok = false;
+  let ok: boolean;
   let detail = 'WebGL is not available in this browser';
   try {
     ok = await tf.setBackend('webgl');

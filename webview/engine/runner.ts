@@ -13,13 +13,13 @@ import { selectBackend, webglContextLost, type BackendStatus } from './backend';
 /** Heatmap snapshots of W(k) are kept for n up to this (O(n³) each on the spectral path). */
 export const MAX_HEATMAP_SNAPSHOT_N = 256;
 /** Memory budget of all snapshots of one run (float32 entries: 16 MB). */
-export const SNAPSHOT_BUDGET = 4 * 1024 * 1024;
+const SNAPSHOT_BUDGET = 4 * 1024 * 1024;
 /** At most this many snapshots per run, spread evenly over the logged steps. */
-export const MAX_SNAPSHOTS = 160;
+const MAX_SNAPSHOTS = 160;
 /** Wall-clock milliseconds of engine work between yields to rendering. */
-export const CHUNK_MILLISECONDS = 12;
+const CHUNK_MILLISECONDS = 12;
 
-export interface Snapshot {
+interface Snapshot {
   step: number;
   /** W(k), row-major float32. */
   data: Float32Array;
@@ -41,7 +41,7 @@ export interface RunRequest {
 }
 
 /** Logged steps whose product is kept for the heatmaps: evenly spaced by index, first and last. */
-export function snapshotSteps(spec: ExperimentSpec): Set<number> {
+function snapshotSteps(spec: ExperimentSpec): Set<number> {
   if (spec.n > MAX_HEATMAP_SNAPSHOT_N) return new Set();
   const schedule = logSchedule(spec.steps, spec.log);
   const count = Math.max(2, Math.min(MAX_SNAPSHOTS, schedule.length, Math.floor(SNAPSHOT_BUDGET / (spec.n * spec.n))));
@@ -51,7 +51,7 @@ export function snapshotSteps(spec: ExperimentSpec): Set<number> {
 }
 
 /** The target of a run: from the spec, or from the host's matrix. */
-export function targetFor(request: Pick<RunRequest, 'spec' | 'target'>): Target {
+function targetFor(request: Pick<RunRequest, 'spec' | 'target'>): Target {
   const { spec } = request;
   if (request.target) {
     const m: DenseMatrix = fromRows(request.target);
@@ -161,7 +161,7 @@ export class LabRunner {
 }
 
 /** The WebGL context went away during a run; the page restarts it on the CPU backend. */
-export class ContextLostError extends Error {
+class ContextLostError extends Error {
   override readonly name = 'ContextLostError';
   constructor() {
     super('the WebGL context was lost during the run');

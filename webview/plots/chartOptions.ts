@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import type { ChartId, RunContext } from './charts';
+import type { ChartId, RunContext } from './chartIds';
 import { singularValueColor, type PlotTheme } from './colors';
 import { linearTickLabels } from '../../core/figures/ticks';
 import { measureSymbol } from '../../core/rank/labels';
@@ -30,8 +30,8 @@ export interface ChartInputs {
   theme: PlotTheme;
   context: RunContext;
   store: TrajectoryStore;
-  overlays(layer: 'under' | 'over'): Primitive[];
-  onCursor(): void;
+  overlays: (layer: 'under' | 'over') => Primitive[];
+  onCursor: () => void;
 }
 
 export function chartOptions(id: ChartId, width: number, { theme, context: ctx, store, overlays, onCursor }: ChartInputs): uPlot.Options {

@@ -8,37 +8,15 @@ import { renderKeys } from './keys';
 import type { Primitive } from './primitives';
 import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import type { RunResult } from '../../core/result';
-import type { EffectiveRankMeasure } from '../../core/spec/schema';
 import { TrajectoryStore } from './store';
+import { CHART_IDS, type ChartId, type RunContext } from './chartIds';
 
-export { formatDecade, formatNumber, logTicks, subscript } from './format';
+export { formatNumber, subscript } from './format';
 export type { Primitive } from './primitives';
 
 // The four live plots (uPlot, one canvas each): singular values, effective rank with predicted
 // and measured plateaus, loss, and distances to the best rank-L approximations. Overlays are
 // described once as primitives in data coordinates and drawn both on the canvas and in SVG.
-
-export const CHART_IDS = ['sigma', 'erank', 'loss', 'distance'] as const;
-export type ChartId = (typeof CHART_IDS)[number];
-
-export const CHART_TITLES: Record<ChartId, string> = {
-  sigma: 'Singular values σᵢ(W(k))',
-  erank: 'Effective rank',
-  loss: 'Loss ½‖W − Ŵ‖²',
-  distance: 'Distance ‖W(k) − Ŵ_L‖_F',
-};
-
-/** What the plots know about the run besides its trajectory. */
-export interface RunContext {
-  steps: number;
-  targetSingularValues: readonly number[];
-  targetEffectiveRanks: readonly number[];
-  predicted: readonly PredictedPlateau[];
-  measured: readonly Plateau[];
-  measureLabel: string;
-  /** The measure itself, for the y axis's symbol (r*(W(k)) for the nuclear rank). */
-  measure?: EffectiveRankMeasure;
-}
 
 /** Points per pixel column handed to uPlot at most (see `data`). */
 const DISPLAY_POINTS_PER_PIXEL = 2;

@@ -20,7 +20,7 @@ export interface PlotTheme {
 
 export type Rgb = [number, number, number];
 
-export function parseColor(text: string): Rgb | undefined {
+function parseColor(text: string): Rgb | undefined {
   const s = text.trim();
   let m = /^#([0-9a-f]{3,8})$/i.exec(s);
   if (m) {
@@ -45,7 +45,7 @@ export function relativeLuminance([r, g, b]: Rgb): number {
   return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
 }
 
-export function rgba([r, g, b]: Rgb, alpha: number): string {
+function rgba([r, g, b]: Rgb, alpha: number): string {
   return `rgba(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)}, ${alpha})`;
 }
 

@@ -3,7 +3,8 @@ import type { RunResult } from '../../core/result';
 import { trajectoryCsv } from '../../core/report/trajectoryCsv';
 import { spreadLabels } from '../../core/figures/linePanel';
 import { escapeHtml } from '../../core/text';
-import { CHART_IDS, CHART_TITLES, type ChartId, type LabCharts, type Primitive } from './charts';
+import { CHART_IDS, CHART_TITLES, type ChartId } from './chartIds';
+import type { LabCharts, Primitive } from './charts';
 import type { PlotTheme } from './colors';
 
 // Exports: results as JSON and CSV; the plots as one SVG (series serialized from the data,
@@ -66,7 +67,8 @@ function chartSvg(u: uPlot, id: ChartId, overlays: { under: Primitive[]; over: P
     const series = u.series[s];
     if (series.show === false) continue;
     const ys = data[s] as ArrayLike<number | null | undefined>;
-    const stroke = typeof series.stroke === 'function' ? theme.foreground : String(series.stroke ?? theme.foreground);
+    // A colour as text; a function, gradient or pattern has none SVG could use.
+    const stroke = typeof series.stroke === 'string' ? series.stroke : theme.foreground;
     const path: string[] = [];
     let pen = false;
     let column = NaN;

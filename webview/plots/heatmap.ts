@@ -4,7 +4,7 @@ import { divergingColor, type PlotTheme } from './colors';
 // up without smoothing, with a symmetric diverging colour scale shared by the three panels.
 
 /** Side of a heatmap in CSS pixels. */
-export const HEATMAP_SIZE = 184;
+const HEATMAP_SIZE = 184;
 
 function fitCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
   const dpr = window.devicePixelRatio || 1;

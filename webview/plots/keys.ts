@@ -1,4 +1,4 @@
-import type { ChartId, RunContext } from './charts';
+import type { ChartId, RunContext } from './chartIds';
 import { singularValueColor, withAlpha, type PlotTheme } from './colors';
 import { subscript } from './format';
 import type { TrajectoryStore } from './store';

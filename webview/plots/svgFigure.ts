@@ -76,8 +76,6 @@ export interface Scale {
   ticks: number[];
 }
 
-export { linearTicks, logTicks, niceStep } from '../../core/figures/ticks';
-
 /** A scale over `values`: log when they are positive and span a factor of `logFrom` or more. */
 export function makeScale(values: number[], options: { fraction?: boolean; logFrom?: number; ticks?: number; pad?: number } = {}): Scale {
   if (options.fraction) return { lo: 0, hi: 1, log: false, t: (v) => v, ticks: [0, 0.25, 0.5, 0.75, 1] };
@@ -151,7 +149,7 @@ export function cellText(d: Pick<PhaseDiagram, 'x' | 'y' | 'measure'>, xi: numbe
 
 // ---- the phase diagram ----
 
-export function aggregatedAxes(summary: SweepSummary, shown: string[], fixed: Record<string, unknown>): string[] {
+function aggregatedAxes(summary: SweepSummary, shown: string[], fixed: Record<string, unknown>): string[] {
   return summary.axes.filter((a) => !shown.includes(a) && !(a in fixed) && axisValues(summary.rows, a).length > 1);
 }
 

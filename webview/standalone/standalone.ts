@@ -29,7 +29,7 @@ const invalid: string[] = [];
 const waiters: (() => void)[] = [];
 let saved: unknown = (() => {
   try {
-    return JSON.parse(sessionStorage.getItem('dfl-lab-state') ?? 'null') ?? undefined;
+    return (JSON.parse(sessionStorage.getItem('dfl-lab-state') ?? 'null') as unknown) ?? undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,4 @@
 import { InputError } from '../../core/errors';
-import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import type { Preset } from '../../core/presets';
 import { parseSpec } from '../../core/spec/parseSpec';
 import type { ExperimentSpec, ProblemSpec, RecordSpec } from '../../core/spec/schema';
@@ -10,8 +9,6 @@ import { button, divider, dropdown, type Field } from './toolkit';
 // The experiment form on the left of the Lab: presets, the spec's fields (built from the table
 // of ./fields.ts), Run / Pause / Cancel and the exports. It reads and writes ExperimentSpec;
 // validation is core's parseSpec.
-
-export { EFFECTIVE_RANK_LABELS as MEASURE_LABELS };
 
 type TargetKind = ExperimentSpec['target']['kind'];
 

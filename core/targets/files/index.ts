@@ -10,15 +10,9 @@ import { parseJsonMatrix } from './json';
 import { parseMatrixMarket } from './matrixMarket';
 import { parseNpy } from './npy';
 
-export { formatShape, type MatrixParseOptions } from './common';
-export { detectDelimiter, parseCsv, type CsvDelimiter } from './csv';
-export { parseJsonMatrix } from './json';
-export { parseMatrixMarket } from './matrixMarket';
-export { parseNpy } from './npy';
-
 /** File extensions `parseMatrixFile` reads, lower case with the dot. */
 export const SUPPORTED_MATRIX_EXTENSIONS = ['.csv', '.tsv', '.txt', '.json', '.npy', '.mtx', '.mm'] as const;
-export type MatrixExtension = (typeof SUPPORTED_MATRIX_EXTENSIONS)[number];
+type MatrixExtension = (typeof SUPPORTED_MATRIX_EXTENSIONS)[number];
 
 /** Options of `parseMatrixFile`. */
 export interface MatrixFileOptions extends MatrixParseOptions {

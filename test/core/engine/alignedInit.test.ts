@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialFactors } from '../../../core/engine/matrixPath';
 import { runExperiment, selectPath } from '../../../core/engine/runExperiment';
-import { singularBasis } from '../../../core/engine/spectralPath';
+import { singularBasis } from '../../../core/engine/reference';
 import { multiply, transpose } from '../../../core/linalg/dense';
 import { parseSpec } from '../../../core/spec/parseSpec';
 import { buildTarget } from '../../../core/targets/buildTarget';

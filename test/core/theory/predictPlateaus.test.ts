@@ -27,7 +27,7 @@ describe('specEigenvalues', () => {
     expect(Array.from(specEigenvalues(identity)!)).toEqual([2, 1, 0, 0, -3]);
     const aligned = spectrumSpec({ n: 5, eigenvalues: [1, -3, 2], init: { kind: 'aligned', alpha: 0.1 } });
     expect(Array.from(specEigenvalues(aligned) ?? [])).toEqual([3, 2, 1, 0, 0]);
-    expect(specEigenvalues({ ...identity, target: { kind: 'lowRankPlusNoise', rank: 2, noise: 0.1, seed: 1, symmetric: true } } as ExperimentSpec)).toBeUndefined();
+    expect(specEigenvalues({ ...identity, target: { kind: 'lowRankPlusNoise', rank: 2, noise: 0.1, seed: 1, symmetric: true } })).toBeUndefined();
   });
 });
 

@@ -7,17 +7,16 @@ import { buildTarget } from '../core/targets/buildTarget';
 import type { TargetSources } from '../core/targets/target';
 import { runProperty, theorems, type PropertyReport, type RunSettings } from '../property-tests';
 import { activateTfjsBackend, activeTfjsBackend, type TfjsNodeBackend } from '../node/tfjsBackend';
-import type { ComputeBackend } from './settings';
 
-// The heavy half of the extension host (dist/compute.js, built from cli/computeBundleEntry.ts,
-// which also makes it a dfl): tfjs, the engine and the property harness. `extension.js` requires it on the first run or theory check (./computeLoader.ts), so
-// activation stays cheap. The wasm binaries sit in dist/wasm/ of the installed extension (no
+// The heavy half of the extension host (dist/compute.js, built from ./entry.ts, which also makes
+// it a dfl): tfjs, the engine and the property harness. `extension.js` requires it on the first
+// run or theory check (extension/compute/computeLoader.ts), so activation stays cheap. The wasm binaries sit in dist/wasm/ of the installed extension (no
 // node_modules there). Runs here get no native accelerators: the vsix ships no native module.
 
 export { cpuBackendVersion } from '../node/tfjsBackend';
 
 /** Activates a tfjs backend; wasm falls back to cpu (the reason is returned). */
-export function useBackend(backend: ComputeBackend, distWasmFolder: string): Promise<{ backend: TfjsNodeBackend; fallback?: string }> {
+export function useBackend(backend: TfjsNodeBackend, distWasmFolder: string): Promise<{ backend: TfjsNodeBackend; fallback?: string }> {
   return activateTfjsBackend(backend, { wasmFolder: distWasmFolder, fallbackToCpu: true });
 }
 
