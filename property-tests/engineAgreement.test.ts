@@ -6,7 +6,7 @@ import { specEigenvalues } from '../core/theory/predictPlateaus';
 import { referenceSingularValues } from '../test/helpers/specs';
 import { theorySpec } from './arbitraries/theorySpec';
 
-// Issue 3: `dfl run`'s engine on identity-initialized symmetric specs it has never seen
+// `dfl run`'s engine on identity-initialized symmetric specs it has never seen
 // (n 5…200, N 1…6, zero and negative eigenvalues) agrees with an independent float64 recursion
 // to 1e-6 relative to σ₁ at every logged step. (The float32 matrix path on the same kind of
 // specs is the property `matrix-path-float32`.)

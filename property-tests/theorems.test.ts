@@ -18,7 +18,7 @@ describe('docs/theory.md §6 theorems (fast-check, fixed seed)', () => {
     // Generated cases must mostly meet the hypotheses, or the property checked little.
     expect(report.passed).toBeGreaterThan(report.hypothesisNotMet);
     if (property.name === 'plateau-rank') {
-      // Issue 4: predicted intervals cover at least half of the measured plateaus' length.
+      // Predicted intervals cover at least half of the measured plateaus' length.
       const predicted = report.statistics.predictedSteps;
       const measured = report.statistics.measuredSteps;
       expect(predicted.count).toBeGreaterThan(20);

@@ -40,7 +40,7 @@ export function figureMeasures(summary: SweepSummary): string[] {
 }
 
 /**
- * The theory's value of a measure, where the theory has one (issue 17): a measured plateau's
+ * The theory's value of a measure, where the theory has one: a measured plateau's
  * start, end or length beside the certified prediction (Theorem 5.10); divergence beside the
  * contour η / bound = 1 of (4.1), which is sufficient for convergence, so it bounds the safe
  * side only; the measured order of learning beside where it is certified (Theorem 6.1); a

@@ -5,6 +5,8 @@
 // (`./dependencyMap.mjs`); in Markdown, relative links count too (`[theory](theory.md)`). A path
 // followed by a pattern (`paper-*.json`, `lab-{dark,light}.png`, `<file>`) needs its folder to
 // exist; one with a placeholder segment (`sweeps/NAME`) is not checked, nor a build's output.
+// Code comments cite no issue numbers either (the word and a number): they mean nothing to a
+// reader of the repository (an upstream issue is cited by its address).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -132,11 +134,14 @@ export function danglingCitations(root) {
   const problems = [];
   for (const file of all) {
     const isDoc = file === 'README.md' || /^docs\/[^/]+\.md$/.test(file);
-    if (!isDoc && !CODE.test(file)) continue;
+    const isScript = file === '.ci/run';
+    if (!isDoc && !isScript && !CODE.test(file)) continue;
     if (!existsSync(path.join(root, file))) continue;
     const text = readFileSync(path.join(root, file), 'utf8');
-    const chunks = isDoc ? text.split('\n').map((t, i) => ({ line: i + 1, text: t })) : commentsOf(file, text);
+    const chunks = isDoc ? text.split('\n').map((t, i) => ({ line: i + 1, text: t })) : commentsOf(isScript ? `${file}.sh` : file, text);
     for (const chunk of chunks) {
+      const issue = isDoc ? null : /\b[Ii]ssues? #?\d+/.exec(chunk.text);
+      if (issue) problems.push(`${file}:${chunk.line}: cites an issue number ("${issue[0]}")`);
       for (const cited of citedPaths(chunk.text, topFolders, { relative: !isDoc })) {
         const target = cited.fromRoot ? cited.path : path.posix.normalize(path.posix.join(path.posix.dirname(file), cited.path));
         if (!exists(target)) problems.push(`${file}:${chunk.line}: ${cited.path}`);

@@ -42,8 +42,8 @@ const tools = [
   Promise.resolve().then(() => {
     const started = Date.now();
     const dangling = danglingCitations(root);
-    const output = dangling.length > 0 ? `Paths cited in comments and docs that do not exist:\n${dangling.map((d) => `  ${d}\n`).join('')}` : '';
-    return { name: 'cited paths', ok: dangling.length === 0, output, seconds: (Date.now() - started) / 1000 };
+    const output = dangling.length > 0 ? `Comments and docs that cite a missing path or an issue number:\n${dangling.map((d) => `  ${d}\n`).join('')}` : '';
+    return { name: 'comments and docs', ok: dangling.length === 0, output, seconds: (Date.now() - started) / 1000 };
   }),
 ];
 

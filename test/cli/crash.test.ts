@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// Issue 9: a run killed at any moment never leaves half a result: `dfl run --out` writes a
+// A run killed at any moment never leaves half a result: `dfl run --out` writes a
 // temporary file and renames it, so the result is either absent or complete.
 describe('dfl run killed mid-run', () => {
   it.each([200, 700, 1500])('leaves no partial result when killed after %i ms', async (delay) => {

@@ -1,4 +1,4 @@
-// Issue 9, engine fuzzing: arbitrary VALID experiment specs with small sizes, written as plain
+// Engine fuzzing: arbitrary VALID experiment specs with small sizes, written as plain
 // JSON, through the real parser and into runExperiment on every engine path. Whatever the spec
 // (step sizes far past the bound, subnormal or huge α, eigenvalues or matrix entries up to
 // ±Number.MAX_VALUE, zero steps, a cancellation at any point), a run must end with a result

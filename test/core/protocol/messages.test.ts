@@ -101,7 +101,7 @@ describe('webview → host messages', () => {
 });
 
 describe('message validators under fuzzing', () => {
-  // Issue 9: arbitrary values from either side are answered with a typed message or one
+  // Arbitrary values from either side are answered with a typed message or one
   // InputError line; nothing else escapes (no TypeError from a hostile shape). Each case is also
   // timed against a hang bound (test/fuzzBudget.ts) and each validator prints its count of cases.
   afterAll(stopWatchdog);
