@@ -128,7 +128,7 @@ function files(root) {
 
 /** Every cited path under `root` that does not exist, as `file:line: path`. */
 export function danglingCitations(root) {
-  const all = files(root).filter((f) => !SKIP.test(f));
+  const all = files(root).filter((f) => !SKIP.test(f)).sort();
   const topFolders = [...new Set(all.filter((f) => f.includes('/')).map((f) => f.split('/')[0]))].filter((name) => !name.startsWith('.'));
   const exists = (p) => existsSync(path.join(root, p));
   const problems = [];

@@ -56,7 +56,8 @@ describe('seeded violations fail the lint', () => {
     expect(r.status).not.toBe(0);
   });
 
-  it('the comment check: a comment citing a missing file', () => {
-    expect(danglingCitations(path.join(FIXTURES, 'comments'))).toEqual(['src/dangling.ts:1: src/parser.ts']);
+  it('the comment check: a comment citing a missing file, and one citing an issue number', () => {
+    // src/present.ts cites src/reader.ts, which exists.
+    expect(danglingCitations(path.join(FIXTURES, 'comments'))).toEqual(['src/dangling.ts:1: src/parser.ts', 'src/ticket.ts:1: cites an issue number ("issue 12")']);
   });
 });
