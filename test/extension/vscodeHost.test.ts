@@ -118,7 +118,7 @@ describe('activate', () => {
     expect(panel.webview.html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;[^"]*script-src &#39;nonce-[A-Za-z0-9+/=]{24}&#39;/);
     expect(panel.webview.options).toMatchObject({ enableScripts: true, localResourceRoots: [{ path: path.resolve('dist/webview') }] });
     expect(panel.webview.posted).toEqual([]);
-    panel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+    panel.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
     expect(panel.webview.posted).toEqual([{ type: 'theme', kind: 'dark' }]);
 
     // A finished run in the page is saved to the workspace's runs folder, atomically.
@@ -140,7 +140,7 @@ describe('activate', () => {
     expect(stub.recorded.panels).toHaveLength(2);
     const runPanel = stub.recorded.panels[1];
     expect(runPanel.title).toMatch(/^Lab · small N = 3/);
-    runPanel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+    runPanel.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
     expect(runPanel.webview.posted).toEqual([expect.objectContaining({ type: 'loadResult', result: expect.objectContaining({ steps: result.steps }) })]);
 
     // After a reload, VS Code hands the panel back to the serializer, which shows the same run.
@@ -151,7 +151,7 @@ describe('activate', () => {
     const revived = stub.window.createWebviewPanel(LAB_VIEW_TYPE, title, 1, {});
     await stub.recorded.serializers.get(LAB_VIEW_TYPE)!.deserializeWebviewPanel(revived, { spec: result.spec });
     expect(revived.webview.html).toContain('Deep Factorization Lab');
-    revived.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+    revived.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
     expect(revived.webview.posted).toEqual([expect.objectContaining({ type: 'loadResult' })]);
     for (const d of ctx.subscriptions) d.dispose();
   });
