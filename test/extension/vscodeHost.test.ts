@@ -49,6 +49,8 @@ describe('property reports → Test Explorer', () => {
 });
 
 describe('TheoryTests (TestController)', () => {
+  // Claim files are test/extension/claims.test.ts's; here the workspace has none.
+  const noClaims = { check: vi.fn(async () => Promise.reject(new Error('no claim here'))) };
   const runner = (fail: Set<string>) => ({
     list: () => ['a', 'b', 'c'].map((name) => ({ name, claim: `claim ${name}` })),
     check: vi.fn(async (name: string) => (fail.has(name) ? { ...failing(result.spec), name } : { ...passing, name })),
@@ -57,7 +59,7 @@ describe('TheoryTests (TestController)', () => {
 
   it('makes one item per property lazily and runs each on its own', async () => {
     const r = runner(new Set());
-    const tests = new TheoryTests(r, () => undefined, () => undefined);
+    const tests = new TheoryTests(r, noClaims, () => undefined, () => undefined);
     const controller = tests.controller as unknown as ReturnType<typeof stub.tests.createTestController>;
     expect(controller.items.size).toBe(0);
     await controller.resolveHandler?.();
@@ -72,7 +74,7 @@ describe('TheoryTests (TestController)', () => {
   it('reports failures with their messages, skips the rest after cancellation, and always ends the run', async () => {
     const r = runner(new Set(['a']));
     const finished = vi.fn();
-    const tests = new TheoryTests(r, finished, () => undefined);
+    const tests = new TheoryTests(r, noClaims, finished, () => undefined);
     const source = new stub.CancellationTokenSource();
     r.check.mockImplementationOnce(async (name: string) => {
       source.cancel();
@@ -85,8 +87,8 @@ describe('TheoryTests (TestController)', () => {
     expect(stub.recorded.runs[0].ended).toBe(true);
     expect(finished).toHaveBeenCalledWith(expect.objectContaining({ cancelled: true, skipped: ['b', 'c'] }));
     // The message's action finds the counterexample again.
-    expect(tests.counterexample({ message: events[1].message })).toEqual(result.spec);
-    expect(tests.counterexample({ property: 'a' })).toEqual(result.spec);
+    expect(tests.counterexample({ message: events[1].message })).toEqual({ spec: result.spec });
+    expect(tests.counterexample({ property: 'a' })).toEqual({ spec: result.spec });
   });
 });
 
