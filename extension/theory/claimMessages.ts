@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunMark } from '../../core/protocol/messages';
 import { COMMANDS, COUNTEREXAMPLE_CONTEXT } from '../ids';
-import type { ClaimReport, ClaimViolation } from './claimTypes';
+import type { ClaimReport, ClaimViolation } from '../../property-tests';
 import type { Counterexample } from './testMessages';
 
 // From a claim's report to what the Test Explorer shows: passed with its counts, or failed with

@@ -3,7 +3,7 @@ import type { PropertyReport, RunSettings } from '../../property-tests/runner';
 import { TEST_CONTROLLER_ID } from '../ids';
 import { claimErrorMessage, claimReportToOutcome } from './claimMessages';
 import { ClaimItems, readClaimText } from './claimItems';
-import type { ClaimCheckOptions, ClaimReport } from './claimTypes';
+import type { ClaimCheckOptions, ClaimReport } from '../../property-tests';
 import { reportToOutcome, type Counterexample } from './testMessages';
 
 // The theory properties and the workspace's claim files in the Test Explorer

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunResult } from '../../core/result';
-import type { ClaimReport } from '../../extension/theory/claimTypes';
+import type { ClaimReport } from '../../property-tests';
 import { extensionContext, fakeEngine, smallResult } from './fixtures';
 import * as stub from './vscodeStub';
 
