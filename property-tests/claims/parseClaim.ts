@@ -74,12 +74,12 @@ export function parseClaimFile(text: string, file: string): Claim {
   const compile = (field: 'given' | 'expect') => {
     const source = definition[field];
     if (source === undefined) return undefined;
-    const compiled = compileExpression(source);
+    const compiled = compileExpression(source, Object.keys(definition.variants));
     if ('message' in compiled) throw new ClaimError(file, `claim.${field}: ${compiled.message}`, positionOf(json, [field], compiled.offset));
     return compiled;
   };
   try {
-    fc.sample(domainArbitrary(definition.domain), { numRuns: DOMAIN_PROBES, seed: 0 });
+    fc.sample(domainArbitrary(definition), { numRuns: DOMAIN_PROBES, seed: 0 });
   } catch (error) {
     if (error instanceof InputError) {
       const path = domainPath(error.message, definition.domain.generate);
