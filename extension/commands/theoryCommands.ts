@@ -4,10 +4,10 @@ import { COMMANDS } from '../ids';
 import type { Labs } from '../panels/labs';
 import type { TheoryCheck } from '../panels/reportHtml';
 import type { Reports } from '../panels/reports';
-import type { RunStatusBar } from '../statusBar';
+import type { RunStatusBar } from '../editor/statusBar';
 import type { TheoryCheckStore } from '../theory/checkStore';
 import type { TheoryTests } from '../theory/theoryTests';
-import type { WorkspaceSources } from '../workspaceSources';
+import type { WorkspaceSources } from '../workspace/workspaceSources';
 
 // Check Theory (the Test Explorer's run of every property, then the report) and opening a
 // failed property's counterexample in the Lab.

@@ -11,7 +11,7 @@ const dfl = "resourceFilename =~ /\\.dfl\\.json$/";
 const sweep = "resourceFilename =~ /\\.dfl-sweep\\.json$/";
 const matrix = 'resourceExtname =~ /^\\.(csv|tsv|txt|npy|mtx|mm)$/';
 // Commands that run a workspace's experiment or matrix file: disabled and hidden in an untrusted
-// workspace (extension/trust.ts refuses them too, for callers such as CodeLens and keybindings).
+// workspace (extension/workspace/trust.ts refuses them too, for callers such as CodeLens and keybindings).
 const trusted = 'isWorkspaceTrusted';
 const commands = [
   { command: 'deepFactorization.openLab', title: 'Open Lab', category: C, icon: '$(beaker)' },

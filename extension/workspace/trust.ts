@@ -7,7 +7,7 @@
 // into the Lab's form. None of it comes from the workspace, and the settings that size or place
 // those runs are `restrictedConfigurations`, so VS Code ignores an untrusted workspace's values.
 
-import { COMMANDS } from './ids';
+import { COMMANDS } from '../ids';
 
 /** Commands whose input is always a workspace file: disabled and hidden when untrusted (manifest). */
 export const WORKSPACE_RUN_COMMANDS = [COMMANDS.runExperimentFile, COMMANDS.openExperimentInLab, COMMANDS.loadTargetMatrix, COMMANDS.runSweep] as const;
