@@ -1,4 +1,4 @@
-// The browser benchmark: serves dist/webview/bench.js (webview/bench/main.ts) on
+// The browser benchmark: serves dist/webview/bench.js (bench/browser/main.ts) on
 // an ephemeral 127.0.0.1 port, opens it in Debian's Chromium (headless, never a download) with the
 // browser tests' software-WebGL flags, waits for the page's results and prints them.
 //

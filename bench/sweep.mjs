@@ -36,8 +36,8 @@ const runs = grid.alphas.length * grid.seeds.length;
 
 const outDir = path.join(here, '.out');
 mkdirSync(outDir, { recursive: true });
-const worker = path.join(outDir, 'sweep-worker.cjs');
-await build({ entryPoints: [path.join(here, 'sweepWorker.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+const worker = path.join(outDir, 'sweep-throughput.cjs');
+await build({ entryPoints: [path.join(here, 'sweepThroughput.ts')], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
 const env = { ...process.env, DFL_THREADS: '1', OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 function node(mode, cfg = grid) {
@@ -112,4 +112,5 @@ else {
   process.stdout.write(`runs per second, one thread each side (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores)\n`);
   for (const [k, v] of best) process.stdout.write(`${k.padEnd(width)}  ${v.runsPerSecond.toFixed(0).padStart(7)}${v.note ? `  (${v.note})` : ''}\n`);
   if (result.ratios) process.stdout.write(`batched engine / PyTorch bmm: ${result.ratios.overBmm.toFixed(2)}×   / PyTorch loop: ${result.ratios.overLoop.toFixed(1)}×\n`);
+  process.stdout.write('the engine rows are the kernel (the limit); the dfl sweep row is end to end. End to end beside the PyTorch peers\' whole processes, interleaved: npm run bench:e2e\n');
 }

@@ -110,6 +110,9 @@ export async function checkCommand(args: string[]): Promise<number> {
       const spec = { name: `${claim.name} counterexample`, description: `${claim.statement} — ${report.counterexample.violation.message}`, ...report.counterexample.spec };
       writeFileAtomic(file, `${JSON.stringify(spec, null, 2)}\n`);
       report.counterexample.path = file;
+      // A claim that compares runs: each variant's run of the same case beside it.
+      for (const [variant, variantSpec] of Object.entries(report.counterexample.variants ?? {}))
+        writeFileAtomic(path.join(dir, `${claim.name}.counterexample.${variant}.dfl.json`), `${JSON.stringify({ name: `${claim.name} counterexample, variant ${variant}`, ...variantSpec }, null, 2)}\n`);
     }
     log(formatClaimReport(report));
     claimReports.push(report);

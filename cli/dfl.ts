@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, RunCancelledError } from '../core/errors';
-import { runExperiment } from '../core/engine/runExperiment';
+import { recordExperiment } from '../core/engine/runExperiment';
 import { DEFAULT_NODE_BACKEND, NODE_BACKENDS, nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
 import { findPreset, listPresets } from '../core/presets';
-import type { RunResult } from '../core/result';
+import { plainArray, runResultJson, toRunResult, type RecordedRun } from '../core/trajectory/recorder';
 import { parseJson, parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { checkCommand } from './check';
@@ -17,7 +17,7 @@ import { applySettingsToSpec, parseSetting } from './setFields';
 import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
-import { sweepCommand } from './sweep';
+import { sweepCommand } from './sweep/command';
 import { printable, printableLine } from './terminal';
 import { loadNative } from '../native/loader';
 
@@ -75,11 +75,13 @@ async function runCommand(args: string[]): Promise<number> {
 
   const controller = new AbortController();
   const stopListening = cancelOnFirstSigint(controller);
-  const results: RunResult[] = [];
+  // Trajectories stay in their typed columns: the result files are written from them (the JSON of
+  // a run logged at every step is ~2.5× its numbers).
+  const results: RecordedRun[] = [];
   try {
     for (const { label, spec, source } of specs) {
       const bar = values.quiet ? undefined : progressBar(label);
-      const result = await runExperiment(spec, {
+      const result = await recordExperiment(spec, {
         sources: nodeTargetSources(baseDir),
         accelerators,
         signal: controller.signal,
@@ -95,9 +97,10 @@ async function runCommand(args: string[]): Promise<number> {
       });
       bar?.done();
       if (!result) break;
-      if (values.preset !== undefined) result.preset = values.preset;
+      if (values.preset !== undefined) result.head.preset = values.preset;
       results.push(result);
-      process.stdout.write(`${summarize(result, label)}\n\n`);
+      const { trajectory } = result;
+      process.stdout.write(`${summarize({ ...result.head, steps: plainArray(trajectory.steps), loss: plainArray(trajectory.loss), effectiveRank: plainArray(trajectory.effectiveRanks) }, label)}\n\n`);
       if (controller.signal.aborted) break;
     }
   } finally {
@@ -106,15 +109,15 @@ async function runCommand(args: string[]): Promise<number> {
 
   if (values.out !== undefined) {
     results.forEach((result, i) => writeResult(outputs[i], result));
-    const written = results.filter((r) => r.stopped.kind !== 'cancelled').length;
+    const written = results.filter((r) => r.head.stopped.kind !== 'cancelled').length;
     if (values.preset !== undefined && written > 0) process.stderr.write(`wrote ${written} result${written > 1 ? 's' : ''} to ${printable(values.out)}\n`);
   }
   if (values.npy !== undefined) {
     const npy = values.npy;
-    results.forEach((result, i) => writeReplayFiles(result, results.length > 1 ? path.join(npy, slug(specs[i].label)) : npy, baseDir));
+    results.forEach((result, i) => writeReplayFiles(toRunResult(result), results.length > 1 ? path.join(npy, slug(specs[i].label)) : npy, baseDir));
     process.stderr.write(`wrote the replay files to ${printable(npy)}\n`);
   }
-  const stopped = results.map((r) => r.stopped.kind);
+  const stopped = results.map((r) => r.head.stopped.kind);
   return stopped.includes('diverged') ? 3 : stopped.includes('cancelled') || results.length < specs.length ? 130 : 0;
 }
 
@@ -122,17 +125,17 @@ async function runCommand(args: string[]): Promise<number> {
  * A finished (completed or diverged) result replaces `file`; a cancelled one never does: it goes
  * beside it, as `NAME.partial.json`, so the user's earlier result stays as it was.
  */
-function writeResult(file: string, result: RunResult): void {
-  if (result.stopped.kind !== 'cancelled') {
-    writeFileAtomic(file, JSON.stringify(result));
+function writeResult(file: string, result: RecordedRun): void {
+  if (result.head.stopped.kind !== 'cancelled') {
+    writeFileAtomic(file, runResultJson(result));
     process.stderr.write(`wrote ${printable(file)}\n`);
     return;
   }
   const partial = partialResultPath(file);
   checkOutputFile(partial, { flag: '--out' });
-  writeFileAtomic(partial, JSON.stringify(result));
+  writeFileAtomic(partial, runResultJson(result));
   const kept = existsSync(file) ? `${file} is unchanged` : `nothing written to ${file}`;
-  process.stderr.write(`cancelled at step ${result.stopped.step}: the partial result is in ${printable(partial)}; ${printable(kept)}\n`);
+  process.stderr.write(`cancelled at step ${result.head.stopped.step}: the partial result is in ${printable(partial)}; ${printable(kept)}\n`);
 }
 
 function presetsCommand(args: string[]): number {

@@ -18,8 +18,11 @@ const MAX_PLAIN_ROWS = 6;
 
 const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(4).replace(/\.?0+$/, '') : String(x));
 
+/** What the summary of a run reads: a result without its per-step spectra and distances. */
+export type RunSummaryInput = Pick<RunResult, 'spec' | 'engine' | 'target' | 'stopped' | 'steps' | 'loss' | 'effectiveRank' | 'targetEffectiveRanks' | 'predicted' | 'measured'>;
+
 /** The run's setting in one line: what a reader needs to know which experiment the table is of. */
-export function settingLine(result: RunResult): string {
+export function settingLine(result: Pick<RunResult, 'spec' | 'engine' | 'target'>): string {
   const { spec, engine } = result;
   const init = spec.init;
   const problem =
@@ -59,7 +62,7 @@ function rankList(ranks: number[]): string {
  * predicted / measured length (against every step, or against logged steps, as the footer says);
  * a legend, and for every rank without a prediction the reason the theory gives none.
  */
-export function summarize(result: RunResult, label = ''): string {
+export function summarize(result: RunSummaryInput, label = ''): string {
   const { stopped } = result;
   const measure = result.spec.effectiveRank;
   const last = result.loss.length - 1;

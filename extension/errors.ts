@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL, UntrustedWorkspaceError } from './trust';
+import { MANAGE_TRUST_COMMAND, MANAGE_TRUST_LABEL, UntrustedWorkspaceError } from './workspace/trust';
 
 // The one error wrapper of the extension host: commands and the Lab's messages run through
 // `guard`, so a failure is logged and shown once and never becomes an unhandled rejection.

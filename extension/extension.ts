@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { CLAIM_SELECTOR, ClaimCodeLensProvider, EXPERIMENT_SELECTOR, ExperimentCodeLensProvider, SWEEP_SELECTOR, SweepCodeLensProvider } from './codeLens';
+import { CLAIM_SELECTOR, ClaimCodeLensProvider, EXPERIMENT_SELECTOR, ExperimentCodeLensProvider, SWEEP_SELECTOR, SweepCodeLensProvider } from './editor/codeLens';
 import { registerHistoryCommands } from './commands/historyCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSweepCommands } from './commands/sweepCommands';
 import { registerTheoryCommands } from './commands/theoryCommands';
-import { ComputeService } from './computeService';
+import { ComputeService } from './compute/computeService';
 import { ErrorReporter } from './errors';
 import { LAB_VIEW_TYPE, REPORT_VIEW_TYPE } from './ids';
 import type { LabServices } from './panels/labPanel';
@@ -13,11 +13,11 @@ import { PanelMemory } from './panels/panelMemory';
 import { Reports } from './panels/reports';
 import { RunHistory } from './runs/runHistory';
 import { RunService } from './runs/runService';
-import { RunStatusBar } from './statusBar';
+import { RunStatusBar } from './editor/statusBar';
 import { sweepOutputFolder } from './sweeps/sweepFolders';
 import { TheoryCheckStore } from './theory/checkStore';
 import { TheoryTests } from './theory/theoryTests';
-import { WorkspaceSources } from './workspaceSources';
+import { WorkspaceSources } from './workspace/workspaceSources';
 
 // Entry point of dist/extension.js: builds the services and registers them (docs/architecture.md).
 // Activation (package.json `activationEvents`): the commands, the side view, the Lab and report

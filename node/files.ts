@@ -267,10 +267,12 @@ export function fitName(name: string, wrap: (stem: string) => string): string {
 
 /**
  * Writes `text` to `file` atomically: a temporary file in the same folder, flushed, then renamed
- * over `file`. On any failure the temporary file is removed and `file` is left as it was.
+ * over `file`. On any failure the temporary file is removed and `file` is left as it was. Text
+ * given in pieces (a result's JSON, row by row) is written as it comes, in blocks of about 1 MB,
+ * so the whole text never needs to be in memory.
  * @throws InputError naming the file and the reason (a full disk, a folder that vanished, …)
  */
-export function writeFileAtomic(file: string, text: string | Uint8Array): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array | Iterable<string>): void {
   const dir = path.dirname(path.resolve(file));
   const temporary = temporaryName(path.resolve(file));
   let fd: number | undefined;
@@ -286,8 +288,23 @@ export function writeFileAtomic(file: string, text: string | Uint8Array): void {
     // A device or folder put there since the check is never replaced.
     if (existing && !existing.isFile()) throw new InputError(`${file}: is ${kindOf(existing)}; not replaced`);
     fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    const open = fd;
+    const write = (bytes: Buffer) => {
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(open, bytes, offset, bytes.length - offset);
+    };
+    if (typeof text === 'string') write(Buffer.from(text, 'utf8'));
+    else if (text instanceof Uint8Array) write(Buffer.from(text.buffer, text.byteOffset, text.byteLength));
+    else {
+      let block = '';
+      for (const piece of text) {
+        block += piece;
+        if (block.length >= 1 << 20) {
+          write(Buffer.from(block, 'utf8'));
+          block = '';
+        }
+      }
+      write(Buffer.from(block, 'utf8'));
+    }
     closeSync(fd);
     fd = undefined;
     renameSync(temporary, file);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stepCountBounds } from '../core/theory/stepBounds';
+import { stepCountBounds } from '../core/theory/stepCountBounds';
 import { predictPlateaus } from '../core/theory/predictPlateaus';
 import { componentEnclosure } from '../core/theory/enclosure';
 import { enclosuresHold, plateausHold, stepCountsWithinBounds } from './properties/theorems';

@@ -17,7 +17,7 @@ const bundleEsmOnly = {
 };
 
 await build({
-  entryPoints: { cli: 'cli/index.ts', 'sweep-worker': 'cli/sweepWorker.ts' },
+  entryPoints: { cli: 'cli/index.ts', 'sweep-worker': 'cli/sweep/worker.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',
@@ -72,10 +72,10 @@ const webviewOptions = {
   plugins: [keepOutOfWebview],
   logLevel: 'warning',
 };
-const webview = await build({ ...webviewOptions, entryPoints: { lab: 'webview/main.ts', standalone: 'webview/dev/standalone.ts' } });
+const webview = await build({ ...webviewOptions, entryPoints: { lab: 'webview/main.ts', standalone: 'webview/standalone/standalone.ts' } });
 writeFileSync('dist/webview/meta.json', JSON.stringify(webview.metafile));
 await build({
-  entryPoints: { 'lab-serve': 'webview/dev/serve.ts' },
+  entryPoints: { 'lab-serve': 'lab-server/serve.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -118,4 +118,4 @@ await build({ ...webviewOptions, entryPoints: { report: 'webview/report/main.ts'
 
 // The browser benchmark page: bench.js + bench.css, opened by bench/browser.mjs in
 // headless Chromium; the webview's options, no sourcemap.
-await build({ ...webviewOptions, entryPoints: { bench: 'webview/bench/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });
+await build({ ...webviewOptions, entryPoints: { bench: 'bench/browser/main.ts' }, sourcemap: false, metafile: false, legalComments: 'none' });

@@ -50,6 +50,8 @@ export interface ClaimViolation extends ExpressionFalsehood {
 export interface ClaimCounterexample {
   /** A spec `dfl run` replays to the same violation. */
   spec: ExperimentSpec;
+  /** The case's variant runs (a claim with `variants`), each a spec `dfl run` replays. */
+  variants?: Record<string, ExperimentSpec>;
   violation: ClaimViolation;
   shrinks: number;
   seed: number;

@@ -1,6 +1,6 @@
 import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import type { RunResult } from '../result';
-import { claimEnvironment, claimVariablesOf } from './vocabulary';
+import { claimEnvironment, claimVariables, claimVariablesOf } from './vocabulary';
 
 // A claim's expressions: compiled (parsed and type-checked against the vocabulary) once, before
 // any case runs; evaluated on each run; and, when false, explained: the false part, where
@@ -12,11 +12,24 @@ export interface ExpressionProblem {
   offset: number;
 }
 
+/** A case's run, and its variants' runs by name. */
+export interface CaseRuns {
+  result: RunResult;
+  variants?: Record<string, RunResult>;
+}
+
 export interface CompiledExpression {
   source: string;
-  evaluate(result: RunResult): boolean;
-  /** Where and why a false expression is false on this run. */
-  explain(result: RunResult): ExpressionFalsehood;
+  evaluate(runs: CaseRuns): boolean;
+  /** Where and why a false expression is false on this case. */
+  explain(runs: CaseRuns): ExpressionFalsehood;
+}
+
+/** The variables of a case: its run's, and each variant's as a map under the variant's name. */
+export function caseVariables(runs: CaseRuns): Record<string, unknown> {
+  const variables = claimVariablesOf(runs.result);
+  for (const [name, result] of Object.entries(runs.variants ?? {})) variables[name] = claimVariablesOf(result);
+  return variables;
 }
 
 export interface ExpressionFalsehood {
@@ -77,9 +90,11 @@ function emptyQuantifier(node: ASTNode, env: Environment): ASTNode | undefined {
  * Parses and type-checks `source` (a bool expression over the vocabulary); returns the problem
  * instead of throwing, so the claim parser can place it in the file.
  */
-export function compileExpression(source: string): CompiledExpression | ExpressionProblem {
+export function compileExpression(source: string, variants: readonly string[] = []): CompiledExpression | ExpressionProblem {
+  const clash = variants.find((v) => claimVariables.some((c) => c.name === v));
+  if (clash) return { message: `variant "${clash}" has the name of a variable of the run`, offset: 0 };
   const current: { result?: RunResult } = {};
-  const env = claimEnvironment(current);
+  const env = claimEnvironment(current, false, variants);
   let parsed: ReturnType<Environment['parse']>;
   try {
     parsed = env.parse(source);
@@ -91,16 +106,16 @@ export function compileExpression(source: string): CompiledExpression | Expressi
   if (checked.type !== 'bool') return { message: `the expression is of type ${checked.type}, not bool`, offset: 0 };
   const empty = emptyQuantifier(parsed.ast as ASTNode, env);
   if (empty) return { message: `a quantifier over nothing: "${source.slice(empty.start, empty.end)}" ranges over an empty list`, offset: empty.start };
-  const explainEnv = claimEnvironment(current, true);
+  const explainEnv = claimEnvironment(current, true, variants);
   return {
     source,
-    evaluate(result) {
-      current.result = result;
-      return parsed(claimVariablesOf(result)) === true;
+    evaluate(runs) {
+      current.result = runs.result;
+      return parsed(caseVariables(runs)) === true;
     },
-    explain(result) {
-      current.result = result;
-      return explain(parsed.ast as ASTNode, claimVariablesOf(result), explainEnv);
+    explain(runs) {
+      current.result = runs.result;
+      return explain(parsed.ast as ASTNode, caseVariables(runs), explainEnv);
     },
   };
 }

@@ -24,6 +24,8 @@ export interface PositionedJson {
 }
 
 export const pathKey = (path: JsonPath): string => JSON.stringify(path);
+/** The key under which the span of a field's name (not its value) is kept. */
+export const fieldKey = (path: JsonPath): string => `field ${pathKey(path)}`;
 
 /** 1-based line and column of an offset (columns count UTF-16 code units, as editors do). */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -87,7 +89,9 @@ export function parsePositionedJson(text: string): PositionedJson {
         for (;;) {
           space();
           if (text[i] !== '"') fail(`expected a field name in double quotes, got ${describe()}`);
+          const keyStart = i;
           const key = string();
+          spans.set(fieldKey([...path, key]), { start: keyStart, end: i });
           space();
           if (text[i] !== ':') fail(`expected ":" after the field name, got ${describe()}`);
           i++;

@@ -78,6 +78,11 @@ export const claimFileSchema = z
       /** Dotted path into the spec → its generator. */
       generate: z.record(z.string().regex(AXIS_PATH, 'must be a dotted path such as "init.alpha"'), claimAxisSchema).default({}),
     }),
+    /**
+     * Other runs of each case, named: the same drawn values with these spec fields set (derived
+     * generators are applied again, so `depth` here keeps α^N). Expressions read them as NAME.loss…
+     */
+    variants: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name such as "deep"'), z.record(z.string().regex(AXIS_PATH, 'must be a dotted path such as "depth"'), z.unknown())).default({}),
     /** A precondition: cases where it is false do not count (CEL, docs/claims.md). */
     given: z.string().min(1).optional(),
     /** What must hold on the run (CEL, docs/claims.md). */

@@ -68,6 +68,8 @@ export const claimFunctions: readonly VocabularyEntry[] = [
   { name: 'argmax', type: 'argmax(list<double>): int', description: 'index of the first largest entry' },
   { name: 'range', type: 'range(int): list<int>', description: 'the integers 0 … k−1' },
   { name: 'reachStep', type: 'reachStep(int, double): int', description: 'first logged step at which sigma[i][c] ≥ θ·spectrum[c] (−1 if never)' },
+  { name: 'atScale', type: 'atScale(int, double): bool', description: 'sigma[0][c] ≥ θ·spectrum[c] already at step 0 (the init put it there; nothing to learn)' },
+  { name: 'learnedInOrder', type: 'learnedInOrder(int, double): bool', description: 'of the top k components, those not at scale reach θ·spectrum[c] largest first, and every one reaches it (docs/reproduction.md\'s rule)' },
   { name: 'flowTime', type: 'flowTime(int, double): double', description: 'gradient-flow time (3.1)–(3.3) for eigenvalue c to reach θ·λ_c from α^N' },
   { name: 'leadingOrderTime', type: 'leadingOrderTime(int): double', description: 'the leading-order time (3.4) of eigenvalue c' },
 ];
@@ -98,9 +100,11 @@ const firstIndex = (values: readonly number[], better: (a: number, b: number) =>
  * are accepted as `dyn`: the explainer evaluates parts of an expression with the quantifiers'
  * variables bound.
  */
-export function claimEnvironment(current: { result?: RunResult }, dynamicNames = false): Environment {
+export function claimEnvironment(current: { result?: RunResult }, dynamicNames = false, variants: readonly string[] = []): Environment {
   const env = new Environment({ unlistedVariablesAreDyn: dynamicNames, homogeneousAggregateLiterals: false });
   for (const v of claimVariables) env.registerVariable(v.name, v.type);
+  // A variant's run: the same names under its own (its fields are dyn: checked when evaluated).
+  for (const name of variants) env.registerVariable(name, 'map<string, dyn>');
   const run = () => {
     if (!current.result) throw new Error('no run to read');
     return current.result;
@@ -124,9 +128,14 @@ export function claimEnvironment(current: { result?: RunResult }, dynamicNames =
     .registerFunction('range(int): list<int>', (k: bigint) => range(Number(k)))
     .registerFunction('reachStep(int, double): int', (c: bigint, theta: number) => {
       const r = run();
-      const i = component(c, r.target.singularValues, 'reachStep');
-      const at = r.singularValues.findIndex((row) => row[i] >= theta * r.target.singularValues[i]);
-      return BigInt(at < 0 ? -1 : r.steps[at]);
+      return BigInt(reachStepOf(r, component(c, r.target.singularValues, 'reachStep'), theta));
+    })
+    .registerFunction('atScale(int, double): bool', (c: bigint, theta: number) => reachStepOf(run(), component(c, run().target.singularValues, 'atScale'), theta) === 0)
+    .registerFunction('learnedInOrder(int, double): bool', (k: bigint, theta: number) => {
+      const r = run();
+      const reach = Array.from({ length: Math.min(Number(k), r.target.singularValues.length) }, (_, c) => reachStepOf(r, c, theta));
+      const learned = reach.filter((s) => s > 0);
+      return reach.every((s) => s >= 0) && learned.every((s, i) => i === 0 || s >= learned[i - 1]);
     })
     .registerFunction('flowTime(int, double): double', (c: bigint, theta: number) => {
       const r = run();
@@ -144,6 +153,12 @@ export function claimEnvironment(current: { result?: RunResult }, dynamicNames =
     env.registerOperator(`int ${op} double`, (a: bigint, b: number) => apply(Number(a), b));
   }
   return env;
+}
+
+/** First logged step with σ_c ≥ θ·s_c, −1 if none (docs/reproduction.md's "reaches"). */
+function reachStepOf(r: RunResult, c: number, theta: number): number {
+  const at = r.singularValues.findIndex((row) => row[c] >= theta * r.target.singularValues[c]);
+  return at < 0 ? -1 : r.steps[at];
 }
 
 /** Eigenvalues of a symmetric target, descending (else the singular values). */

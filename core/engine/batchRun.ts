@@ -3,6 +3,7 @@ import { singularValues } from '../linalg/decompositions';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import type { RunResult, StopReason } from '../result';
+import { divergedAt, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
 import type { ExperimentSpec } from '../spec/schema';
 import { canonicalJson } from '../sweep/hash';
 import { buildTarget } from '../targets/buildTarget';
@@ -12,7 +13,7 @@ import { logSchedule } from '../trajectory/logSchedule';
 import type { Observation } from './dynamics';
 import { initialFactors, problemData } from './matrixPath';
 import { distancesToBestRank, rankReferences, type RankReferences } from './reference';
-import { engineLibraries, LOSS_BLOW_UP, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
+import { engineLibraries, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
 import { recursionValues, SpectralDynamics } from './spectralPath';
 
 /** Largest n stepped by a batched kernel that names no limit of its own (`BatchKernel.maxN`). */
@@ -45,8 +46,8 @@ interface Member {
   spec: ExperimentSpec;
   target: Target;
   references: RankReferences;
-  result: RunResult;
-  lossLimit: number;
+  head: RecordedRun['head'];
+  trajectory: TrajectoryRecorder;
   stop?: StopReason;
   spectral?: SpectralDynamics;
   /** Slot in the matrix group of its (n, N). */
@@ -63,6 +64,8 @@ interface MatrixGroup {
   active: Uint8Array;
   products: Float64Array;
   singular: Float64Array;
+  /** One member's singular values, sorted descending (the recorder copies what it keeps). */
+  sorted: Float64Array;
 }
 
 export interface BatchOptions {
@@ -76,31 +79,20 @@ export interface BatchOptions {
   predictions?: Map<string, ReturnType<typeof predictionsForTarget>>;
 }
 
-const emptyResult = (spec: ExperimentSpec, target: Target, references: RankReferences, engine: RunResult['engine']): RunResult => {
-  const keep = Math.min(spec.n, MAX_STORED_SINGULAR_VALUES);
-  return {
-    spec,
-    engine,
-    target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, keep)) },
-    steps: [],
-    singularValues: [],
-    singularValuesKept: keep,
-    effectiveRank: [],
-    loss: [],
-    distanceToBestRank: [],
-    targetEffectiveRanks: [...references.effectiveRanks],
-    predicted: { plateaus: [] },
-    measured: { plateaus: [] },
-    stopped: { kind: 'completed', reason: 'all steps done', step: spec.steps },
-    elapsedSeconds: 0,
-  };
-};
+const emptyHead = (spec: ExperimentSpec, target: Target, references: RankReferences, engine: RunResult['engine']): RecordedRun['head'] => ({
+  spec,
+  engine,
+  target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, Math.min(spec.n, MAX_STORED_SINGULAR_VALUES))) },
+  targetEffectiveRanks: [...references.effectiveRanks],
+  predicted: { plateaus: [] },
+  measured: { plateaus: [] },
+  stopped: { kind: 'completed', reason: 'all steps done', step: spec.steps },
+  elapsedSeconds: 0,
+});
 
-/** The first `count` entries as a plain array (a loop: `Array.from` of a typed array is several times slower, and sweeps do this per logged step). */
-function toArray(values: Float64Array, count: number): number[] {
-  const out = new Array<number>(count);
-  for (let i = 0; i < count; i++) out[i] = values[i];
-  return out;
+function sortedDescending(into: Float64Array, values: Float64Array): Float64Array {
+  into.set(values);
+  return into.sort().reverse();
 }
 
 /**
@@ -113,6 +105,11 @@ function toArray(values: Float64Array, count: number): number[] {
  * come back with `stopped.kind = "cancelled"`.
  */
 export async function runBatch(specs: readonly ExperimentSpec[], options: BatchOptions = {}): Promise<RunResult[]> {
+  return (await recordBatch(specs, options)).map(toRunResult);
+}
+
+/** `runBatch` with each trajectory left in its typed columns (a sweep measures its rows from them). */
+export async function recordBatch(specs: readonly ExperimentSpec[], options: BatchOptions = {}): Promise<RecordedRun[]> {
   const started = Date.now();
   if (specs.length === 0) return [];
   const schedule = logSchedule(specs[0].steps, specs[0].log);
@@ -122,6 +119,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   const referenceCache = new Map<string, RankReferences>();
   const kernel = options.accelerators?.batch;
   const groups = new Map<string, MatrixGroup>();
+  const recorder = (spec: ExperimentSpec) => new TrajectoryRecorder(Math.min(spec.n, MAX_STORED_SINGULAR_VALUES), effectiveRankOf[spec.effectiveRank], schedule.length);
   const members: Member[] = specs.map((spec) => {
     const key = canonicalJson([spec.n, spec.target]);
     let target = targets.get(key);
@@ -132,13 +130,15 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     if (!references) referenceCache.set(`${spec.effectiveRank} ${aligned} ${key}`, (references = rankReferences(target, spec.effectiveRank, aligned)));
     if (selectPath(spec, target) === 'spectral') {
       const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize, aligned);
-      return { spec, target, references, spectral, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) }) };
+      const head = emptyHead(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) });
+      return { spec, target, references, spectral, head, trajectory: recorder(spec) };
     }
     if (!kernel) throw new Error('runBatch: matrix-path members need a batched kernel (accelerators.batch)');
     const gkey = `${spec.n} ${spec.depth}`;
     let group = groups.get(gkey);
     if (!group) groups.set(gkey, (group = { n: spec.n, depth: spec.depth, members: [] } as unknown as MatrixGroup));
-    const member: Member = { spec, target, references, lossLimit: Infinity, result: emptyResult(spec, target, references, { path: 'matrix', backend: kernel.backend, precision: 'float32', blas: kernel.description, lapack: options.accelerators?.singularValues?.description ?? 'none (TypeScript Householder bidiagonalization)' }) };
+    const head = emptyHead(spec, target, references, { path: 'matrix', backend: kernel.backend, precision: 'float32', blas: kernel.description, lapack: options.accelerators?.singularValues?.description ?? 'none (TypeScript Householder bidiagonalization)' });
+    const member: Member = { spec, target, references, head, trajectory: recorder(spec) };
     member.slot = { group, index: group.members.length };
     group.members.push(member);
     return member;
@@ -153,6 +153,7 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
     group.active = new Uint8Array(B).fill(1);
     group.products = new Float64Array(B * nn);
     group.singular = new Float64Array(B * n);
+    group.sorted = new Float64Array(n);
     group.members.forEach((m, b) => {
       initialFactors(m.spec.init, n, depth, m.target).forEach((f, j) => group.factors.set(f.data, (b * depth + j) * nn));
       const problem = problemData(m.spec.problem, m.target);
@@ -162,28 +163,15 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   }
 
   const accept = (m: Member, step: number, o: Observation) => {
-    const diverged = !Number.isFinite(o.loss) || o.loss > m.lossLimit || o.singularValues.some((s) => !Number.isFinite(s));
-    if (diverged) {
-      m.stop = { kind: 'diverged', reason: `loss ${o.loss.toPrecision(3)} at step ${step}${stableStepHint(m.spec, m.target)}`, step };
-      if (m.slot) m.slot.group.active[m.slot.index] = 0;
-      return;
-    }
-    const r = m.result;
-    const keep = r.singularValuesKept;
-    r.steps.push(step);
-    r.singularValues.push(toArray(o.singularValues, keep));
-    r.effectiveRank.push(effectiveRankOf[m.spec.effectiveRank](o.singularValues));
-    r.loss.push(o.loss);
-    r.distanceToBestRank.push(toArray(o.distances, o.distances.length));
-    if (o.groundTruthError !== undefined) (r.groundTruthError ??= []).push(o.groundTruthError);
+    if (m.trajectory.record(step, o)) return;
+    m.stop = divergedAt(step, o.loss, stableStepHint(m.spec, m.target));
+    if (m.slot) m.slot.group.active[m.slot.index] = 0;
   };
 
   const observe = (step: number) => {
     for (const m of members) {
       if (m.stop || !m.spectral) continue;
-      const o = m.spectral.observe();
-      if (step === 0) m.lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
-      accept(m, step, o);
+      accept(m, step, m.spectral.observe());
     }
     for (const g of groups.values()) {
       const ok = kernel!.observe(g.factors, g.hats, g.etas, g.active, g.n, g.depth, g.products, g.singular);
@@ -207,9 +195,8 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
         const values = !finite
           ? new Float64Array(g.n).fill(NaN)
           : ok
-            ? Float64Array.from(g.singular.subarray(b * g.n, (b + 1) * g.n)).sort().reverse()
+            ? sortedDescending(g.sorted, g.singular.subarray(b * g.n, (b + 1) * g.n))
             : singularValues({ rows: g.n, cols: g.n, data: Float64Array.from(w) }, options.accelerators?.singularValues);
-        if (step === 0) m.lossLimit = LOSS_BLOW_UP * Math.max(loss, 1);
         accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(w, g.n, m.references), groundTruthError });
       });
     }
@@ -243,21 +230,21 @@ export async function runBatch(specs: readonly ExperimentSpec[], options: BatchO
   // predictPlateaus reads (a different order only misses the cache).
   const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictionsForTarget>>();
   const predict = (m: Member) => {
-    if (m.spec.target.kind !== 'spectrum') return predictionsForTarget(m.spec, m.target, m.result.targetEffectiveRanks.length, recursionValues(m.spec, m.target));
+    if (m.spec.target.kind !== 'spectrum') return predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target));
     const { name: _, description: __, ...rest } = m.spec;
     const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 } });
     let p = predictions.get(key);
-    if (!p) predictions.set(key, (p = predictionsForTarget(m.spec, m.target, m.result.targetEffectiveRanks.length, recursionValues(m.spec, m.target))));
+    if (!p) predictions.set(key, (p = predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target))));
     return p;
   };
   return members.map((m) => {
-    const r = m.result;
-    if (m.stop) r.stopped = m.stop;
-    else if (cancelledAt !== undefined) r.stopped = { kind: 'cancelled', reason: 'cancelled by the user', step: cancelledAt };
-    r.measured.plateaus = measurePlateaus(r.steps, r.effectiveRank, r.targetEffectiveRanks, m.spec.epsilon);
-    r.predicted = predict(m);
-    r.elapsedSeconds = seconds;
-    m.spectral?.dispose();
-    return r;
+    const { head, trajectory, stop, spec, spectral } = m;
+    if (stop) head.stopped = stop;
+    else if (cancelledAt !== undefined) head.stopped = { kind: 'cancelled', reason: 'cancelled by the user', step: cancelledAt };
+    head.measured.plateaus = measurePlateaus(trajectory.steps, trajectory.effectiveRanks, head.targetEffectiveRanks, spec.epsilon);
+    head.predicted = predict(m);
+    head.elapsedSeconds = seconds;
+    spectral?.dispose();
+    return { head, trajectory };
   });
 }

@@ -4,6 +4,7 @@ import type { DenseMatrix } from '../linalg/dense';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import type { RunResult, Snapshots, StopReason, TrajectoryPoint } from '../result';
+import { divergedAt as stopAt, LOSS_BLOW_UP, plainArray, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
 import { stepSizeBound } from '../theory/hypotheses';
 import { predictionsForTarget } from '../theory/predictPlateaus';
 import { MAX_MATRIX_N, MAX_STORED_SINGULAR_VALUES, type ExperimentSpec } from '../spec/schema';
@@ -22,7 +23,7 @@ export { MAX_STORED_SINGULAR_VALUES } from '../spec/schema';
 /** Memory for logged steps waiting for their singular values (float64 snapshots of W(k)). */
 export const MAX_QUEUED_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 /** A loss this many times above max(L(0), 1) counts as divergence. */
-export const LOSS_BLOW_UP = 1e6;
+export { LOSS_BLOW_UP };
 
 export interface RunOptions {
   /** Where file and MNIST targets come from (see TargetSources). */
@@ -114,7 +115,7 @@ const rowsOf = (data: ArrayLike<number>, n: number): number[][] => Array.from({ 
  * The kept products W(k): the requested steps, or for each L ≤ 4 the logged step nearest the
  * middle of the longest measured plateau at erank(Ŵ_L); with Ŵ and Ŵ_L beside them.
  */
-function collectSnapshots(result: RunResult, kept: Map<number, Float64Array>, target: Target, references: RankReferences): Snapshots {
+function collectSnapshots(result: RecordedRun['head'], kept: Map<number, Float64Array>, target: Target, references: RankReferences): Snapshots {
   const n = result.spec.n;
   const chosen = new Map<number, string>();
   if (result.spec.record?.snapshots === 'plateauMidpoints') {
@@ -151,6 +152,11 @@ function collectSnapshots(result: RunResult, kept: Map<number, Float64Array>, ta
  * The trajectory up to the stop is always kept.
  */
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<RunResult> {
+  return toRunResult(await recordExperiment(spec, options));
+}
+
+/** `runExperiment` with the trajectory left in its typed columns (`dfl run` writes the file from them). */
+export async function recordExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<RecordedRun> {
   const started = Date.now();
   const yieldToHost = options.yieldToHost ?? defaultYield;
   // Between the long synchronous stages of the setup: let the host deliver a cancel (Ctrl-C, the
@@ -176,20 +182,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const keepEveryProduct = spec.record?.snapshots === 'plateauMidpoints';
   const kept = new Map<number, Float64Array>();
   const wantBalancedness = spec.record?.balancedness === true;
-  const rank = effectiveRankOf[spec.effectiveRank];
   const chunkMs = options.chunkMilliseconds ?? 30;
   const keep = Math.min(spec.n, MAX_STORED_SINGULAR_VALUES);
-
-  const result: RunResult = {
+  const trajectory = new TrajectoryRecorder(keep, effectiveRankOf[spec.effectiveRank], schedule.length);
+  const head: RecordedRun['head'] = {
     spec,
     engine: { path: dynamics.path, backend: dynamics.backend, precision: dynamics.precision, ...engineLibraries(dynamics.path, dynamics.backend, options.accelerators) },
     target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, keep)) },
-    steps: [],
-    singularValues: [],
-    singularValuesKept: keep,
-    effectiveRank: [],
-    loss: [],
-    distanceToBestRank: [],
     targetEffectiveRanks: references.effectiveRanks,
     predicted: { plateaus: [] },
     measured: { plateaus: [] },
@@ -197,36 +196,23 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     elapsedSeconds: 0,
   };
 
-  let lossLimit = Infinity;
-  const diverged = (loss: number, singular?: Float64Array) =>
-    !Number.isFinite(loss) || loss > lossLimit || (singular !== undefined && singular.some((s) => !Number.isFinite(s)));
-
-  const divergedAt = (step: number, loss: number): StopReason => ({
-    kind: 'diverged',
-    reason: `loss ${loss.toPrecision(3)} at step ${step}${stableStepHint(spec, target)}`,
-    step,
-  });
+  const divergedAt = (step: number, loss: number): StopReason => stopAt(step, loss, stableStepHint(spec, target));
 
   const accept = (step: number, o: Observation, product: () => DenseMatrix): StopReason | undefined => {
-    if (diverged(o.loss, o.singularValues)) return divergedAt(step, o.loss);
-    const point: TrajectoryPoint = {
-      step,
-      singularValues: Array.from(o.singularValues.subarray(0, keep)),
-      effectiveRank: rank(o.singularValues),
-      loss: o.loss,
-      distanceToBestRank: Array.from(o.distances),
-      groundTruthError: o.groundTruthError,
-      ...(o.balancedness ? { balancedness: Array.from(o.balancedness) } : {}),
-    };
+    if (!trajectory.record(step, o)) return divergedAt(step, o.loss);
     if (keepEveryProduct || requested.includes(step)) kept.set(step, Float64Array.from(product().data));
-    result.steps.push(step);
-    result.singularValues.push(point.singularValues);
-    result.effectiveRank.push(point.effectiveRank);
-    result.loss.push(point.loss);
-    result.distanceToBestRank.push(point.distanceToBestRank);
-    if (point.groundTruthError !== undefined) (result.groundTruthError ??= []).push(point.groundTruthError);
-    if (point.balancedness) (result.balancedness ??= []).push(point.balancedness);
-    options.onPoint?.(point, { product });
+    if (options.onPoint) {
+      const point: TrajectoryPoint = {
+        step,
+        singularValues: plainArray(o.singularValues.subarray(0, keep)),
+        effectiveRank: trajectory.effectiveRanks[trajectory.count - 1],
+        loss: o.loss,
+        distanceToBestRank: plainArray(o.distances),
+        groundTruthError: o.groundTruthError,
+        ...(o.balancedness ? { balancedness: plainArray(o.balancedness) } : {}),
+      };
+      options.onPoint(point, { product });
+    }
     return undefined;
   };
 
@@ -269,9 +255,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     const o = later ?? dynamics.observe();
     if (wantBalancedness) o.balancedness = dynamics.balancedness();
     observedLoss = o.loss;
-    if (step === 0) lossLimit = LOSS_BLOW_UP * Math.max(o.loss, 1);
     if (!later) return accept(step, o as Observation, () => dynamics.product());
-    if (diverged(o.loss)) return divergedAt(step, o.loss);
+    if (trajectory.diverges(step, o.loss)) return divergedAt(step, o.loss);
     queued++;
     // Started now: the routine computes them one at a time in call order, back to back, while the
     // steps go on; the chain below only accepts the points in step order.
@@ -320,7 +305,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
         rethrowLate();
         if (step < goal) {
           const loss = dynamics.loss();
-          if (diverged(loss)) stop = divergedAt(step, loss);
+          if (trajectory.diverges(step, loss)) stop = divergedAt(step, loss);
           options.onProgress?.({ step, steps: spec.steps, loss });
           await yieldToHost();
         }
@@ -334,15 +319,15 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     }
     // A point still in flight comes first: its step is earlier than any stop found after it.
     stop = (await settle()) ?? stop;
-    if (stop) result.stopped = stop;
+    if (stop) head.stopped = stop;
   } finally {
     await settle().catch(() => undefined);
     dynamics.dispose();
   }
 
-  result.measured.plateaus = measurePlateaus(result.steps, result.effectiveRank, result.targetEffectiveRanks, spec.epsilon);
-  result.predicted = predictionsForTarget(spec, target, result.targetEffectiveRanks.length, recursionValues(spec, target));
-  if (spec.record?.snapshots !== undefined) result.snapshots = collectSnapshots(result, kept, target, references);
-  result.elapsedSeconds = (Date.now() - started) / 1000;
-  return result;
+  head.measured.plateaus = measurePlateaus(trajectory.steps, trajectory.effectiveRanks, head.targetEffectiveRanks, spec.epsilon);
+  head.predicted = predictionsForTarget(spec, target, head.targetEffectiveRanks.length, recursionValues(spec, target));
+  if (spec.record?.snapshots !== undefined) head.snapshots = collectSnapshots(head, kept, target, references);
+  head.elapsedSeconds = (Date.now() - started) / 1000;
+  return { head, trajectory };
 }

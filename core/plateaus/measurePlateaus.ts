@@ -43,7 +43,7 @@ export const CROSSING_SPEED_RATIO = 0.25;
  * the same units: the rule does not depend on the scale of the rank, of ε or of the step count.
  * A run with no way in (it contains the initial minimum, where the rank turns) is a plateau.
  */
-export function plateauKind(steps: readonly number[], rank: ArrayLike<number>, first: number, last: number, from: number): PlateauKind {
+export function plateauKind(steps: ArrayLike<number>, rank: ArrayLike<number>, first: number, last: number, from: number): PlateauKind {
   let peak = 0;
   for (let i = Math.max(0, from); i < first; i++) peak = Math.max(peak, Math.abs(rank[i + 1] - rank[i]) / (steps[i + 1] - steps[i]));
   if (!(peak > 0)) return 'plateau';
@@ -64,7 +64,7 @@ export function plateauKind(steps: readonly number[], rank: ArrayLike<number>, f
  * drop are left out; a run that contains the minimum is kept whole.
  */
 export function measurePlateaus(
-  steps: readonly number[],
+  steps: ArrayLike<number>,
   effectiveRank: ArrayLike<number>,
   targetEffectiveRanks: readonly number[],
   epsilon: number,

@@ -27,8 +27,9 @@ export function formatRun(run: Plateau | undefined, open = '[', separator = ', '
 }
 
 /** Whether the logged steps are 0, 1, 2, … without gaps. */
-export function logsEveryStep(steps: readonly number[]): boolean {
-  return steps.every((s, i) => s === i);
+export function logsEveryStep(steps: ArrayLike<number>): boolean {
+  for (let i = 0; i < steps.length; i++) if (steps[i] !== i) return false;
+  return true;
 }
 
 /**
@@ -40,7 +41,7 @@ export function logsEveryStep(steps: readonly number[]): boolean {
  * against every step when the run logged every step, else against logged steps (the run's ends
  * are then known only to the logging resolution). Rows come by L, then by step.
  */
-export function pairPlateaus(result: Pick<RunResult, 'predicted' | 'measured'> & Partial<Pick<RunResult, 'targetEffectiveRanks' | 'steps'>>): PlateauPair[] {
+export function pairPlateaus(result: Pick<RunResult, 'predicted' | 'measured'> & Partial<Pick<RunResult, 'targetEffectiveRanks'>> & { steps?: ArrayLike<number> }): PlateauPair[] {
   const against = result.steps && logsEveryStep(result.steps) ? 'every step' : 'logged steps';
   const Ls = new Set<number>([...result.predicted.plateaus, ...result.measured.plateaus].map((p) => p.L));
   const longest = <T extends { start: number; end: number }>(list: T[]) => list.reduce<T | undefined>((a, b) => (!a || length(b) > length(a) ? b : a), undefined);

@@ -1,8 +1,9 @@
+import { csvText } from '../csv';
 import type { RunResult } from '../result';
 
 // The one CSV of a trajectory: a row per logged step with the loss, the effective rank, the
 // singular values and (by default) the distances to Ŵ_L and the ground-truth error. Written by
-// the Lab's CSV export and the extension's Export Results…; non-finite values are empty cells.
+// the Lab's CSV export and the extension's Export Results…; non-finite values are empty cells (core/csv.ts writes it).
 
 export interface TrajectoryCsvOptions {
   /**
@@ -16,7 +17,8 @@ export interface TrajectoryCsvOptions {
 
 type TrajectoryFields = Pick<RunResult, 'spec' | 'steps' | 'loss' | 'effectiveRank' | 'singularValues' | 'singularValuesKept' | 'distanceToBestRank' | 'groundTruthError'>;
 
-const cell = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? String(v) : '');
+/** A finite number, else an empty cell. */
+const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : undefined);
 
 export function trajectoryCsv(result: TrajectoryFields, options: TrajectoryCsvOptions = {}): string {
   const compact = options.header === 'compact';
@@ -37,7 +39,7 @@ export function trajectoryCsv(result: TrajectoryFields, options: TrajectoryCsvOp
     const distances = result.distanceToBestRank[i] ?? [];
     const row = [step, result.loss[i], result.effectiveRank[i], ...Array.from({ length: k }, (_, j) => sigma[j]), ...Array.from({ length: L }, (_, l) => distances[l])];
     if (groundTruth) row.push(groundTruth[i]);
-    return row.map(cell).join(',');
+    return row.map(finite);
   });
-  return `${[header.join(','), ...rows].join('\n')}\n`;
+  return csvText([header, ...rows]);
 }

@@ -10,7 +10,7 @@ export const MAX_MATRIX_N = 1024;
 export const MAX_DEPTH = 32;
 export const MAX_STEPS = 10_000_000;
 /** Largest n whose snapshots W(k) a run keeps (plateau midpoints keep every logged product until the end). */
-export const MAX_SNAPSHOT_N = 128;
+export const MAX_RECORDED_SNAPSHOT_N = 128;
 /** Largest sensing operator, m·n² entries (float32, 4 bytes each: 256 MB). */
 export const MAX_SENSING_ENTRIES = 64 * 1024 * 1024;
 /** Most logged steps of a run (`log.every` included; `log.points` has its own, lower, bound). */
@@ -134,8 +134,8 @@ export const experimentSpecSchema = z
         if (bad >= 0) issue(['target', 'data', bad], `has ${target.data[bad].length} entries but the matrix must be ${n}×${n}`);
       }
     }
-    if (spec.record?.snapshots !== undefined && n > MAX_SNAPSHOT_N)
-      issue(['record', 'snapshots'], `snapshots are kept for n ≤ ${MAX_SNAPSHOT_N} (got n = ${n})`);
+    if (spec.record?.snapshots !== undefined && n > MAX_RECORDED_SNAPSHOT_N)
+      issue(['record', 'snapshots'], `snapshots are kept for n ≤ ${MAX_RECORDED_SNAPSHOT_N} (got n = ${n})`);
     if (Array.isArray(spec.record?.snapshots)) {
       const late = spec.record.snapshots.find((k) => k > spec.steps);
       if (late !== undefined) issue(['record', 'snapshots'], `step ${late} is after the last step ${spec.steps}`);

@@ -1,7 +1,8 @@
 import { pairPlateaus, primaryPairs } from '../plateaus/pairing';
 import type { RunResult } from '../result';
+import type { RecordedRun } from '../trajectory/recorder';
 import { specEigenvalues } from '../theory/predictPlateaus';
-import { stepCountBounds, type StepCountBounds } from '../theory/stepBounds';
+import { stepCountBounds, type StepCountBounds } from '../theory/stepCountBounds';
 import { checkHypotheses, stepSizeBound } from '../theory/hypotheses';
 import type { MeasureOptions } from './schema';
 
@@ -34,16 +35,39 @@ export function measureColumns(options: MeasureOptions): string[] {
 const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
 const length = (p: { start: number; end: number }) => p.end - p.start + 1;
 
+/**
+ * What a row reads of a run: its result, or the typed columns it was recorded in (a sweep measures
+ * its rows from those and makes no result it does not keep).
+ */
+interface RunColumns {
+  result: Pick<RunResult, 'spec' | 'target' | 'stopped' | 'predicted' | 'measured' | 'targetEffectiveRanks'>;
+  steps: ArrayLike<number>;
+  loss: ArrayLike<number>;
+  effectiveRank: ArrayLike<number>;
+  groundTruthError: ArrayLike<number> | undefined;
+  /** σ_{i+1}(W) at logged step k, or 0 past the kept ones. */
+  singularValue(k: number, i: number): number;
+}
+
+function columnsOf(run: RunResult | RecordedRun): RunColumns {
+  if ('trajectory' in run) {
+    const t = run.trajectory;
+    const singular = t.singularValuesAt.bind(t);
+    return { result: run.head, steps: t.steps, loss: t.loss, effectiveRank: t.effectiveRanks, groundTruthError: t.groundTruthError, singularValue: (k, i) => (i < t.keep ? singular(k)[i] : 0) };
+  }
+  return { result: run, steps: run.steps, loss: run.loss, effectiveRank: run.effectiveRank, groundTruthError: run.groundTruthError, singularValue: (k, i) => run.singularValues[k][i] ?? 0 };
+}
+
 /** First logged step with σ_i(W(k)) ≥ θ·σ_i(Ŵ), or null if the run never got there. */
-function stepsToReach(result: RunResult, i: number, theta: number): number | null {
-  const goal = theta * (result.target.singularValues[i] ?? NaN);
+function stepsToReach(run: RunColumns, i: number, theta: number): number | null {
+  const goal = theta * (run.result.target.singularValues[i] ?? NaN);
   if (!(goal > 0)) return null;
-  for (let k = 0; k < result.steps.length; k++) if ((result.singularValues[k][i] ?? 0) >= goal) return result.steps[k];
+  for (let k = 0; k < run.steps.length; k++) if (run.singularValue(k, i) >= goal) return run.steps[k];
   return null;
 }
 
 /** The measures of one run, as `measureRun` computes them; made by `createMeasurer`. */
-export type Measurer = (result: RunResult) => Record<string, Cell>;
+export type Measurer = (run: RunResult | RecordedRun) => Record<string, Cell>;
 
 /**
  * The measures of one run (docs/sweeps.md): everything comes from the result as `dfl run` writes
@@ -78,7 +102,11 @@ export function createMeasurer(options: MeasureOptions): Measurer {
     if (!f) facts.set(key, (f = specFacts(spec)));
     return f;
   };
-  return (result) => measureWith(result, options, factsOf(result.spec), boundsOf);
+  const plan = measurePlan(options);
+  return (run) => {
+    const columns = columnsOf(run);
+    return measureWith(columns, options, plan, factsOf(columns.result.spec), boundsOf);
+  };
 }
 
 interface SpecFacts {
@@ -93,31 +121,60 @@ function specFacts(spec: RunResult['spec']): SpecFacts {
   return { eigenvalues, hypothesesMet: checkHypotheses(spec, eigenvalues).met, bounds: [] };
 }
 
-function measureWith(result: RunResult, options: MeasureOptions, facts: SpecFacts, boundsOf: typeof stepCountBounds): Record<string, Cell> {
-  const on = new Set(options.include);
-  const row: Record<string, Cell> = {};
-  const { spec } = result;
-  const last = result.loss.length - 1;
+/** What every row of a sweep asks for, and its column names, worked out once per sweep. */
+interface MeasurePlan {
+  on: Set<string>;
+  ranks: number[];
+  /** Per L: measured start, end, length, kind; predicted start, end, length; tightness. */
+  plateauColumns: string[][];
+  /** Per θ's index and i − 1: stepsTo, its predicted lower and upper bound. */
+  stepsToColumns: string[][][];
+}
+
+function measurePlan(options: MeasureOptions): MeasurePlan {
   const ranks = Array.from({ length: options.ranks }, (_, i) => i + 1);
+  return {
+    on: new Set(options.include),
+    ranks,
+    plateauColumns: ranks.map((L) => [
+      `measured.L${L}.start`, `measured.L${L}.end`, `measured.L${L}.length`, `measured.L${L}.kind`,
+      `predicted.L${L}.start`, `predicted.L${L}.end`, `predicted.L${L}.length`, `tightness.L${L}`,
+    ]),
+    stepsToColumns: options.theta.map((theta) =>
+      ranks.map((i) => {
+        const name = `i${i}.${thetaName(theta)}`;
+        return [`stepsTo.${name}`, `predicted.stepsTo.${name}.lower`, `predicted.stepsTo.${name}.upper`];
+      }),
+    ),
+  };
+}
+
+function measureWith(run: RunColumns, options: MeasureOptions, plan: MeasurePlan, facts: SpecFacts, boundsOf: typeof stepCountBounds): Record<string, Cell> {
+  const { on, ranks } = plan;
+  const row: Record<string, Cell> = {};
+  const { result } = run;
+  const { spec } = result;
+  const last = run.loss.length - 1;
   const { eigenvalues } = facts;
   const theoryApplies = (spec.init.kind === 'identity' || spec.init.kind === 'aligned') && spec.problem.kind === 'estimation' && eigenvalues !== undefined;
-  if (on.has('loss')) row.finalLoss = finite(result.loss[last]);
-  if (on.has('erank')) row.finalErank = finite(result.effectiveRank[last]);
+  if (on.has('loss')) row.finalLoss = finite(run.loss[last]);
+  if (on.has('erank')) row.finalErank = finite(run.effectiveRank[last]);
   if (on.has('plateaus')) {
     row.hypothesesMet = facts.hypothesesMet;
     // The one pairing rule of every plateau table (docs/theory.md §5.5).
     // One column per L: the longest certified interval when a level holds several.
-    const pairs = primaryPairs(pairPlateaus(result));
+    const pairs = primaryPairs(pairPlateaus({ predicted: result.predicted, measured: result.measured, targetEffectiveRanks: result.targetEffectiveRanks, steps: run.steps }));
     for (const L of ranks) {
       const { predicted, measured, tightness } = pairs.get(L) ?? {};
-      row[`measured.L${L}.start`] = measured?.start ?? null;
-      row[`measured.L${L}.end`] = measured?.end ?? null;
-      row[`measured.L${L}.length`] = measured ? length(measured) : null;
-      row[`measured.L${L}.kind`] = measured?.kind ?? null;
-      row[`predicted.L${L}.start`] = predicted?.start ?? null;
-      row[`predicted.L${L}.end`] = predicted?.end ?? null;
-      row[`predicted.L${L}.length`] = predicted ? length(predicted) : null;
-      row[`tightness.L${L}`] = tightness ?? null;
+      const names = plan.plateauColumns[L - 1];
+      row[names[0]] = measured?.start ?? null;
+      row[names[1]] = measured?.end ?? null;
+      row[names[2]] = measured ? length(measured) : null;
+      row[names[3]] = measured?.kind ?? null;
+      row[names[4]] = predicted?.start ?? null;
+      row[names[5]] = predicted?.end ?? null;
+      row[names[6]] = predicted ? length(predicted) : null;
+      row[names[7]] = tightness ?? null;
     }
   }
   const descending = theoryApplies ? eigenvalues : undefined; // specEigenvalues sorts them descending
@@ -133,17 +190,17 @@ function measureWith(result: RunResult, options: MeasureOptions, facts: SpecFact
   if (on.has('stepsTo'))
     options.theta.forEach((theta, t) => {
       for (const i of ranks) {
-        const name = `i${i}.${thetaName(theta)}`;
+        const names = plan.stepsToColumns[t][i - 1];
         const b = bounds(i, t);
-        row[`stepsTo.${name}`] = stepsToReach(result, i - 1, theta);
-        row[`predicted.stepsTo.${name}.lower`] = b?.lower ?? null;
-        row[`predicted.stepsTo.${name}.upper`] = b?.upper ?? null;
+        row[names[0]] = stepsToReach(run, i - 1, theta);
+        row[names[1]] = b?.lower ?? null;
+        row[names[2]] = b?.upper ?? null;
       }
     });
   if (on.has('order')) {
     // Measured: the first θ's step counts are non-decreasing in i over the components that got there.
     const theta = options.theta[0];
-    const reached = ranks.map((i) => stepsToReach(result, i - 1, theta)).filter((k): k is number => k !== null);
+    const reached = ranks.map((i) => stepsToReach(run, i - 1, theta)).filter((k): k is number => k !== null);
     row.orderOfLearning = reached.length < 2 ? null : reached.every((k, j) => j === 0 || reached[j - 1] <= k);
     // Certified (Theorem 6.1 via Proposition 4.3): K_i⁺(θ) < K_{i+1}⁻(θ) for adjacent i.
     let certified = 0;
@@ -159,13 +216,13 @@ function measureWith(result: RunResult, options: MeasureOptions, facts: SpecFact
     row.orderCertified = theoryApplies && pairs > 0 ? certified === pairs : null;
   }
   if (on.has('groundTruth')) {
-    const g = result.groundTruthError;
+    const g = run.groundTruthError;
     if (g && g.length > 0) {
       let best = 0;
       for (let k = 1; k < g.length; k++) if (g[k] < g[best]) best = k;
       row.groundTruthError = finite(g[g.length - 1]);
       row.minGroundTruthError = finite(g[best]);
-      row.argminGroundTruthError = result.steps[best];
+      row.argminGroundTruthError = run.steps[best];
     } else row.groundTruthError = row.minGroundTruthError = row.argminGroundTruthError = null;
   }
   if (on.has('divergence')) {

@@ -1,3 +1,4 @@
+import { csvText } from '../csv';
 import type { RunResult } from '../result';
 import type { ExpandedSweep, SweepPoint } from './expand';
 import { createMeasurer, measureColumns, type Cell, type Measurer } from './measures';
@@ -21,7 +22,7 @@ export function summaryRow(expanded: ExpandedSweep, point: SweepPoint, result: R
 }
 
 /** `summaryRow` with the sweep's measurer (made once per sweep: it caches the step-count bounds). */
-export function pointRow(point: Pick<SweepPoint, 'index' | 'hash' | 'values'>, result: RunResult, measure: Measurer): SummaryRow {
+export function pointRow(point: Pick<SweepPoint, 'index' | 'hash' | 'values'>, result: Parameters<Measurer>[0], measure: Measurer): SummaryRow {
   return { run: point.index, hash: point.hash, file: resultFileName(point.hash), ...point.values, ...measure(result) };
 }
 
@@ -39,15 +40,9 @@ export function summaryJson(expanded: ExpandedSweep, rows: readonly SummaryRow[]
   };
 }
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** summary.csv: a header line and one line per run, empty cells where a measure does not exist. */
 export function summaryCsv(expanded: ExpandedSweep, rows: readonly SummaryRow[]): string {
   const columns = summaryColumns(expanded);
   const sorted = [...rows].sort((a, b) => (a.run as number) - (b.run as number));
-  return [columns.map(csvCell).join(','), ...sorted.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n') + '\n';
+  return csvText([columns, ...sorted.map((row) => columns.map((c) => row[c]))]);
 }

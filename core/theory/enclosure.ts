@@ -1,5 +1,5 @@
 import { ipow } from './flowTime';
-import { stepCountTable, type StepCountTable } from './stepBounds';
+import { stepCountTable, type StepCountTable } from './stepCountBounds';
 
 /** Relative slack on the enclosure for the float64 rounding of the recursion and of x = w^N. */
 const ROUNDING = 1e-9;

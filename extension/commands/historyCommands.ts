@@ -3,11 +3,11 @@ import * as vscode from 'vscode';
 import type { ErrorReporter } from '../errors';
 import { COMMANDS, RUNS_VIEW } from '../ids';
 import type { Labs } from '../panels/labs';
-import { plateauMarkdown, resultCsv } from '../plateauTable';
+import { plateauMarkdown, resultCsv } from '../../core/report/plateauTable';
 import type { RunHistory } from '../runs/runHistory';
 import { runDescription } from '../runs/runsView';
 import type { SavedRun } from '../runs/runStore';
-import type { WorkspaceSources } from '../workspaceSources';
+import type { WorkspaceSources } from '../workspace/workspaceSources';
 
 // The commands on saved runs: open one in the Lab, the history picker, export, delete, refresh.
 

@@ -4,15 +4,15 @@ import { listPresets, type Preset } from '../../core/presets';
 import { parseJson } from '../../core/spec/parseSpec';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import { stepSizeBound } from '../../core/theory/hypotheses';
-import type { ComputeService } from '../computeService';
+import type { ComputeService } from '../compute/computeService';
 import type { ErrorReporter } from '../errors';
 import { COMMANDS } from '../ids';
 import type { Labs } from '../panels/labs';
 import type { Reports } from '../panels/reports';
 import type { RunService } from '../runs/runService';
-import { pickWorkspaceFile } from '../pickFile';
+import { pickWorkspaceFile } from '../workspace/pickFile';
 import { presetWithSettings, specWithSettings } from '../settings';
-import type { WorkspaceSources } from '../workspaceSources';
+import type { WorkspaceSources } from '../workspace/workspaceSources';
 import { readRegularFile } from '../../node/files';
 
 // The commands that start runs: Open Lab, Run Experiment File (in the extension host or the

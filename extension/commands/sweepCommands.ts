@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import type { ErrorReporter } from '../errors';
 import { COMMANDS } from '../ids';
 import type { Labs } from '../panels/labs';
-import { pickWorkspaceFile } from '../pickFile';
+import { pickWorkspaceFile } from '../workspace/pickFile';
 import type { RunHistory } from '../runs/runHistory';
 import { isSweepFile, SWEEP_FILE_SUFFIX, sweepOutputFolder, type SweepFolder } from '../sweeps/sweepFolders';
 import { runSweepProcess, sweepProgressMessage, sweepVerdict } from '../sweeps/sweepProcess';
-import type { WorkspaceSources } from '../workspaceSources';
+import type { WorkspaceSources } from '../workspace/workspaceSources';
 
 // Run Sweep… (the bundled `dfl sweep` as a child process, with a cancellable progress
 // notification) and Show Sweep (a sweep folder in the Lab's Sweep view).

@@ -4,12 +4,12 @@ import { COMMANDS } from '../ids';
 import type { Labs } from '../panels/labs';
 import type { TheoryCheck } from '../panels/reportHtml';
 import type { Reports } from '../panels/reports';
-import type { RunStatusBar } from '../statusBar';
+import type { RunStatusBar } from '../editor/statusBar';
 import type { TheoryCheckStore } from '../theory/checkStore';
 import { claimSummary } from '../theory/claimMessages';
 import { CLAIM_FILE_SUFFIX, isClaimFile } from '../theory/claimItems';
 import type { ClaimRun, TheoryTests } from '../theory/theoryTests';
-import type { WorkspaceSources } from '../workspaceSources';
+import type { WorkspaceSources } from '../workspace/workspaceSources';
 
 // Check Theory (the Test Explorer's run of every property, then the report), Check Claim (one
 // claim file, through the same Test Explorer run), and opening a failed property's or claim's

@@ -4,7 +4,7 @@ import { compareGrid, compareRuns, compareTitle } from '../../core/figures/compa
 import { PAPER_THEME, svgElement } from '../../core/figures/svg';
 import { escapeHtml } from '../../core/text';
 import { COMMANDS } from '../ids';
-import { formatInterval, plateauRows } from '../plateauTable';
+import { formatInterval, plateauRows } from '../../core/report/plateauTable';
 
 // The static report pages (theory check, comparisons of runs): no scripts at all; links are
 // `command:` URIs limited (enableCommandUris) to the two commands that open runs and

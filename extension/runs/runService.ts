@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { longRunMessage, longRunWatch, type LongRun } from '../../core/engine/runTimeEstimate';
 import type { ExperimentSpec } from '../../core/spec/schema';
-import type { ComputeService } from '../computeService';
-import type { RunStatusBar } from '../statusBar';
-import type { WorkspaceSources } from '../workspaceSources';
+import type { ComputeService } from '../compute/computeService';
+import type { RunStatusBar } from '../editor/statusBar';
+import type { WorkspaceSources } from '../workspace/workspaceSources';
 import type { RunHistory } from './runHistory';
 import type { SavedRun } from './runStore';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../ids';
-import { formatInterval, plateauMarkdown, plateauRows, type PlateauRow } from '../plateauTable';
+import { formatInterval, plateauMarkdown, plateauRows, type PlateauRow } from '../../core/report/plateauTable';
 import type { TheoryCheck } from '../panels/reportHtml';
 import type { SweepFolder } from '../sweeps/sweepFolders';
 import type { SavedRun } from './runStore';

@@ -12,8 +12,8 @@ const sweep = "resourceFilename =~ /\\.dfl-sweep\\.json$/";
 const claim = "resourceFilename =~ /\\.dfl-claim\\.json$/";
 const matrix = 'resourceExtname =~ /^\\.(csv|tsv|txt|npy|mtx|mm)$/';
 // Commands that run a workspace's experiment or matrix file: disabled and hidden in an untrusted
-// workspace (extension/trust.ts refuses them too, for callers such as CodeLens and keybindings).
-// Check Claim is not among them: a claim runs no workspace code (extension/trust.ts).
+// workspace (extension/workspace/trust.ts refuses them too, for callers such as CodeLens and keybindings).
+// Check Claim is not among them: a claim runs no workspace code (extension/workspace/trust.ts).
 const trusted = 'isWorkspaceTrusted';
 const commands = [
   { command: 'deepFactorization.openLab', title: 'Open Lab', category: C, icon: '$(beaker)' },

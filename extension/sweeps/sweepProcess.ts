@@ -54,7 +54,7 @@ export interface SweepExit {
 
 export type SweepVerdict = { kind: 'complete' | 'incomplete' | 'interrupted' | 'failed'; message: string };
 
-/** What an exit means (cli/sweep.ts: 0 all in, 1 some failed or missing, 2 bad input, 130 interrupted, 70 internal). */
+/** What an exit means (cli/sweep/command.ts: 0 all in, 1 some failed or missing, 2 bad input, 130 interrupted, 70 internal). */
 export function sweepVerdict(exit: SweepExit, name: string, where: string): SweepVerdict {
   const runs = exit.last ? `${exit.last.done}/${exit.last.total} runs` : 'no runs';
   switch (exit.code) {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { effectiveRankMeasures, type ExperimentSpec } from '../../core/spec/schema';
 import { ipow } from '../../core/theory/flowTime';
-import { stepCountBounds } from '../../core/theory/stepBounds';
+import { stepCountBounds } from '../../core/theory/stepCountBounds';
 import { stepSizeBound } from '../../core/theory/hypotheses';
 
 /** Constraints of `theorySpec`, with their defaults. */

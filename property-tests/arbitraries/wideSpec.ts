@@ -3,7 +3,7 @@ import { parseSpec } from '../../core/spec/parseSpec';
 import { effectiveRankMeasures, type ExperimentSpec } from '../../core/spec/schema';
 import { ipow } from '../../core/theory/flowTime';
 import { stepSizeBound } from '../../core/theory/hypotheses';
-import { stepCountBounds } from '../../core/theory/stepBounds';
+import { stepCountBounds } from '../../core/theory/stepCountBounds';
 
 /** Constraints of `wideSpec`, with their defaults. */
 export interface WideSpecConstraints {

@@ -7,7 +7,8 @@ import { InputError } from '../../core/errors';
 import type { Accelerators } from '../../core/linalg/accelerators';
 import type { RunResult } from '../../core/result';
 import type { ExperimentSpec } from '../../core/spec/schema';
-import { domainArbitrary } from './domain';
+import { domainArbitrary, type ClaimCase } from './domain';
+import type { CaseRuns } from '../../core/claims/expression';
 
 export interface ClaimCheckOptions {
   /** Cases to generate (default: the claim's `runs`, else 100). */
@@ -25,15 +26,15 @@ const BATCH_SIZE = 16;
 
 type Outcome = { applicable: boolean; holds: boolean };
 
-/** Whether `given` and `expect` hold on a run; an expression that fails to evaluate counts as false. */
-function judge(claim: Claim, result: RunResult): Outcome & { error?: string } {
+/** Whether `given` and `expect` hold on a case; an expression that fails to evaluate counts as false. */
+function judge(claim: Claim, runs: CaseRuns): Outcome & { error?: string } {
   try {
-    if (claim.given && !claim.given.evaluate(result)) return { applicable: false, holds: true };
+    if (claim.given && !claim.given.evaluate(runs)) return { applicable: false, holds: true };
   } catch (error) {
     return { applicable: false, holds: true, error: `given: ${(error as Error).message.split('\n')[0]}` };
   }
   try {
-    return { applicable: true, holds: claim.expect.evaluate(result) };
+    return { applicable: true, holds: claim.expect.evaluate(runs) };
   } catch (error) {
     return { applicable: true, holds: false, error: (error as Error).message.split('\n')[0] };
   }
@@ -42,8 +43,8 @@ function judge(claim: Claim, result: RunResult): Outcome & { error?: string } {
 const fmt = (v: number | string | boolean) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : String(v));
 
 /** Which part of `expect` is false on this run, where, and the values on both sides. */
-export function explainViolation(claim: Claim, result: RunResult): ClaimViolation {
-  const falsehood = claim.expect.explain(result);
+export function explainViolation(claim: Claim, runs: CaseRuns): ClaimViolation {
+  const falsehood = claim.expect.explain(runs);
   const at = [
     falsehood.where.step !== undefined ? `step ${falsehood.where.step}` : '',
     falsehood.where.component !== undefined ? `component ${falsehood.where.component}` : '',
@@ -57,25 +58,50 @@ export function explainViolation(claim: Claim, result: RunResult): ClaimViolatio
   return { ...falsehood, message };
 }
 
-/** Runs specs, batched where the engine can (same logged steps; small matrix runs with a batched kernel). */
-async function runAll(specs: ExperimentSpec[], options: ClaimCheckOptions, visit: (index: number, result: RunResult) => void): Promise<void> {
+/** Runs cases (and their variants), batched where the engine can (same logged steps; small matrix runs with a batched kernel). */
+async function runCases(cases: ClaimCase[], options: ClaimCheckOptions, visit: (index: number, runs: CaseRuns) => void): Promise<void> {
+  const specs: { spec: ExperimentSpec; caseIndex: number; variant?: string }[] = [];
+  cases.forEach((c, caseIndex) => {
+    specs.push({ spec: c.spec, caseIndex });
+    for (const [variant, spec] of Object.entries(c.variants)) specs.push({ spec, caseIndex, variant });
+  });
+  const pending = cases.map((c) => 1 + Object.keys(c.variants).length);
+  const runs: Partial<CaseRuns>[] = cases.map(() => ({}));
+  const done = (k: number, result: RunResult) => {
+    const { caseIndex, variant } = specs[k];
+    const r = runs[caseIndex];
+    if (variant === undefined) r.result = result;
+    else (r.variants ??= {})[variant] = result;
+    if (--pending[caseIndex] === 0) {
+      visit(caseIndex, r as CaseRuns);
+      runs[caseIndex] = {};
+    }
+  };
   const groups = new Map<string, number[]>();
   const alone: number[] = [];
-  specs.forEach((spec, i) => {
+  specs.forEach(({ spec }, k) => {
     const key = batchKey(spec, options.accelerators);
-    if (key === undefined) alone.push(i);
-    else groups.set(key, [...(groups.get(key) ?? []), i]);
+    if (key === undefined) alone.push(k);
+    else groups.set(key, [...(groups.get(key) ?? []), k]);
   });
   for (const indices of groups.values())
     for (let k = 0; k < indices.length; k += BATCH_SIZE) {
       const chunk = indices.slice(k, k + BATCH_SIZE);
-      const results = await runBatch(chunk.map((i) => specs[i]), { accelerators: options.accelerators, signal: options.signal });
-      chunk.forEach((i, j) => visit(i, results[j]));
+      const results = await runBatch(chunk.map((i) => specs[i].spec), { accelerators: options.accelerators, signal: options.signal });
+      chunk.forEach((i, j) => done(i, results[j]));
     }
-  for (const i of alone) visit(i, await runExperiment(specs[i], { accelerators: options.accelerators, signal: options.signal }));
+  for (const k of alone) done(k, await runExperiment(specs[k].spec, { accelerators: options.accelerators, signal: options.signal }));
 }
 
-const caseKey = (spec: ExperimentSpec) => JSON.stringify(spec);
+/** Runs one case alone (`runExperiment`, as `dfl run` replays it). */
+async function runCase(c: ClaimCase, options: ClaimCheckOptions): Promise<CaseRuns> {
+  const run = (spec: ExperimentSpec) => runExperiment(spec, { accelerators: options.accelerators, signal: options.signal });
+  const variants: Record<string, RunResult> = {};
+  for (const [name, spec] of Object.entries(c.variants)) variants[name] = await run(spec);
+  return { result: await run(c.spec), variants };
+}
+
+const caseKey = (c: ClaimCase) => JSON.stringify(c);
 
 /**
  * Checks one claim on generated cases. A theorem must hold on every case where `given` holds;
@@ -87,10 +113,10 @@ export async function checkClaim(claim: Claim, options: ClaimCheckOptions = {}):
   const started = performance.now();
   const runs = options.runs ?? claim.runs;
   const seed = options.seed ?? 0;
-  const arbitrary = domainArbitrary(claim.definition.domain);
-  let specs: ExperimentSpec[];
+  const arbitrary = domainArbitrary(claim.definition);
+  let cases: ClaimCase[];
   try {
-    specs = fc.sample(arbitrary, { numRuns: runs, seed });
+    cases = fc.sample(arbitrary, { numRuns: runs, seed });
   } catch (error) {
     if (error instanceof InputError) throw new ClaimError(claim.file, `claim.domain does not generate valid specs: ${error.message}`);
     throw error;
@@ -101,27 +127,27 @@ export async function checkClaim(claim: Claim, options: ClaimCheckOptions = {}):
   let done = 0;
   let applicable = 0;
   let holding = 0;
-  let firstFailure: ExperimentSpec | undefined;
-  await runAll(specs, options, (i, result) => {
-    const outcome = judge(claim, result);
-    outcomes.set(caseKey(specs[i]), outcome);
+  let firstFailure: ClaimCase | undefined;
+  await runCases(cases, options, (i, caseRuns) => {
+    const outcome = judge(claim, caseRuns);
+    outcomes.set(caseKey(cases[i]), outcome);
     if (outcome.applicable) {
       applicable++;
       if (outcome.holds) holding++;
-      else firstFailure ??= specs[i];
+      else firstFailure ??= cases[i];
     }
     options.onCase?.(++done, runs);
   });
   const report: ClaimReport = { file: claim.file, name: claim.name, kind: claim.kind, statement: claim.statement, status: 'holds', cases: runs, applicable, holding, seconds: 0 };
-  const counterexampleOf = async (spec: ExperimentSpec, shrinks: number, path?: string): Promise<ClaimCounterexample> => {
-    const result = await runExperiment(spec, { accelerators: options.accelerators, signal: options.signal });
-    const outcome = judge(claim, result);
+  const counterexampleOf = async (c: ClaimCase, shrinks: number, path?: string): Promise<ClaimCounterexample> => {
+    const caseRuns = await runCase(c, options);
+    const outcome = judge(claim, caseRuns);
     const violation = outcome.error
       ? { where: {}, expression: claim.expect.source, values: {}, message: `could not be evaluated: ${outcome.error}` }
       : outcome.holds
         ? { where: {}, expression: claim.expect.source, values: {}, message: 'false in the batched run but true when run alone (float32 summation order): see docs/claims.md' }
-        : explainViolation(claim, result);
-    return { spec, violation, shrinks, seed, path };
+        : explainViolation(claim, caseRuns);
+    return { spec: c.spec, ...(Object.keys(c.variants).length ? { variants: c.variants } : {}), violation, shrinks, seed, path };
   };
   if (claim.kind === 'observation') {
     const required = claim.frequency ?? 1;
@@ -132,14 +158,14 @@ export async function checkClaim(claim: Claim, options: ClaimCheckOptions = {}):
   } else if (firstFailure) {
     report.status = 'fails';
     const details = await fc.check(
-      fc.asyncProperty(arbitrary, async (spec) => {
-        let outcome = outcomes.get(caseKey(spec));
-        if (!outcome) outcome = judge(claim, await runExperiment(spec, { accelerators: options.accelerators, signal: options.signal }));
+      fc.asyncProperty(arbitrary, async (c) => {
+        let outcome = outcomes.get(caseKey(c));
+        if (!outcome) outcome = judge(claim, await runCase(c, options));
         return !outcome.applicable || outcome.holds;
       }),
       { numRuns: runs, seed },
     );
-    const shrunk = details.failed && details.counterexample ? (details.counterexample[0] as ExperimentSpec) : firstFailure;
+    const shrunk = details.failed && details.counterexample ? (details.counterexample[0] as ClaimCase) : firstFailure;
     report.counterexample = await counterexampleOf(shrunk, details.numShrinks, details.counterexamplePath ?? undefined);
   }
   if (claim.kind === 'theorem' && applicable === 0) {

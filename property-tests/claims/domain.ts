@@ -85,13 +85,15 @@ const getPath = (source: Record<string, unknown>, path: string): unknown => path
  * from the step-count bound of Theorem 4.1. Throws the spec parser's error when the result is
  * not a valid spec.
  */
-export function buildCaseSpec(domain: ClaimFile['domain'], drawn: Record<string, unknown>): ExperimentSpec {
+export function buildCaseSpec(domain: ClaimFile['domain'], drawn: Record<string, unknown>, overrides: Record<string, unknown> = {}): ExperimentSpec {
   const spec = structuredClone(domain.base) as Record<string, unknown>;
   const derived: [string, ClaimAxis][] = [];
   for (const [path, axis] of Object.entries(domain.generate)) {
     if (axisKind(axis) in DERIVED_AT) derived.push([path, axis]);
     else setPath(spec, path, drawn[path]);
   }
+  // A variant's fields replace the drawn ones; the derived generators then see them.
+  for (const [path, value] of Object.entries(overrides)) setPath(spec, path, structuredClone(value));
   const order = Object.keys(DERIVED_AT);
   derived.sort((a, b) => order.indexOf(axisKind(a[1])) - order.indexOf(axisKind(b[1])));
   for (const [path, axis] of derived) {
@@ -120,9 +122,18 @@ export function buildCaseSpec(domain: ClaimFile['domain'], drawn: Record<string,
   return parseSpec(spec);
 }
 
-/** The domain's cases as specs; fast-check draws and shrinks the record of generated values. */
-export function domainArbitrary(domain: ClaimFile['domain']): fc.Arbitrary<ExperimentSpec> {
+/** One generated case: its spec, and its variants' specs by name. */
+export interface ClaimCase {
+  spec: ExperimentSpec;
+  variants: Record<string, ExperimentSpec>;
+}
+
+/** The claim's cases; fast-check draws and shrinks the record of generated values. */
+export function domainArbitrary(claim: Pick<ClaimFile, 'domain' | 'variants'>): fc.Arbitrary<ClaimCase> {
   const record: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [path, axis] of Object.entries(domain.generate)) record[path] = arbitraryOf(axis);
-  return fc.record(record).map((drawn) => buildCaseSpec(domain, drawn));
+  for (const [path, axis] of Object.entries(claim.domain.generate)) record[path] = arbitraryOf(axis);
+  return fc.record(record).map((drawn) => ({
+    spec: buildCaseSpec(claim.domain, drawn),
+    variants: Object.fromEntries(Object.entries(claim.variants).map(([name, overrides]) => [name, buildCaseSpec(claim.domain, drawn, overrides)])),
+  }));
 }

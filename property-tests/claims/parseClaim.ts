@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ClaimError, type Claim, type ClaimPosition } from '../../core/claims/claim';
 import { compileExpression } from '../../core/claims/expression';
-import { JsonSyntaxError, lineColumn, parsePositionedJson, pathKey, stringCharOffset, type JsonPath, type PositionedJson } from '../../core/claims/jsonText';
+import { fieldKey, JsonSyntaxError, lineColumn, parsePositionedJson, pathKey, stringCharOffset, type JsonPath, type PositionedJson } from '../../core/claims/jsonText';
 import { claimFileSchema } from '../../core/claims/schema';
 import { InputError } from '../../core/errors';
 import { formatIssue } from '../../core/spec/parseSpec';
@@ -12,6 +12,16 @@ const DOMAIN_PROBES = 30;
 
 /** The position of the value at `path`, or of its nearest enclosing value that exists. */
 function positionOf(json: PositionedJson, path: JsonPath, inString?: number): ClaimPosition {
+  return positionIn(json, path, inString);
+}
+
+/** The position of a field's name (an unknown field is pointed at by its name). */
+function fieldPosition(json: PositionedJson, path: JsonPath): ClaimPosition {
+  const span = json.spans.get(fieldKey(path));
+  return span ? lineColumn(json.text, span.start) : positionIn(json, path);
+}
+
+function positionIn(json: PositionedJson, path: JsonPath, inString?: number): ClaimPosition {
   for (let k = path.length; k >= 0; k--) {
     const span = json.spans.get(pathKey(path.slice(0, k)));
     if (span) return lineColumn(json.text, inString !== undefined && k === path.length ? stringCharOffset(json.text, span.start, inString) : span.start);
@@ -53,8 +63,8 @@ export function parseClaimFile(text: string, file: string): Claim {
     // A misspelt field shows as an unknown one and a missing one: the unknown one is named.
     const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0];
     // An unknown field is placed at the field itself, the object's other issues at their value.
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-    throw new ClaimError(file, formatIssue(issue, json.value, 'claim'), positionOf(json, path as JsonPath));
+    const position = issue.code === 'unrecognized_keys' ? fieldPosition(json, [...issue.path, issue.keys[0]] as JsonPath) : positionOf(json, issue.path as JsonPath);
+    throw new ClaimError(file, formatIssue(issue, json.value, 'claim'), position);
   }
   const definition = parsed.data;
   for (const [path, axis] of Object.entries(definition.domain.generate)) {
@@ -64,14 +74,17 @@ export function parseClaimFile(text: string, file: string): Claim {
   const compile = (field: 'given' | 'expect') => {
     const source = definition[field];
     if (source === undefined) return undefined;
-    const compiled = compileExpression(source);
+    const compiled = compileExpression(source, Object.keys(definition.variants));
     if ('message' in compiled) throw new ClaimError(file, `claim.${field}: ${compiled.message}`, positionOf(json, [field], compiled.offset));
     return compiled;
   };
   try {
-    fc.sample(domainArbitrary(definition.domain), { numRuns: DOMAIN_PROBES, seed: 0 });
+    fc.sample(domainArbitrary(definition), { numRuns: DOMAIN_PROBES, seed: 0 });
   } catch (error) {
-    if (error instanceof InputError) throw new ClaimError(file, `claim.domain does not generate valid specs: ${error.message}`, positionOf(json, domainPath(error.message, definition.domain.generate)));
+    if (error instanceof InputError) {
+      const path = domainPath(error.message, definition.domain.generate);
+      throw new ClaimError(file, `claim.domain does not generate valid specs: ${error.message}`, /unknown fields? "/.test(error.message) ? fieldPosition(json, path) : positionOf(json, path));
+    }
     throw error;
   }
   const given = compile('given');

@@ -2,7 +2,7 @@ import type fc from 'fast-check';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import { predictPlateaus } from '../../core/theory/predictPlateaus';
 import { componentEnclosure } from '../../core/theory/enclosure';
-import { stepCountBounds } from '../../core/theory/stepBounds';
+import { stepCountBounds } from '../../core/theory/stepCountBounds';
 
 /** The parts of core/theory a property relies on; tests swap in wrong ones to see them caught. */
 export interface Theory {

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostMessageInput, WebviewMessage } from '../../core/protocol/messages';
-import type { LabServer } from '../../webview/dev/server';
+import type { LabServer } from '../../lab-server/server';
 import { artifact, canvasInk, launch, NO_WEBGL_ARGS, openLab, startServer } from './harness';
 
 // A Chromium without WebGL (--disable-gpu --disable-software-rasterizer): the Lab falls back to

@@ -9,7 +9,7 @@ import { pairPlateaus } from '../../core/plateaus/pairing';
 import type { WebviewMessage } from '../../core/protocol/messages';
 import { parseRunResult, type RunResult } from '../../core/result';
 import type { ExperimentSpec } from '../../core/spec/schema';
-import type { LabServer } from '../../webview/dev/server';
+import type { LabServer } from '../../lab-server/server';
 import { artifact, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
 
 // The Lab's first screen: it opens on the paper's first experiment (paper-identity-depths,

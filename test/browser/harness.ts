@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startLabServer, type LabServer } from '../../webview/dev/server';
+import { startLabServer, type LabServer } from '../../lab-server/server';
 
 // Shared by the browser tests: Debian's Chromium (never a download) with software WebGL
 // (SwiftShader through ANGLE), or with no GPU at all for the fallback test, and the Lab's

@@ -9,7 +9,7 @@ import { parseSpec } from '../../core/spec/parseSpec';
 import type { ExperimentSpecInput } from '../../core/spec/schema';
 import { specEigenvalues } from '../../core/theory/predictPlateaus';
 import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
-import type { LabServer } from '../../webview/dev/server';
+import type { LabServer } from '../../lab-server/server';
 import { artifact, canvasInk, choosePreset, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
 
 // The Lab in real headless Chromium with software WebGL (SwiftShader): a preset runs to `done`

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostMessageInput, RunMark, WebviewMessage } from '../../core/protocol/messages';
 import type { ExperimentSpecInput } from '../../core/spec/schema';
-import type { LabServer } from '../../webview/dev/server';
+import type { LabServer } from '../../lab-server/server';
 import { artifact, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
 
 // A run the host opens with a mark (a claim's counterexample): the marked step is a vertical

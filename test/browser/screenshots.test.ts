@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebviewMessage } from '../../core/protocol/messages';
-import type { LabServer } from '../../webview/dev/server';
+import type { LabServer } from '../../lab-server/server';
 import { artifact, canvasInk, choosePreset, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
 
 // Screenshots of the Lab in the dark and the light theme after real runs on WebGL: the paper's

@@ -7,7 +7,7 @@ import { main } from '../../cli/dfl';
 import { quietly } from '../helpers/cliOutput';
 import type { HostMessageInput, WebviewMessage } from '../../core/protocol/messages';
 import { phaseDiagram, sweepSummarySchema, type SweepSummary } from '../../core/sweep/phaseDiagram';
-import type { LabServer } from '../../webview/dev/server';
+import type { LabServer } from '../../lab-server/server';
 import { artifact, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
 
 // The Lab's Sweep view in headless Chromium, on a real sweep folder written by `dfl sweep`

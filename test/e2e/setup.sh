@@ -12,6 +12,11 @@ if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -q "^$VERSION"; then
   exit 0
 fi
 command -v rg >/dev/null || { echo "setup: ripgrep (rg) is missing: apt-get install -y ripgrep" >&2; exit 1; }
+# code-server's install builds the `kerberos` native module, which needs the Kerberos headers.
+if command -v dpkg >/dev/null && ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
+  echo "setup: libkrb5-dev is missing (code-server's kerberos module builds against it): apt-get install -y libkrb5-dev" >&2
+  exit 1
+fi
 STAGE="$(mktemp -d)"
 cp "$(command -v rg)" "$STAGE/rg"
 tar -C "$STAGE" -czf "$STAGE/rg.tar.gz" rg

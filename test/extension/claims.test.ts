@@ -17,9 +17,9 @@ vi.mock('vscode', () => import('./vscodeStub'));
 const { claimReportToOutcome, claimSummary, expectedActual, locateExpression, violationMark, wherePhrase, claimErrorMessage } = await import('../../extension/theory/claimMessages');
 const { TheoryTests } = await import('../../extension/theory/theoryTests');
 const { claimItemId, claimLabel } = await import('../../extension/theory/claimItems');
-const { ClaimCodeLensProvider } = await import('../../extension/codeLens');
+const { ClaimCodeLensProvider } = await import('../../extension/editor/codeLens');
 const { activate } = await import('../../extension/extension');
-const { setCompute } = await import('../../extension/computeLoader');
+const { setCompute } = await import('../../extension/compute/computeLoader');
 const { COMMANDS, COUNTEREXAMPLE_CONTEXT } = await import('../../extension/ids');
 
 let result: RunResult;

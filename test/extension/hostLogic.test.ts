@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../core/result';
 import { interpretWebviewMessage, safeExportName } from '../../extension/panels/labMessages';
 import { DEFAULT_SETTINGS, isSafeRelativeFolder, presetWithSettings, readSettings, specWithSettings } from '../../extension/settings';
-import { readWorkspaceFile, resolveWorkspaceFile } from '../../extension/workspaceFiles';
+import { readWorkspaceFile, resolveWorkspaceFile } from '../../extension/workspace/workspaceFiles';
 import { smallResult } from './fixtures';
 
 let result: RunResult;

@@ -14,7 +14,7 @@ vi.mock('vscode', () => import('./vscodeStub'));
 
 const { activate } = await import('../../extension/extension');
 const { COMMANDS, LAB_VIEW_TYPE } = await import('../../extension/ids');
-const { setCompute } = await import('../../extension/computeLoader');
+const { setCompute } = await import('../../extension/compute/computeLoader');
 const { LabPanel } = await import('../../extension/panels/labPanel');
 const { RunStore } = await import('../../extension/runs/runStore');
 const { RunsTreeProvider } = await import('../../extension/runs/runsView');

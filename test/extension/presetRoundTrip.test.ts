@@ -14,7 +14,7 @@ vi.mock('vscode', () => import('./vscodeStub'));
 
 const { activate } = await import('../../extension/extension');
 const { COMMANDS } = await import('../../extension/ids');
-const { setCompute } = await import('../../extension/computeLoader');
+const { setCompute } = await import('../../extension/compute/computeLoader');
 
 const PRESET = 'paper-random-init-scale';
 

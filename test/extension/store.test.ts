@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../core/result';
 import { isStaleTemporary, processRunning, RunStore, slug, timestampName, writeFileAtomic } from '../../extension/runs/runStore';
-import { formatPlateauRow, plateauMarkdown, plateauRows, resultCsv } from '../../extension/plateauTable';
+import { formatPlateauRow, plateauMarkdown, plateauRows, resultCsv } from '../../core/report/plateauTable';
 import { smallResult } from './fixtures';
 
 let result: RunResult;

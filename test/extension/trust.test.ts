@@ -8,14 +8,14 @@ import * as stub from './vscodeStub';
 
 // Workspace trust: every entry point that runs a workspace's experiment or matrix file refuses in
 // an untrusted workspace (one warning, one log line, nothing run) and works once it is trusted;
-// the shipped presets and the theory harness run either way (extension/trust.ts says why).
+// the shipped presets and the theory harness run either way (extension/workspace/trust.ts says why).
 vi.mock('vscode', () => import('./vscodeStub'));
 
 const { activate } = await import('../../extension/extension');
 const { COMMANDS } = await import('../../extension/ids');
-const { setCompute } = await import('../../extension/computeLoader');
-const { ExperimentCodeLensProvider } = await import('../../extension/codeLens');
-const { trustRefusal, untrustedMessage, MANAGE_TRUST_COMMAND, WORKSPACE_RUN_COMMANDS } = await import('../../extension/trust');
+const { setCompute } = await import('../../extension/compute/computeLoader');
+const { ExperimentCodeLensProvider } = await import('../../extension/editor/codeLens');
+const { trustRefusal, untrustedMessage, MANAGE_TRUST_COMMAND, WORKSPACE_RUN_COMMANDS } = await import('../../extension/workspace/trust');
 
 let result: RunResult;
 beforeAll(async () => {
@@ -164,7 +164,7 @@ describe('in an untrusted workspace', () => {
     expect(api.runs()).toHaveLength(1);
   });
 
-  // Chosen behaviour: what ships with the extension runs (see extension/trust.ts).
+  // Chosen behaviour: what ships with the extension runs (see extension/workspace/trust.ts).
   it('Run Preset runs a shipped preset and saves it', async () => {
     stub.recorded.quickPicks.push((items) => items[0]);
     await stub.commands.executeCommand(COMMANDS.runPreset);

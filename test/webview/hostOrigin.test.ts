@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostBridge } from '../../webview/host';
-import { startLabServer } from '../../webview/dev/server';
+import { startLabServer } from '../../lab-server/server';
 
 // The standalone Lab cannot be framed by another page, and the page obeys messages only from its
 // host: the same origin, posted by the page itself (stand-in host) or its parent frame (VS Code).

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLabServer, type LabServer } from '../../webview/dev/server';
+import { startLabServer, type LabServer } from '../../lab-server/server';
 
 // `npm run lab:serve`'s server answers only requests addressed to it by its own names (a DNS
 // rebinding page sends another Host), takes only known themes, and serves only the page's files.

@@ -4,7 +4,7 @@ import type { RunResult } from '../../core/result';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import { buildTarget } from '../../core/targets/buildTarget';
 import type { Target } from '../../core/targets/target';
-import { MAX_SNAPSHOT_N } from '../engine/runner';
+import { MAX_HEATMAP_SNAPSHOT_N } from '../engine/runner';
 import type { LabCharts } from '../plots/charts';
 import { MAX_PLOTTED_DISTANCES, MAX_PLOTTED_SINGULAR_VALUES, TrajectoryStore } from '../plots/store';
 import type { Heatmaps } from './heatmaps';
@@ -27,7 +27,7 @@ export function startRunPlots(charts: LabCharts, heatmaps: Heatmaps, spec: Exper
     measureLabel: EFFECTIVE_RANK_LABELS[spec.effectiveRank],
     measure: spec.effectiveRank,
   });
-  if (spec.n <= MAX_SNAPSHOT_N) heatmaps.reset(spec.n, target.matrix().data, references);
+  if (spec.n <= MAX_HEATMAP_SNAPSHOT_N) heatmaps.reset(spec.n, target.matrix().data, references);
   else heatmaps.reset(spec.n);
   setRunTitle(spec, target.description);
   return store;
@@ -38,7 +38,7 @@ export function showResultPlots(charts: LabCharts, heatmaps: Heatmaps, result: R
   const store = charts.showResult(result);
   heatmaps.reset(result.spec.n);
   const kind = result.spec.target.kind;
-  if (result.spec.n <= MAX_SNAPSHOT_N && kind !== 'file' && kind !== 'mnist') {
+  if (result.spec.n <= MAX_HEATMAP_SNAPSHOT_N && kind !== 'file' && kind !== 'mnist') {
     try {
       const target = buildTarget(result.spec);
       const references: RankReferences = rankReferences(target, result.spec.effectiveRank);

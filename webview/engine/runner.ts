@@ -11,7 +11,7 @@ import type { LabBackend } from '../../core/protocol/messages';
 import { selectBackend, webglContextLost, type BackendStatus } from './backend';
 
 /** Heatmap snapshots of W(k) are kept for n up to this (O(n³) each on the spectral path). */
-export const MAX_SNAPSHOT_N = 256;
+export const MAX_HEATMAP_SNAPSHOT_N = 256;
 /** Memory budget of all snapshots of one run (float32 entries: 16 MB). */
 export const SNAPSHOT_BUDGET = 4 * 1024 * 1024;
 /** At most this many snapshots per run, spread evenly over the logged steps. */
@@ -42,7 +42,7 @@ export interface RunRequest {
 
 /** Logged steps whose product is kept for the heatmaps: evenly spaced by index, first and last. */
 export function snapshotSteps(spec: ExperimentSpec): Set<number> {
-  if (spec.n > MAX_SNAPSHOT_N) return new Set();
+  if (spec.n > MAX_HEATMAP_SNAPSHOT_N) return new Set();
   const schedule = logSchedule(spec.steps, spec.log);
   const count = Math.max(2, Math.min(MAX_SNAPSHOTS, schedule.length, Math.floor(SNAPSHOT_BUDGET / (spec.n * spec.n))));
   const out = new Set<number>();

@@ -33,7 +33,7 @@ export function plural(count: number, word: string, pluralWord = `${word}s`): st
 }
 
 /** A user's text in a message: quoted, escaped (never a line break) and cut to a readable length. */
-export function quote(text: string, maxLength = 40): string {
+export function quoteForMessage(text: string, maxLength = 40): string {
   return JSON.stringify(text.length > maxLength ? `${text.slice(0, maxLength)}…` : text);
 }
 

@@ -4,7 +4,7 @@
 
 import { InputError } from '../../errors';
 import { zeros, type DenseMatrix } from '../../linalg/dense';
-import { checkShape, parseDecimal, plural, quote, splitLines, type MatrixParseOptions } from './common';
+import { checkShape, parseDecimal, plural, quoteForMessage, splitLines, type MatrixParseOptions } from './common';
 
 /** The cell separators `parseCsv` recognises; `'whitespace'` means runs of spaces and tabs. */
 export type CsvDelimiter = ',' | '\t' | ';' | 'whitespace';
@@ -80,7 +80,7 @@ export function parseCsv(text: string, source: string, options?: MatrixParseOpti
         return !result.ok && !result.finiteProblem;
       });
       const hint = header ? " (a header row? start it with '#' to skip it)" : '';
-      throw new InputError(`${where}: ${quote(cell)} ${parsed.problem}${hint}`);
+      throw new InputError(`${where}: ${quoteForMessage(cell)} ${parsed.problem}${hint}`);
     });
   });
   return matrix;

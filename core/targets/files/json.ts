@@ -4,10 +4,10 @@
 import { InputError } from '../../errors';
 import { zeros, type DenseMatrix } from '../../linalg/dense';
 import { parseJson } from '../../spec/parseSpec';
-import { checkShape, plural, quote, type MatrixParseOptions } from './common';
+import { checkShape, plural, quoteForMessage, type MatrixParseOptions } from './common';
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `the string ${quote(value)}`;
+  if (typeof value === 'string') return `the string ${quoteForMessage(value)}`;
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
@@ -23,7 +23,7 @@ function rowsOf(document: unknown, source: string): readonly unknown[] {
   const keys = Object.keys(document);
   const unknown = keys.filter((key) => key !== 'data');
   if (unknown.length > 0) {
-    const names = unknown.slice(0, 3).map((key) => quote(key)).join(', ') + (unknown.length > 3 ? ', …' : '');
+    const names = unknown.slice(0, 3).map((key) => quoteForMessage(key)).join(', ') + (unknown.length > 3 ? ', …' : '');
     throw new InputError(`${source}: unknown field${unknown.length > 1 ? 's' : ''} ${names} (only "data" is allowed)`);
   }
   if (keys.length === 0) throw new InputError(`${source}: ${EXPECTED}, got an object without "data"`);

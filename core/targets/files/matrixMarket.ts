@@ -5,7 +5,7 @@
 
 import { InputError } from '../../errors';
 import { zeros, type DenseMatrix } from '../../linalg/dense';
-import { checkShape, formatShape, parseDecimal, plural, quote, splitLines, type MatrixParseOptions } from './common';
+import { checkShape, formatShape, parseDecimal, plural, quoteForMessage, splitLines, type MatrixParseOptions } from './common';
 
 type Format = 'coordinate' | 'array';
 type Field = 'real' | 'integer' | 'pattern';
@@ -20,22 +20,22 @@ interface Header {
 const BANNER = '%%MatrixMarket matrix coordinate|array real|integer|pattern general|symmetric|skew-symmetric';
 
 function parseHeader(line: string, source: string): Header {
-  const bad = (why: string) => new InputError(`${source}: line 1: bad header ${quote(line.trim())}: ${why}`);
+  const bad = (why: string) => new InputError(`${source}: line 1: bad header ${quoteForMessage(line.trim())}: ${why}`);
   const tokens = line.trim().split(/\s+/);
   if (tokens[0].toLowerCase() !== '%%matrixmarket') throw bad(`expected "${BANNER}"`);
   if (tokens.length !== 5) throw bad(`expected 5 words like "${BANNER}"`);
   const [object, format, field, symmetry] = tokens.slice(1).map((t) => t.toLowerCase());
-  if (object !== 'matrix') throw bad(`the object must be "matrix", not ${quote(object)}`);
-  if (format !== 'coordinate' && format !== 'array') throw bad(`the format must be coordinate or array, not ${quote(format)}`);
+  if (object !== 'matrix') throw bad(`the object must be "matrix", not ${quoteForMessage(object)}`);
+  if (format !== 'coordinate' && format !== 'array') throw bad(`the format must be coordinate or array, not ${quoteForMessage(format)}`);
   if (field === 'complex') throw new InputError(`${source}: line 1: complex matrices are not supported (the target must be real)`);
   if (field !== 'real' && field !== 'integer' && field !== 'pattern') {
-    throw bad(`the field must be real, integer or pattern, not ${quote(field)}`);
+    throw bad(`the field must be real, integer or pattern, not ${quoteForMessage(field)}`);
   }
   if (symmetry === 'hermitian') {
     throw new InputError(`${source}: line 1: hermitian matrices are not supported (they are complex; the target must be real)`);
   }
   if (symmetry !== 'general' && symmetry !== 'symmetric' && symmetry !== 'skew-symmetric') {
-    throw bad(`the symmetry must be general, symmetric or skew-symmetric, not ${quote(symmetry)}`);
+    throw bad(`the symmetry must be general, symmetric or skew-symmetric, not ${quoteForMessage(symmetry)}`);
   }
   if (format === 'array' && field === 'pattern') throw bad('pattern is only valid with the coordinate format');
   return { format, field, symmetry };
@@ -78,7 +78,7 @@ export function parseMatrixMarket(text: string, source: string, options?: Matrix
   const sizeLine = size.value.number;
   if (size.value.tokens.length !== sizeWords.length || !size.value.tokens.every((t) => /^\d+$/.test(t))) {
     throw new InputError(
-      `${source}: line ${sizeLine}: bad size line ${quote(size.value.tokens.join(' '))} (expected the integers "${sizeWords.join(' ')}")`,
+      `${source}: line ${sizeLine}: bad size line ${quoteForMessage(size.value.tokens.join(' '))} (expected the integers "${sizeWords.join(' ')}")`,
     );
   }
   const [rows, cols, declared] = size.value.tokens.map(Number);
@@ -89,9 +89,9 @@ export function parseMatrixMarket(text: string, source: string, options?: Matrix
 
   const readValue = (token: string, line: number): number => {
     const parsed = parseDecimal(token);
-    if (!parsed.ok) throw new InputError(`${source}: line ${line}: ${quote(token)} ${parsed.problem}`);
+    if (!parsed.ok) throw new InputError(`${source}: line ${line}: ${quoteForMessage(token)} ${parsed.problem}`);
     if (header.field === 'integer' && !/^[+-]?\d+$/.test(token)) {
-      throw new InputError(`${source}: line ${line}: ${quote(token)} is not an integer (the header says integer)`);
+      throw new InputError(`${source}: line ${line}: ${quoteForMessage(token)} is not an integer (the header says integer)`);
     }
     return parsed.value;
   };
@@ -108,11 +108,11 @@ export function parseMatrixMarket(text: string, source: string, options?: Matrix
       if (++count > declared) {
         throw new InputError(`${source}: line ${number}: more entries than the ${declared} declared on line ${sizeLine}`);
       }
-      if (tokens.length !== width) throw new InputError(`${source}: line ${number}: expected ${expected}, got ${quote(tokens.join(' '))}`);
+      if (tokens.length !== width) throw new InputError(`${source}: line ${number}: expected ${expected}, got ${quoteForMessage(tokens.join(' '))}`);
       const index = (token: string, what: 'row' | 'column', limit: number): number => {
         const value = /^\d+$/.test(token) ? Number(token) : NaN;
         if (!(value >= 1 && value <= limit)) {
-          throw new InputError(`${source}: line ${number}: ${what} index ${quote(token)} is out of range 1..${limit}`);
+          throw new InputError(`${source}: line ${number}: ${what} index ${quoteForMessage(token)} is out of range 1..${limit}`);
         }
         return value - 1;
       };
@@ -150,7 +150,7 @@ export function parseMatrixMarket(text: string, source: string, options?: Matrix
   let j = 0;
   for (const { number, tokens } of body) {
     if (++count > total) throw new InputError(`${source}: line ${number}: more values than the ${total} that line ${sizeLine} implies`);
-    if (tokens.length !== 1) throw new InputError(`${source}: line ${number}: expected one value per line, got ${quote(tokens.join(' '))}`);
+    if (tokens.length !== 1) throw new InputError(`${source}: line ${number}: expected one value per line, got ${quoteForMessage(tokens.join(' '))}`);
     const value = readValue(tokens[0], number);
     data[i * cols + j] = value;
     if (header.symmetry !== 'general') data[j * cols + i] = skew ? -value : value;

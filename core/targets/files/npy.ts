@@ -5,7 +5,7 @@
 
 import { InputError } from '../../errors';
 import { zeros, type DenseMatrix } from '../../linalg/dense';
-import { checkShape, quote, type MatrixParseOptions } from './common';
+import { checkShape, quoteForMessage, type MatrixParseOptions } from './common';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 /** NumPy itself refuses headers over 10 000 bytes by default; a numeric array needs under 200. */
@@ -40,7 +40,7 @@ class PyLiteralParser {
   parseDocument(): PyValue {
     const value = this.value();
     this.skipSpace();
-    if (this.pos < this.text.length) this.fail(`unexpected ${quote(this.text.slice(this.pos, this.pos + 10))} after the value`);
+    if (this.pos < this.text.length) this.fail(`unexpected ${quoteForMessage(this.text.slice(this.pos, this.pos + 10))} after the value`);
     return value;
   }
 
@@ -87,7 +87,7 @@ class PyLiteralParser {
         this.pos += integer[0].length;
         return Number(integer[0].replace(/[lL]$/, ''));
       }
-      return char === undefined ? this.expected('a value') : this.fail(`unexpected ${quote(char)}`);
+      return char === undefined ? this.expected('a value') : this.fail(`unexpected ${quoteForMessage(char)}`);
     } finally {
       this.depth--;
     }
@@ -145,7 +145,7 @@ function isTuple(value: PyValue | undefined): value is PyTuple {
 }
 
 function formatPythonFull(value: PyValue): string {
-  if (typeof value === 'string') return /^[\x20-\x26\x28-\x7e]*$/.test(value) ? `'${value}'` : quote(value, Infinity);
+  if (typeof value === 'string') return /^[\x20-\x26\x28-\x7e]*$/.test(value) ? `'${value}'` : quoteForMessage(value, Infinity);
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return String(value);
   if (value === null) return 'None';

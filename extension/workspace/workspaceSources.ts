@@ -1,12 +1,12 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExperimentSpec } from '../core/spec/schema';
-import type { TargetSources } from '../core/targets/target';
-import type { RunSettings } from '../property-tests/runner';
-import type { Compute } from './computeLoader';
-import { CONFIG_SECTION } from './ids';
-import { mnistDigitFrom } from '../node/mnistSubset';
-import { readSettings, type Settings } from './settings';
+import type { ExperimentSpec } from '../../core/spec/schema';
+import type { TargetSources } from '../../core/targets/target';
+import type { RunSettings } from '../../property-tests/runner';
+import type { Compute } from '../compute/computeLoader';
+import { CONFIG_SECTION } from '../ids';
+import { mnistDigitFrom } from '../../node/mnistSubset';
+import { readSettings, type Settings } from '../settings';
 import { trustRefusal, UntrustedWorkspaceError, type RunInput } from './trust';
 import { readWorkspaceFile } from './workspaceFiles';
 

@@ -1,6 +1,6 @@
 import type { TrajectoryPoint } from '../../core/result';
-import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId, type RunContext } from '../plots/charts';
-import { TrajectoryStore } from '../plots/store';
+import { CHART_IDS, CHART_TITLES, LabCharts, type ChartId, type RunContext } from '../../webview/plots/charts';
+import { TrajectoryStore } from '../../webview/plots/store';
 import { EFFECTIVE_RANK_LABELS } from '../../core/rank/effectiveRank';
 import { CONFIG, median, pause, status } from './common';
 import type { BenchResult } from './main';

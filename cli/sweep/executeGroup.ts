@@ -1,13 +1,14 @@
-import { batchKey, runBatch, type BatchOptions } from '../core/engine/batchRun';
-import { runExperiment } from '../core/engine/runExperiment';
-import type { Accelerators } from '../core/linalg/accelerators';
-import { nodeTargetSources, useNodeBackend, type NodeBackend } from '../node/platform';
-import type { RunResult } from '../core/result';
-import type { SweepPoint } from '../core/sweep/expand';
-import { createMeasurer, type Measurer } from '../core/sweep/measures';
-import type { FinishedRun } from '../core/sweep/runSweep';
-import type { MeasureOptions } from '../core/sweep/schema';
-import { pointRow } from '../core/sweep/summary';
+import { batchKey, recordBatch, type BatchOptions } from '../../core/engine/batchRun';
+import { recordExperiment } from '../../core/engine/runExperiment';
+import { toRunResult, type RecordedRun } from '../../core/trajectory/recorder';
+import type { Accelerators } from '../../core/linalg/accelerators';
+import { nodeTargetSources, useNodeBackend, type NodeBackend } from '../../node/platform';
+import type { RunResult } from '../../core/result';
+import type { SweepPoint } from '../../core/sweep/expand';
+import { createMeasurer, type Measurer } from '../../core/sweep/measures';
+import type { FinishedRun } from '../../core/sweep/runSweep';
+import type { MeasureOptions } from '../../core/sweep/schema';
+import { pointRow } from '../../core/sweep/summary';
 
 /** What a thread needs to run a group of a sweep: the points, and how to measure and keep them. */
 export interface GroupRequest {
@@ -32,15 +33,21 @@ export async function executeGroup(
   points: SweepPoint[],
   options: { backend: string; baseDir: string; signal: AbortSignal; measures: MeasureOptions; keepResults: boolean },
 ): Promise<(FinishedRun | undefined)[]> {
-  const results = await runGroup(points, options);
+  const runs = await recordGroup(points, options);
   const key = JSON.stringify(options.measures);
   if (measurer?.key !== key) measurer = { key, measure: createMeasurer(options.measures) };
   const { measure } = measurer;
-  return results.map((result, i) => (result.stopped.kind === 'cancelled' ? undefined : { row: pointRow(points[i], result, measure), ...(options.keepResults ? { result } : {}) }));
+  // Rows come from the typed columns; a whole result is made only for `--results`.
+  return runs.map((run, i) => (run.head.stopped.kind === 'cancelled' ? undefined : { row: pointRow(points[i], run, measure), ...(options.keepResults ? { result: toRunResult(run) } : {}) }));
 }
 
 /** The results of a group's runs, in order; also what `dfl sweep --rerun` replays a run with. */
 export async function runGroup(points: readonly Pick<SweepPoint, 'spec'>[], options: { backend: string; baseDir: string; signal?: AbortSignal }): Promise<RunResult[]> {
+  return (await recordGroup(points, options)).map(toRunResult);
+}
+
+/** `runGroup` with the trajectories in their typed columns. */
+async function recordGroup(points: readonly Pick<SweepPoint, 'spec'>[], options: { backend: string; baseDir: string; signal?: AbortSignal }): Promise<RecordedRun[]> {
   if (!ready || readyFor !== options.backend) {
     readyFor = options.backend;
     ready = useNodeBackend(options.backend as NodeBackend);
@@ -50,6 +57,6 @@ export async function runGroup(points: readonly Pick<SweepPoint, 'spec'>[], opti
   const specs = points.map((p) => p.spec);
   const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
   if (predictions.size > MAX_SHARED_PREDICTIONS) predictions.clear();
-  if (specs.length > 1 || batchKey(specs[0], accelerators) !== undefined) return runBatch(specs, { sources, signal: options.signal, yieldToHost, accelerators, predictions });
-  return [await runExperiment(specs[0], { sources, signal: options.signal, accelerators })];
+  if (specs.length > 1 || batchKey(specs[0], accelerators) !== undefined) return recordBatch(specs, { sources, signal: options.signal, yieldToHost, accelerators, predictions });
+  return [await recordExperiment(specs[0], { sources, signal: options.signal, accelerators })];
 }

@@ -1,7 +1,7 @@
 // A worker thread of `dfl sweep` (bundled as dist/sweep-worker.js, and inside the extension's dist/compute.js): runs the groups the main
 // thread sends (one spec, or a batch for core/engine/batchRun.ts) and posts their summary rows back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { executeGroup, type GroupRequest, type GroupReply } from './sweepExecute';
+import { executeGroup, type GroupRequest, type GroupReply } from './executeGroup';
 
 const { backend, baseDir } = workerData as { backend: string; baseDir: string };
 const running = new Map<number, AbortController>();

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { labContentSecurityPolicy, renderLabHtml, type LabHtmlOptions } from '../html';
+import { labContentSecurityPolicy, renderLabHtml, type LabHtmlOptions } from '../webview/html';
 
 // The dev server of standalone mode: serves the Lab page (rendered by the same renderLabHtml as
 // the extension host) with the stand-in host, the bundles from dist/webview, and MNIST digits.

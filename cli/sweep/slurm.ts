@@ -2,13 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import path from 'node:path';
-import { InputError } from '../core/errors';
-import type { ExpandedSweep } from '../core/sweep/expand';
-import { MAX_SWEEP_RUNS } from '../core/sweep/schema';
-import type { NodeBackend } from '../node/platform';
-import { makeFolder, readRegularTextFile, writeFileAtomic } from '../node/files';
-import { printable } from './terminal';
-import { META, SWEEP_COPY, finishedRows, readJson, readSweep, shardPoints, writeSummary } from './sweep';
+import { InputError } from '../../core/errors';
+import type { ExpandedSweep } from '../../core/sweep/expand';
+import { MAX_SWEEP_RUNS } from '../../core/sweep/schema';
+import type { NodeBackend } from '../../node/platform';
+import { makeFolder, readRegularTextFile, writeFileAtomic } from '../../node/files';
+import { printable } from '../terminal';
+import { META, SWEEP_COPY, readJson } from './folder';
+import { collect } from './collect';
 
 // `dfl sweep --slurm`: an array job over shards of the sweep, collected from the shared folder.
 // The job script is run by sh and read by sbatch: every value in it is quoted (sh) or checked to
@@ -24,10 +25,10 @@ const slurmJobSchema = z.object({
   sweepFile: z.string().min(1),
   baseDir: z.string().min(1),
 });
-type SlurmJob = z.output<typeof slurmJobSchema>;
+export type SlurmJob = z.output<typeof slurmJobSchema>;
 
 /** `sweep/job.json`, validated: its shard count bounds the loops of collect. */
-function readJob(file: string, label: string, runs: number): SlurmJob | undefined {
+export function readJob(file: string, label: string, runs: number): SlurmJob | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = slurmJobSchema.safeParse(readJson(file));
   if (!parsed.success) {
@@ -45,14 +46,14 @@ function checkSbatchPath(file: string, flag: string): void {
 }
 
 /** The job id `sbatch --parsable` printed ("ID" or "ID;CLUSTER"), or an error saying what it printed. */
-function jobIdOf(printed: string, flag: string): string {
+export function jobIdOf(printed: string, flag: string): string {
   const id = printed.trim().split(';')[0];
   if (!/^\d+$/.test(id)) throw new InputError(`${flag}: sbatch printed no job id (${printed.trim() ? JSON.stringify(printed.trim().slice(0, 80)) : 'nothing'})`);
   return id;
 }
 
 /** The first line sbatch wrote on stderr when it failed. */
-function sbatchFailure(error: unknown): string {
+export function sbatchFailure(error: unknown): string {
   return String((error as { stderr?: unknown }).stderr || (error as Error).message).trim().split('\n')[0];
 }
 
@@ -82,16 +83,24 @@ class Undo {
   }
 }
 
-function quote(text: string): string {
+/** bin/dfl.js of this install: next to dist/ (the bundle) or above cli/sweep/ (the sources). */
+function dflScript(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [path.join(here, '..', 'bin', 'dfl.js'), path.join(here, '..', '..', 'bin', 'dfl.js')];
+  return candidates.find((file) => existsSync(file)) ?? candidates[0];
+}
+
+/** `text` as one word for sh, in single quotes. */
+function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `text` as one word for sh: as it is when it needs no quotes (for commands shown to the user). */
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : quote(text);
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : shellQuote(text);
 }
 
-function which(command: string): boolean {
+export function which(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
@@ -132,7 +141,7 @@ function submit(o: Parameters<typeof submitSlurm>[0], dir: string, meta: string,
   undo.folder(meta);
   undo.file(copy);
   writeFileAtomic(copy, o.text);
-  const dfl = path.join(typeof __dirname === 'string' ? __dirname : process.cwd(), '..', 'bin', 'dfl.js');
+  const dfl = dflScript();
   const script = path.join(meta, 'job.sbatch');
   const lines = [
     '#!/bin/sh',
@@ -143,7 +152,7 @@ function submit(o: Parameters<typeof submitSlurm>[0], dir: string, meta: string,
     ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []),
     ...(o.time ? [`#SBATCH --time=${o.time}`] : []),
     `# Written by dfl sweep --slurm: each task runs one shard of the sweep into the shared folder.`,
-    `exec ${quote(process.execPath)} ${quote(path.resolve(dfl))} sweep ${quote(copy)} --out ${quote(dir)} --base-dir ${quote(path.resolve(o.baseDir))} ` +
+    `exec ${shellQuote(process.execPath)} ${shellQuote(path.resolve(dfl))} sweep ${shellQuote(copy)} --out ${shellQuote(dir)} --base-dir ${shellQuote(path.resolve(o.baseDir))} ` +
       `--shard "$SLURM_ARRAY_TASK_ID/${o.shards}" --jobs ${o.jobs} --backend ${o.backend} --quiet`,
     '',
   ];
@@ -164,7 +173,7 @@ function submit(o: Parameters<typeof submitSlurm>[0], dir: string, meta: string,
 }
 
 /** Array tasks of a job still queued or running (squeue), or undefined without squeue. */
-function activeTasks(jobId: string): number[] | undefined {
+export function activeTasks(jobId: string): number[] | undefined {
   if (!which('squeue')) return undefined;
   const r = spawnSync('squeue', ['-h', '-r', '-j', jobId, '-o', '%K'], { encoding: 'utf8' });
   if (r.status !== 0) return [];
@@ -172,47 +181,4 @@ function activeTasks(jobId: string): number[] | undefined {
     .split('\n')
     .map((s) => Number(s.trim()))
     .filter(Number.isInteger);
-}
-
-export function collect(dirArg: string, resubmit: boolean): number {
-  if (resubmit && !which('sbatch')) throw new InputError('--resubmit: sbatch is not on PATH (is this a Slurm login node?)');
-  const dir = path.resolve(dirArg);
-  const copy = path.join(dir, META, SWEEP_COPY);
-  if (!existsSync(copy)) throw new InputError(`--collect: ${dirArg} holds no sweep (no ${META}/${SWEEP_COPY})`);
-  const { expanded } = readSweep(copy);
-  const { rows } = finishedRows(dir, expanded, expanded.points);
-  writeSummary(dir, expanded, rows.values());
-  const total = expanded.points.length;
-  if (rows.size === total) {
-    process.stdout.write(`collected ${total}/${total} runs into ${path.join(dirArg, 'summary.csv')} and summary.json\n`);
-    return 0;
-  }
-  const job = readJob(path.join(dir, META, 'job.json'), path.join(dirArg, META, 'job.json'), total);
-  const shards = job?.shards ?? 1;
-  const active = job ? activeTasks(job.jobId) : undefined;
-  const missing: number[] = [];
-  for (let s = 0; s < shards; s++) {
-    const mine = shardPoints(expanded.points, { index: s, count: shards });
-    const absent = mine.filter((p) => !rows.has(p.hash)).length;
-    if (absent === 0) continue;
-    const running = active?.includes(s);
-    if (!running) missing.push(s);
-    process.stdout.write(`shard ${s}/${shards}: ${absent} of ${mine.length} runs missing${running ? ' (task still queued or running)' : ' (task failed or was cancelled; log: ' + path.join(dirArg, META, `task-${s}.log`) + ')'}\n`);
-  }
-  process.stdout.write(`${rows.size}/${total} runs in; summary written for those\n`);
-  if (missing.length > 0 && job) {
-    const array = missing.join(',');
-    if (resubmit) {
-      let printed: string;
-      try {
-        printed = execFileSync('sbatch', ['--parsable', `--array=${array}`, job.script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      } catch (error) {
-        throw new InputError(`--resubmit: sbatch refused the job: ${sbatchFailure(error)}`);
-      }
-      const id = jobIdOf(printed, '--resubmit');
-      writeFileAtomic(path.join(dir, META, 'job.json'), `${JSON.stringify({ ...job, jobId: id }, null, 2)}\n`);
-      process.stdout.write(`resubmitted shards ${array} as Slurm job ${id}\n`);
-    } else process.stdout.write(`resubmit with: dfl sweep --collect ${printable(shellWord(dirArg))} --resubmit   (or: sbatch --array=${array} ${printable(shellWord(job.script))})\n`);
-  }
-  return 1;
 }

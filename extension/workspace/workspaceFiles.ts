@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { MAX_INPUT_BYTES, readRegularFile } from '../node/files';
+import { MAX_INPUT_BYTES, readRegularFile } from '../../node/files';
 
 // Paths named by experiment files or by the Lab page are resolved here and must stay inside a
 // workspace folder (after following symbolic links). No `vscode`.

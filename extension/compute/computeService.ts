@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type * as vscode from 'vscode';
 import { loadCompute, type Compute } from './computeLoader';
-import type { ComputeBackend } from './settings';
+import type { ComputeBackend } from '../settings';
 
 // The compute bundle as the services use it: loaded on first use, its backend activated before
 // a run or a check (a wasm fallback is logged).

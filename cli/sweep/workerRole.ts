@@ -1,4 +1,4 @@
-// How `dfl sweep` finds and starts its worker threads (cli/sweep.ts): a bundle that is both the
+// How `dfl sweep` finds and starts its worker threads (cli/sweep/workerPool.ts): a bundle that is both the
 // CLI and the worker (the extension's dist/compute.js) names itself in this variable, and every
 // worker is started with this role in its workerData.
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { COMMANDS } from './ids';
-import { hasSummary, SWEEP_FILE_SUFFIX } from './sweeps/sweepFolders';
-import { CLAIM_FILE_SUFFIX, claimItemId } from './theory/claimItems';
-import { MANAGE_TRUST_COMMAND } from './trust';
+import { COMMANDS } from '../ids';
+import { hasSummary, SWEEP_FILE_SUFFIX } from '../sweeps/sweepFolders';
+import { CLAIM_FILE_SUFFIX, claimItemId } from '../theory/claimItems';
+import { MANAGE_TRUST_COMMAND } from '../workspace/trust';
 
 // Lenses above the first line of the files the extension runs: "Run" and "Run in the Lab" on a
 // `*.dfl.json` experiment file, "Run Sweep" (and "Show Sweep" once it has a summary) on a

@@ -1,9 +1,9 @@
 import path from 'node:path';
 
-// Loads dist/compute.js (tfjs, the engine, the property harness; ./computeBundle.ts) on first
+// Loads dist/compute.js (tfjs, the engine, the property harness; extension/computeBundle.ts) on first
 // use, so that activating the extension costs only the small host bundle.
 
-export type Compute = typeof import('./computeBundle');
+export type Compute = typeof import('../computeBundle');
 
 let compute: Compute | undefined;
 

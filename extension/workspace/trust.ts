@@ -11,7 +11,7 @@
 // to the host, so checking one runs no workspace code; a file target it names is still read
 // under the rule above.
 
-import { COMMANDS } from './ids';
+import { COMMANDS } from '../ids';
 
 /** Commands whose input is always a workspace file: disabled and hidden when untrusted (manifest). */
 export const WORKSPACE_RUN_COMMANDS = [COMMANDS.runExperimentFile, COMMANDS.openExperimentInLab, COMMANDS.loadTargetMatrix, COMMANDS.runSweep] as const;

@@ -1,13 +1,13 @@
-import '../zodConfig';
+import '../../webview/zodConfig';
 import 'uplot/dist/uPlot.min.css';
-import '../lab.css';
+import '../../webview/lab.css';
 import './bench.css';
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsDynamics } from '../../core/engine/matrixPath';
 import { rankReferences } from '../../core/engine/reference';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { buildTarget } from '../../core/targets/buildTarget';
-import { activeWebglContext, selectBackend } from '../engine/backend';
+import { activeWebglContext, selectBackend } from '../../webview/engine/backend';
 import { CONFIG, DEPTH, median, pause, SMOKE, status } from './common';
 import { timeBatch, type BatchRow } from './batchTiming';
 import { timePlots } from './plotTiming';

@@ -1,6 +1,6 @@
-import { pairPlateaus } from '../core/plateaus/pairing';
-import { trajectoryCsv } from '../core/report/trajectoryCsv';
-import type { RunResult } from '../core/result';
+import { pairPlateaus } from '../plateaus/pairing';
+import { trajectoryCsv } from './trajectoryCsv';
+import type { RunResult } from '../result';
 
 // The plateau table of a run: for each L, the predicted interval (Theorem 5.10) against the
 // measured one. Pure: used by the side view, the comparison panel and the export.

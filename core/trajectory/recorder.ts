@@ -1,0 +1,243 @@
+import type { Observation } from '../engine/dynamics';
+import type { RunResult, StopReason } from '../result';
+
+/** A loss this many times above max(L(0), 1) counts as divergence. */
+export const LOSS_BLOW_UP = 1e6;
+
+/** The per-step series of a result, the part a `TrajectoryRecorder` holds. */
+export type Series = Pick<RunResult, 'steps' | 'singularValues' | 'singularValuesKept' | 'effectiveRank' | 'loss' | 'distanceToBestRank' | 'groundTruthError' | 'balancedness'>;
+type SeriesKey = keyof Series;
+
+/**
+ * A run as the engines record it: everything of its result but the per-step series (`head`), and
+ * the series in typed columns (`trajectory`). `toRunResult` makes the result; `runResultJson`
+ * writes its JSON without making it.
+ */
+export interface RecordedRun {
+  head: Omit<RunResult, SeriesKey>;
+  trajectory: TrajectoryRecorder;
+}
+
+/**
+ * The logged steps of one run in float64 columns, one row per logged step (row-major): the
+ * engines' one place that keeps a trajectory and decides divergence. Columns start at the
+ * schedule's length and double when a row does not fit, so a logged run holds its numbers once,
+ * 8 bytes each, instead of a JavaScript array per row.
+ */
+export class TrajectoryRecorder {
+  /** Logged steps recorded so far. */
+  count = 0;
+  private capacity: number;
+  private stepColumn: Float64Array;
+  private singularColumn: Float64Array;
+  private rankColumn: Float64Array;
+  private lossColumn: Float64Array;
+  // Widths known from the first observation (they are the same at every step of a run).
+  private distanceWidth = 0;
+  private distanceColumn = new Float64Array(0);
+  private groundTruthColumn: Float64Array | undefined;
+  private balancednessWidth = 0;
+  private balancednessColumn: Float64Array | undefined;
+  private lossLimit = Infinity;
+
+  /**
+   * @param keep singular values stored per step (the largest ones)
+   * @param effectiveRank the spec's measure, of all the singular values of a step
+   * @param capacity expected logged steps (the log schedule's length)
+   */
+  constructor(
+    readonly keep: number,
+    private readonly effectiveRank: (singularValues: Float64Array) => number,
+    capacity: number,
+  ) {
+    this.capacity = Math.max(1, capacity);
+    this.stepColumn = new Float64Array(this.capacity);
+    this.singularColumn = new Float64Array(this.capacity * keep);
+    this.rankColumn = new Float64Array(this.capacity);
+    this.lossColumn = new Float64Array(this.capacity);
+  }
+
+  /**
+   * Whether the run diverged at a step with this loss (and these singular values): a loss that is
+   * not finite or above LOSS_BLOW_UP · max(L(0), 1), a singular value that is not finite. The
+   * loss of step 0 sets the limit.
+   */
+  diverges(step: number, loss: number, singularValues?: Float64Array): boolean {
+    if (step === 0) this.lossLimit = LOSS_BLOW_UP * Math.max(loss, 1);
+    if (!Number.isFinite(loss) || loss > this.lossLimit) return true;
+    if (singularValues) for (let i = 0; i < singularValues.length; i++) if (!Number.isFinite(singularValues[i])) return true;
+    return false;
+  }
+
+  /** Appends a logged step, unless it diverges: then nothing is kept and the result is false. */
+  record(step: number, o: Observation): boolean {
+    if (this.diverges(step, o.loss, o.singularValues)) return false;
+    if (this.count === 0) this.shape(o);
+    if (this.count === this.capacity) this.grow();
+    const k = this.count++;
+    this.stepColumn[k] = step;
+    this.singularColumn.set(o.singularValues.subarray(0, this.keep), k * this.keep);
+    this.rankColumn[k] = this.effectiveRank(o.singularValues);
+    this.lossColumn[k] = o.loss;
+    this.distanceColumn.set(o.distances, k * this.distanceWidth);
+    if (this.groundTruthColumn) this.groundTruthColumn[k] = o.groundTruthError!;
+    if (this.balancednessColumn) this.balancednessColumn.set(o.balancedness!, k * this.balancednessWidth);
+    return true;
+  }
+
+  private shape(o: Observation): void {
+    this.distanceWidth = o.distances.length;
+    this.distanceColumn = new Float64Array(this.capacity * this.distanceWidth);
+    if (o.groundTruthError !== undefined) this.groundTruthColumn = new Float64Array(this.capacity);
+    if (o.balancedness) {
+      this.balancednessWidth = o.balancedness.length;
+      this.balancednessColumn = new Float64Array(this.capacity * this.balancednessWidth);
+    }
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const grown = (column: Float64Array, width: number) => {
+      const next = new Float64Array(this.capacity * width);
+      next.set(column);
+      return next;
+    };
+    this.stepColumn = grown(this.stepColumn, 1);
+    this.singularColumn = grown(this.singularColumn, this.keep);
+    this.rankColumn = grown(this.rankColumn, 1);
+    this.lossColumn = grown(this.lossColumn, 1);
+    this.distanceColumn = grown(this.distanceColumn, this.distanceWidth);
+    if (this.groundTruthColumn) this.groundTruthColumn = grown(this.groundTruthColumn, 1);
+    if (this.balancednessColumn) this.balancednessColumn = grown(this.balancednessColumn, this.balancednessWidth);
+  }
+
+  get steps(): Float64Array {
+    return this.stepColumn.subarray(0, this.count);
+  }
+  get loss(): Float64Array {
+    return this.lossColumn.subarray(0, this.count);
+  }
+  get effectiveRanks(): Float64Array {
+    return this.rankColumn.subarray(0, this.count);
+  }
+  get groundTruthError(): Float64Array | undefined {
+    return this.groundTruthColumn?.subarray(0, this.count);
+  }
+  /** The kept singular values of logged step k (a view; σ_1 first). */
+  singularValuesAt(k: number): Float64Array {
+    return this.singularColumn.subarray(k * this.keep, (k + 1) * this.keep);
+  }
+  distancesAt(k: number): Float64Array {
+    return this.distanceColumn.subarray(k * this.distanceWidth, (k + 1) * this.distanceWidth);
+  }
+  balancednessAt(k: number): Float64Array | undefined {
+    return this.balancednessColumn?.subarray(k * this.balancednessWidth, (k + 1) * this.balancednessWidth);
+  }
+
+  /** The series as a result holds them (plain arrays; the optional ones only when recorded). */
+  series(): Series {
+    const rows = (at: (k: number) => Float64Array) => Array.from({ length: this.count }, (_, k) => plainArray(at(k)));
+    const groundTruth = this.groundTruthError;
+    return {
+      steps: plainArray(this.steps),
+      singularValues: rows((k) => this.singularValuesAt(k)),
+      singularValuesKept: this.keep,
+      effectiveRank: plainArray(this.effectiveRanks),
+      loss: plainArray(this.loss),
+      distanceToBestRank: rows((k) => this.distancesAt(k)),
+      ...(groundTruth && this.count > 0 ? { groundTruthError: plainArray(groundTruth) } : {}),
+      ...(this.balancednessColumn && this.count > 0 ? { balancedness: rows((k) => this.balancednessAt(k)!) } : {}),
+    };
+  }
+}
+
+/** A typed array's numbers as a plain array (a loop: `Array.from` of a typed array is several times slower). */
+export function plainArray(values: Float64Array): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
+}
+
+/** The stop of a run whose loss blew up at `step`; `hint` says why, where the spec tells (./runExperiment.ts stableStepHint). */
+export function divergedAt(step: number, loss: number, hint: string): StopReason {
+  return { kind: 'diverged', reason: `loss ${loss.toPrecision(3)} at step ${step}${hint}`, step };
+}
+
+/**
+ * The result of a recorded run. Its fields come in the order the engines have always written
+ * them (the series where the schema lists them, the optional series after `elapsedSeconds`), so
+ * result files stay byte for byte the same.
+ */
+export function toRunResult(run: RecordedRun): RunResult {
+  const series = run.trajectory.series();
+  const out: Record<string, unknown> = {};
+  for (const key of resultKeys(run)) out[key] = key in series ? series[key as SeriesKey] : run.head[key as keyof RecordedRun['head']];
+  return out as RunResult;
+}
+
+// The order of a result's fields in the files the engines have always written.
+const RESULT_KEYS = [
+  'spec', 'engine', 'target', 'steps', 'singularValues', 'singularValuesKept', 'effectiveRank', 'loss', 'distanceToBestRank',
+  'targetEffectiveRanks', 'predicted', 'measured', 'stopped', 'elapsedSeconds', 'groundTruthError', 'balancedness', 'snapshots', 'preset',
+] as const;
+
+const SERIES_KEYS = { steps: 1, singularValues: 1, singularValuesKept: 1, effectiveRank: 1, loss: 1, distanceToBestRank: 1 };
+
+/** The keys of a recorded run's result, in order (see `toRunResult`). */
+function resultKeys(run: RecordedRun): readonly string[] {
+  const t = run.trajectory;
+  return RESULT_KEYS.filter((key) => {
+    if (key === 'groundTruthError') return t.groundTruthError !== undefined && t.count > 0;
+    if (key === 'balancedness') return t.balancednessAt(0) !== undefined && t.count > 0;
+    return key in SERIES_KEYS || run.head[key as keyof RecordedRun['head']] !== undefined;
+  });
+}
+
+/**
+ * The JSON text of `toRunResult(run)`, exactly what `JSON.stringify` makes of it, in pieces of
+ * about a row each: a file written from them never holds the whole text, nor the result's
+ * arrays, in memory (a run at n = 1000 logged at every step of 5·10⁴ keeps 100 MB of numbers,
+ * 272 MB of text).
+ */
+export function* runResultJson(run: RecordedRun): Generator<string> {
+  const t = run.trajectory;
+  const row: number[] = [];
+  // One reused plain array per row: JSON.stringify writes numbers as the file always had them.
+  const rowJson = (values: Float64Array) => {
+    row.length = values.length;
+    for (let i = 0; i < values.length; i++) row[i] = values[i];
+    return JSON.stringify(row);
+  };
+  function* rows(at: (k: number) => Float64Array): Generator<string> {
+    yield '[';
+    for (let k = 0; k < t.count; k++) yield (k > 0 ? ',' : '') + rowJson(at(k));
+    yield ']';
+  }
+  function* column(values: Float64Array): Generator<string> {
+    // Rows of 4096 numbers at a time.
+    yield '[';
+    for (let start = 0; start < values.length; start += 4096) {
+      const part = rowJson(values.subarray(start, Math.min(values.length, start + 4096)));
+      yield (start > 0 ? ',' : '') + part.slice(1, -1);
+    }
+    yield ']';
+  }
+  const series: Record<string, () => Generator<string>> = {
+    steps: () => column(t.steps),
+    singularValues: () => rows((k) => t.singularValuesAt(k)),
+    effectiveRank: () => column(t.effectiveRanks),
+    loss: () => column(t.loss),
+    distanceToBestRank: () => rows((k) => t.distancesAt(k)),
+    groundTruthError: () => column(t.groundTruthError!),
+    balancedness: () => rows((k) => t.balancednessAt(k)!),
+  };
+  let first = true;
+  for (const key of resultKeys(run)) {
+    yield `${first ? '{' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (key === 'singularValuesKept') yield JSON.stringify(t.keep);
+    else if (key in series) yield* series[key]();
+    else yield JSON.stringify(run.head[key as keyof RecordedRun['head']]);
+  }
+  yield first ? '{}' : '}';
+}
