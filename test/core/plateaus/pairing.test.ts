@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../cli/format';
-import { runExperiment } from '../../core/engine/runExperiment';
-import { pairPlateaus, primaryPairs } from '../../core/plateaus/pairing';
-import { findPreset } from '../../core/presets';
-import { assessRun } from '../../core/report/assess';
-import { formatPlateauRow, plateauRows } from '../../core/report/plateauTable';
+import { summarize } from '../../../cli/format';
+import { runExperiment } from '../../../core/engine/runExperiment';
+import { pairPlateaus, primaryPairs } from '../../../core/plateaus/pairing';
+import { findPreset } from '../../../core/presets';
+import { assessRun } from '../../../core/report/assess';
+import { formatPlateauRow, plateauRows } from '../../../core/report/plateauTable';
 
 // One result, one pairing: dfl run's table, the Runs view (and the comparison panel, which uses
 // the same rows), the report's findings and the Lab (both call pairPlateaus) show the same

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { InputError } from '../../core/errors';
-import { parseSpec, parseSpecText } from '../../core/spec/parseSpec';
-import { experimentJsonSchema } from '../../core/spec/jsonSchema';
-import { HangGuard, PARSER_HANG_BOUND_MS, fuzzParameters, stopWatchdog } from '../fuzzBudget';
-import { expectReadOrRefused } from '../helpers/refusal';
+import { InputError } from '../../../core/errors';
+import { parseSpec, parseSpecText } from '../../../core/spec/parseSpec';
+import { experimentJsonSchema } from '../../../core/spec/jsonSchema';
+import { HangGuard, PARSER_HANG_BOUND_MS, fuzzParameters, stopWatchdog } from '../../fuzzBudget';
+import { expectReadOrRefused } from '../../helpers/refusal';
 
 const base = {
   n: 20,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entropyRank, nuclearRank, numericalRank, stableRank } from '../../core/rank/effectiveRank';
+import { entropyRank, nuclearRank, numericalRank, stableRank } from '../../../core/rank/effectiveRank';
 
 describe('effective ranks', () => {
   it('entropy rank is k for k equal singular values and 0 for the zero matrix', () => {

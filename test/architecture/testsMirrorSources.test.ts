@@ -1,0 +1,127 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Tests mirror the sources: every module of core/ with logic has its test beside it under
+// test/core/, at the same path (core/theory/flowTime.ts → test/core/theory/flowTime.test.ts), so a
+// reader finds a module's test without searching and a module without one shows here.
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Modules without logic, which need no test of their own. Each says what it holds; a module that
+ * gains a function belongs in the mirror and must leave this list.
+ */
+const WITHOUT_LOGIC: Record<string, string> = {
+  'core/engine/dynamics.ts': 'interfaces of an engine (Dynamics, Observation)',
+  'core/linalg/accelerators.ts': 'interfaces of the accelerated routines passed in by adapters',
+  'core/targets/target.ts': 'interfaces of a target and its sources',
+  'core/theory/index.ts': 're-exports of core/theory',
+};
+
+/**
+ * Modules with logic whose test does not mirror them yet: each names the test that covers it
+ * today, which must exist and import the module. The list only shrinks.
+ */
+const TESTED_ELSEWHERE: Record<string, string> = {};
+
+/**
+ * Modules with logic that have no mirrored test yet (most are tested through cli/, extension/ or
+ * other core tests). A ratchet: a new module cannot join, and one that gains its test must leave.
+ */
+const NOT_YET_MIRRORED = new Set([
+  'core/csv.ts',
+  'core/report/plateauTable.ts',
+  'core/engine/blasPath.ts',
+  'core/engine/matrixPath.ts',
+  'core/engine/reference.ts',
+  'core/engine/runExperiment.ts',
+  'core/engine/tfjsBatchKernel.ts',
+  'core/export/replayFiles.ts',
+  'core/export/seriesFiles.ts',
+  'core/linalg/decompositions.ts',
+  'core/presets/index.ts',
+  'core/report/assess.ts',
+  'core/report/reportData.ts',
+  'core/report/trajectoryCsv.ts',
+  'core/reproduction/analysis.ts',
+  'core/result.ts',
+  'core/spec/jsonSchema.ts',
+  'core/spec/schema.ts',
+  'core/sweep/hash.ts',
+  'core/sweep/jsonSchema.ts',
+  'core/sweep/measures.ts',
+  'core/sweep/runStore.ts',
+  'core/sweep/runSweep.ts',
+  'core/sweep/schema.ts',
+  'core/sweep/summary.ts',
+  'core/targets/files/common.ts',
+  'core/targets/files/npyWriter.ts',
+]);
+
+function files(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(path.join(ROOT, d))) {
+      const rel = `${d}/${name}`;
+      if (statSync(path.join(ROOT, rel)).isDirectory()) walk(rel);
+      else if (rel.endsWith(suffix)) out.push(rel);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The test file at the mirrored path of a core module. */
+export const mirrorOf = (module: string) => `test/${module.replace(/\.ts$/, '.test.ts')}`;
+
+/** Relative module specifiers a test imports (static, type-only and dynamic imports). */
+function importsOf(source: string): string[] {
+  return [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.[^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+/** Whether `testFile` imports `module` (a relative import that resolves to it). */
+function imports(testFile: string, module: string): boolean {
+  return importsOf(readFileSync(path.join(ROOT, testFile), 'utf8')).some((specifier) => {
+    if (!specifier.startsWith('.')) return false;
+    const resolved = path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, testFile)), specifier)).split(path.sep).join('/');
+    return [resolved, `${resolved}.ts`, `${resolved}/index.ts`].includes(module);
+  });
+}
+
+describe('tests mirror the sources', () => {
+  const modules = files('core', '.ts');
+
+  it('the mirror path is the module path under test/', () => {
+    expect(mirrorOf('core/theory/flowTime.ts')).toBe('test/core/theory/flowTime.test.ts');
+    expect(mirrorOf('core/text.ts')).toBe('test/core/text.test.ts');
+  });
+
+  it('every core module with logic has a test at its mirrored path that imports it', () => {
+    expect(modules.length).toBeGreaterThan(50);
+    const missing = modules.filter((m) => !(m in WITHOUT_LOGIC) && !(m in TESTED_ELSEWHERE) && !NOT_YET_MIRRORED.has(m)).flatMap((m) => {
+      const test = mirrorOf(m);
+      if (!existsSync(path.join(ROOT, test))) return [`${m}: no ${test}`];
+      return imports(test, m) ? [] : [`${m}: ${test} does not import it`];
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('the lists are true: the modules exist, those without logic export no function, the named tests import them', () => {
+    const wrong: string[] = [];
+    for (const m of Object.keys(WITHOUT_LOGIC)) {
+      if (!modules.includes(m)) wrong.push(`${m} (without logic) does not exist`);
+      else if (/^export\s+(async\s+)?function|^export\s+class|^export\s+const\s+\w+\s*=\s*\(/m.test(readFileSync(path.join(ROOT, m), 'utf8'))) wrong.push(`${m} exports logic: give it a mirrored test`);
+    }
+    for (const m of NOT_YET_MIRRORED) {
+      if (!modules.includes(m)) wrong.push(`${m} (not yet mirrored) does not exist`);
+      else if (existsSync(path.join(ROOT, mirrorOf(m))) && imports(mirrorOf(m), m)) wrong.push(`${m} has its mirrored test now: remove it from NOT_YET_MIRRORED`);
+    }
+    for (const [m, test] of Object.entries(TESTED_ELSEWHERE)) {
+      if (!modules.includes(m)) wrong.push(`${m} (tested elsewhere) does not exist`);
+      else if (existsSync(path.join(ROOT, mirrorOf(m)))) wrong.push(`${m} has its mirrored test now: remove it from the list`);
+      else if (!existsSync(path.join(ROOT, test)) || !imports(test, m)) wrong.push(`${m}: ${test} does not import it`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
