@@ -4,7 +4,7 @@ import { parseSpec } from '../../core/spec/parseSpec';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import { ipow } from '../../core/theory/flowTime';
 import { stepSizeBound } from '../../core/theory/hypotheses';
-import { stepCountBounds } from '../../core/theory/stepBounds';
+import { stepCountBounds } from '../../core/theory/stepCountBounds';
 
 // A claim's domain as a fast-check arbitrary of specs. Every generator shrinks towards its low
 // end (integers and ranges to their minimum, choices to the first, spectra to fewer and smaller
