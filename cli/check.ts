@@ -82,7 +82,7 @@ export async function checkCommand(args: string[]): Promise<number> {
     claims = readClaims(userClaims ? positionals : shippedClaimFiles());
   } catch (error) {
     if (error instanceof ClaimError) {
-      process.stderr.write(`${printableLine(error.message.split('\n')[0])}\n`);
+      process.stderr.write(`dfl: ${printableLine(error.message.split('\n')[0])}\n`);
       return 2;
     }
     throw error;

@@ -289,7 +289,8 @@ describe('8. dfl check flags', () => {
     [['--seed', '1e300'], '--seed: expected an integer'],
     [['--seed', '4294967296'], '--seed: must be from 0 to 2147483647 (got 4294967296)'],
     [['--seed', '0x10'], '--seed: expected an integer'],
-    [['extra'], 'dfl check: unexpected argument "extra"'],
+    // A positional is a claim file: one that is not there is named.
+    [['extra'], 'dfl: extra: no such file'],
   ])('dfl check %j: exit 2, one line', async (args, message) => {
     await refused(['check', ...args], message);
   });
