@@ -15,8 +15,12 @@ import { printableLine } from './terminal';
 /** fast-check seeds are 32-bit: a larger one would silently repeat another seed's runs. */
 const MAX_SEED = 2 ** 31 - 1;
 
-/** The shipped claim files (claims/ at the package root, beside dist/ where the CLI bundle lives). */
-export const SHIPPED_CLAIMS_DIR = path.resolve(__dirname, '..', 'claims');
+/**
+ * The paper's empirical statements as claim files (claims/paper/ at the package root, beside dist/
+ * where the CLI bundle lives). claims/examples/ is for users to read and is not run by default:
+ * one of its claims is false on purpose.
+ */
+export const SHIPPED_CLAIMS_DIR = path.resolve(__dirname, '..', 'claims', 'paper');
 
 /** Every `*.dfl-claim.json` under the shipped claims folder, sorted (empty when it is not there). */
 export function shippedClaimFiles(dir = SHIPPED_CLAIMS_DIR): string[] {
@@ -103,7 +107,8 @@ export async function checkCommand(args: string[]): Promise<number> {
   const claimReports: ClaimReport[] = [];
   for (const claim of claims) {
     const report = await checkClaim(claim, { runs, seed, accelerators });
-    if (report.counterexample) {
+    // A holding observation still names its first case that does not hold, but writes no file.
+    if (report.counterexample && report.status === 'fails') {
       const dir = values['counterexample-dir'] ?? (userClaims ? path.dirname(claim.file) : '.');
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${claim.name}.counterexample.dfl.json`);

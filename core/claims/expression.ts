@@ -149,7 +149,14 @@ function explain(root: ASTNode, variables: Record<string, unknown>, env: Environ
           const [a, b] = node.args;
           // The entries read on each side (erank[i − 1] in erank[i − 1] + 1e-6) are shown too.
           const reads: Record<string, number | string | boolean> = {};
-          for (const read of indexReads(node).slice(0, 6)) reads[text(read)] = plain(safe(() => value(read, context)));
+          // A read inside a macro (`distance[i][0]` in `points.map(i, …)`) has no value here: left out.
+          for (const read of indexReads(node).slice(0, 6)) {
+            try {
+              reads[text(read)] = plain(value(read, context));
+            } catch {
+              continue;
+            }
+          }
           return { where, expression: text(node), values: { ...bound, ...reads, [text(a)]: plain(value(a, context)), [text(b)]: plain(value(b, context)) } };
         }
         case 'rcall': {
