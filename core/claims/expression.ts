@@ -101,11 +101,12 @@ export function compileExpression(source: string, variants: readonly string[] = 
   } catch (error) {
     return { message: `syntax error: ${firstLine((error as Error).message)}`, offset: errorOffset(error) };
   }
+  // Before the type check: `[]` has no element type, and the checker's complaint about it would hide the real mistake.
+  const empty = emptyQuantifier(parsed.ast as ASTNode, env);
+  if (empty) return { message: `a quantifier over nothing: "${source.slice(empty.start, empty.end)}" ranges over an empty list`, offset: empty.start };
   const checked = parsed.check() as { valid: boolean; type?: string; error?: Error };
   if (!checked.valid) return { message: firstLine(checked.error?.message ?? 'type error'), offset: errorOffset(checked.error) };
   if (checked.type !== 'bool') return { message: `the expression is of type ${checked.type}, not bool`, offset: 0 };
-  const empty = emptyQuantifier(parsed.ast as ASTNode, env);
-  if (empty) return { message: `a quantifier over nothing: "${source.slice(empty.start, empty.end)}" ranges over an empty list`, offset: empty.start };
   const explainEnv = claimEnvironment(current, true, variants);
   return {
     source,
