@@ -21,6 +21,11 @@ export interface CaseRuns {
 export interface CompiledExpression {
   source: string;
   evaluate(runs: CaseRuns): boolean;
+  /**
+   * The outermost `all` quantifiers (not inside another macro) and the size of their range on
+   * this case: an `all` over an empty list is true and checks nothing.
+   */
+  allRanges(runs: CaseRuns): { quantifier: string; size: number }[];
   /** Where and why a false expression is false on this case. */
   explain(runs: CaseRuns): ExpressionFalsehood;
 }
@@ -86,6 +91,17 @@ function emptyQuantifier(node: ASTNode, env: Environment): ASTNode | undefined {
   return undefined;
 }
 
+/** The outermost `all` quantifiers: their bodies are not searched (their variables are bound there). */
+function outermostAll(node: ASTNode): { quantifier: string; range: string }[] {
+  if (node.op === 'rcall' && QUANTIFIERS.has(node.args[0])) {
+    const receiver = node.args[1];
+    const inReceiver = outermostAll(receiver);
+    const text = (n: ASTNode) => n.input.slice(n.start, n.end);
+    return node.args[0] === 'all' ? [{ quantifier: text(node), range: text(receiver) }, ...inReceiver] : inReceiver;
+  }
+  return children(node).flatMap(outermostAll);
+}
+
 /**
  * Parses and type-checks `source` (a bool expression over the vocabulary); returns the problem
  * instead of throwing, so the claim parser can place it in the file.
@@ -108,6 +124,7 @@ export function compileExpression(source: string, variants: readonly string[] = 
   if (!checked.valid) return { message: firstLine(checked.error?.message ?? 'type error'), offset: errorOffset(checked.error) };
   if (checked.type !== 'bool') return { message: `the expression is of type ${checked.type}, not bool`, offset: 0 };
   const explainEnv = claimEnvironment(current, true, variants);
+  const quantifiers = outermostAll(parsed.ast as ASTNode);
   return {
     source,
     evaluate(runs) {
@@ -117,6 +134,18 @@ export function compileExpression(source: string, variants: readonly string[] = 
     explain(runs) {
       current.result = runs.result;
       return explain(parsed.ast as ASTNode, caseVariables(runs), explainEnv);
+    },
+    allRanges(runs) {
+      current.result = runs.result;
+      const variables = caseVariables(runs);
+      return quantifiers.flatMap((q) => {
+        try {
+          const range = explainEnv.evaluate(q.range, variables);
+          return Array.isArray(range) ? [{ quantifier: q.quantifier, size: range.length }] : [];
+        } catch {
+          return [];
+        }
+      });
     },
   };
 }
@@ -158,7 +187,9 @@ function explain(root: ASTNode, variables: Record<string, unknown>, env: Environ
               continue;
             }
           }
-          return { where, expression: text(node), values: { ...bound, ...reads, [text(a)]: plain(value(a, context)), [text(b)]: plain(value(b, context)) } };
+          // A literal side (`5` in `n <= 5`) is shown in the expression already.
+          const sides = Object.fromEntries([a, b].filter((side) => side.op !== 'value').map((side) => [text(side), plain(value(side, context))]));
+          return { where, expression: text(node), values: { ...bound, ...reads, ...sides } };
         }
         case 'rcall': {
           const [name, receiver, args] = node.args;

@@ -91,6 +91,8 @@ export function parsePositionedJson(text: string): PositionedJson {
           if (text[i] !== '"') fail(`expected a field name in double quotes, got ${describe()}`);
           const keyStart = i;
           const key = string();
+          // JSON.parse keeps the last of two equal keys; in a claim that silently drops a statement.
+          if (Object.prototype.hasOwnProperty.call(object, key)) fail(`the field "${key}" is given twice`, keyStart);
           spans.set(fieldKey([...path, key]), { start: keyStart, end: i });
           space();
           if (text[i] !== ':') fail(`expected ":" after the field name, got ${describe()}`);

@@ -128,9 +128,13 @@ export async function checkClaim(claim: Claim, options: ClaimCheckOptions = {}):
   let applicable = 0;
   let holding = 0;
   let firstFailure: ClaimCase | undefined;
+  // The largest range each outermost `all` of `expect` had: one that is empty on every case checked nothing.
+  const allRanges = new Map<string, number>();
   await runCases(cases, options, (i, caseRuns) => {
     const outcome = judge(claim, caseRuns);
     outcomes.set(caseKey(cases[i]), outcome);
+    if (outcome.applicable)
+      for (const { quantifier, size } of claim.expect.allRanges(caseRuns)) allRanges.set(quantifier, Math.max(size, allRanges.get(quantifier) ?? 0));
     if (outcome.applicable) {
       applicable++;
       if (outcome.holds) holding++;
@@ -171,6 +175,11 @@ export async function checkClaim(claim: Claim, options: ClaimCheckOptions = {}):
   if (claim.kind === 'theorem' && applicable === 0) {
     report.status = 'fails';
     report.note = `given held on none of the ${runs} cases: nothing was checked`;
+  }
+  const vacuous = [...allRanges].find(([, size]) => size === 0);
+  if (vacuous && applicable > 0 && report.status === 'holds') {
+    report.status = 'fails';
+    report.note = `"${vacuous[0]}" ranged over an empty list on every case: nothing was checked`;
   }
   report.seconds = (performance.now() - started) / 1000;
   return report;

@@ -83,6 +83,7 @@ describe('a bad claim: one line naming the file and position, exit 2, before any
     ['name.dfl-claim.json', claimText({ expect: 'losses[0] > 0.0' }), /name\.dfl-claim\.json:\d+:\d+: .*losses/],
     ['type.dfl-claim.json', claimText({ expect: 'loss' }), /type\.dfl-claim\.json:\d+:\d+: .*not bool/],
     ['frequency.dfl-claim.json', claimText({ kind: 'observation' }), /frequency\.dfl-claim\.json:\d+:\d+: .*frequency/],
+    ['twice.dfl-claim.json', '{\n  "name": "c",\n  "name": "d"\n}', /twice\.dfl-claim\.json:3:3: .*"name" is given twice/],
   ])('%s', async (name, text, message) => {
     const f = claimFile(name, text);
     const started = Date.now();
@@ -102,6 +103,14 @@ describe('a bad claim: one line naming the file and position, exit 2, before any
     const bad = claimFile('bad.dfl-claim.json', claimText({ expect: 'nope' }));
     expect(await main(['check', good, bad])).toBe(2);
     expect(io.out).toBe('');
+  });
+});
+
+describe('a claim that checks nothing', () => {
+  it('fails when an `all` ranged over an empty list on every case, naming it', async () => {
+    const f = claimFile('vacuous.dfl-claim.json', claimText({ expect: 'points.filter(i, false).all(i, false)' }));
+    expect(await main(['check', f, '--runs', '3'])).toBe(1);
+    expect(io.out).toContain('"points.filter(i, false).all(i, false)" ranged over an empty list on every case: nothing was checked');
   });
 });
 
