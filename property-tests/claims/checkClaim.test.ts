@@ -103,6 +103,23 @@ describe('checkClaim: theorems', () => {
   });
 });
 
+describe('checkClaim: variants', () => {
+  it('runs each case\'s variants and reads them by name; a counterexample carries their specs', async () => {
+    const holds = await checkClaim(claim({ variants: { deep: { depth: 4 } }, expect: 'deep.depth == depth + 1 && size(deep.loss) == size(loss)' }), { runs: 5, seed: 10 });
+    expect(holds).toMatchObject({ status: 'holds', holding: 5 });
+    // At the same α the deeper run starts at a smaller product α^N, so further from the target: a false claim.
+    const fails = await checkClaim(claim({ variants: { deep: { depth: 4 } }, expect: 'deep.loss[0] < loss[0]' }), { runs: 5, seed: 10 });
+    expect(fails.status).toBe('fails');
+    const counterexample = fails.counterexample!;
+    expect(counterexample.spec.depth).toBe(3);
+    expect(counterexample.variants!.deep.depth).toBe(4);
+    expect(counterexample.variants!.deep.n).toBe(counterexample.spec.n);
+    expect(counterexample.spec.n).toBe(2);
+    expect(counterexample.violation.expression).toBe('deep.loss[0] < loss[0]');
+    expect(counterexample.violation.values['deep.loss[0]'] as number).toBeGreaterThan(counterexample.violation.values['loss[0]'] as number);
+  });
+});
+
 describe('checkClaim: observations', () => {
   const observation = (frequency: number) => claim({ kind: 'observation', frequency, expect: 'n <= 6' });
 
