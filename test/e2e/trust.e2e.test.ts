@@ -19,7 +19,7 @@ const CLAIM = JSON.stringify(
     name: 'loss-nonnegative',
     kind: 'theorem',
     statement: 'The loss is never negative',
-    domain: { base: { target: { kind: 'spectrum', eigenvalues: [2, 1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 300, log: { points: 30 } }, generate: { n: { integer: [2, 4] } } },
+    domain: { base: { depth: 2, target: { kind: 'spectrum', eigenvalues: [2, 1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 300, log: { points: 30 } }, generate: { n: { integer: [2, 4] } } },
     expect: 'points.all(i, loss[i] >= 0.0)',
     runs: 3,
   },

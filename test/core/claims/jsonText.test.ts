@@ -70,11 +70,10 @@ describe('parsePositionedJson', () => {
     expect(syntaxError('[NaN]').message).toBe('unexpected "N" (expected a value)');
   });
 
-  it('keeps the last of duplicate keys, as JSON.parse does, with its span', () => {
-    const text = '{"a": 1, "a": 2}';
-    const parsed = parsePositionedJson(text);
-    expect(parsed.value).toEqual({ a: 2 });
-    expect(parsed.spans.get(pathKey(['a']))!.start).toBe(14);
+  it('refuses a key given twice, at the second (JSON.parse would keep the last silently)', () => {
+    expect(syntaxError('{"a": 1, "a": 2}')).toEqual({ at: '1:10', message: 'the field "a" is given twice' });
+    // The same key in two objects is fine; twice in one is not.
+    expect(syntaxError('{"x": {"a": 1}, "y": {"a": 2, "b": 1, "b": 3}}')).toEqual({ at: '1:39', message: 'the field "b" is given twice' });
   });
 
   it('reads "__proto__" as a plain field, not the prototype', () => {
