@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,8 +35,11 @@ describe('claims written from the documentation alone', () => {
       const want = expected[name].expected;
       expect(code, io.out + io.err).toBe(want === 'holds' ? 0 : 1);
       expect(io.out).toContain(`${want === 'holds' ? 'holds' : 'FAILS'}  ${claim.kind} ${claim.name}:`);
+      const spec = path.join(tmp, `${name}.counterexample.dfl.json`);
       if (claim.kind === 'observation') {
         expect(io.out).toMatch(/\d+ of \d+ cases \(95 % interval \d+ %–\d+ %\), required \d+ %/);
+        // docs/claims.md: an observation's first false case is written only when it fails.
+        expect(existsSync(spec)).toBe(want === 'fails');
         return;
       }
       if (want === 'holds') {
@@ -46,11 +49,10 @@ describe('claims written from the documentation alone', () => {
       // The printed line names where the claim is false; the replayed run must say the same.
       const printed = io.out.split('\n').find((line) => line.trim().startsWith('false at '));
       expect(printed, io.out).toBeDefined();
-      const spec = path.join(tmp, `${name}.counterexample.dfl.json`);
       const out = path.join(tmp, `${name}.result.json`);
       expect(await main(['run', spec, '--out', out]), io.err).toBe(0);
       const result = parseRunResult(JSON.parse(readFileSync(out, 'utf8')), out);
-      const violation = explainViolation(claim, { result, variants: {} } as unknown as Parameters<typeof explainViolation>[1]);
+      const violation = explainViolation(claim, { result, variants: {} });
       expect(violation.message).toBe(printed!.trim());
       const where = violation.where;
       expect(where.step !== undefined || where.component !== undefined || where.plateau !== undefined, violation.message).toBe(true);
