@@ -54,12 +54,37 @@ function errorOffset(error: unknown): number {
   return e.range?.start ?? e.node?.start ?? e.node?.pos ?? 0;
 }
 
+/**
+ * The source of a node. cel-js's spans leave out the parentheses of a group at either end
+ * (`a || (b && c)` ends before the last `)`), so they are taken back in until the text balances.
+ */
+export function sourceOf(node: ASTNode): string {
+  const input = node.input;
+  let start = node.start;
+  let end = node.end;
+  const count = (c: string) => [...input.slice(start, end)].filter((x) => x === c).length;
+  for (let open = count('('), close = count(')'); open !== close; ) {
+    if (open > close) {
+      const next = input.slice(end).search(/\S/);
+      if (next < 0 || input[end + next] !== ')') break;
+      end += next + 1;
+      close++;
+    } else {
+      const before = input.slice(0, start).search(/\(\s*$/);
+      if (before < 0) break;
+      start = before;
+      open++;
+    }
+  }
+  return input.slice(start, end);
+}
+
 /** A list literal, or a call with constant arguments such as range(0): what it lists, if known now. */
 function constantList(node: ASTNode, env: Environment): unknown[] | undefined {
   if (node.op === 'list') return node.args.length === 0 ? [] : undefined;
   if (node.op === 'call' && node.args[1].every((a) => a.op === 'value')) {
     try {
-      const value = env.evaluate(node.input.slice(node.start, node.end), {});
+      const value = env.evaluate(sourceOf(node), {});
       return Array.isArray(value) ? value : undefined;
     } catch {
       return undefined;
@@ -96,8 +121,7 @@ function outermostAll(node: ASTNode): { quantifier: string; range: string }[] {
   if (node.op === 'rcall' && QUANTIFIERS.has(node.args[0])) {
     const receiver = node.args[1];
     const inReceiver = outermostAll(receiver);
-    const text = (n: ASTNode) => n.input.slice(n.start, n.end);
-    return node.args[0] === 'all' ? [{ quantifier: text(node), range: text(receiver) }, ...inReceiver] : inReceiver;
+    return node.args[0] === 'all' ? [{ quantifier: sourceOf(node), range: sourceOf(receiver) }, ...inReceiver] : inReceiver;
   }
   return children(node).flatMap(outermostAll);
 }
@@ -119,7 +143,7 @@ export function compileExpression(source: string, variants: readonly string[] = 
   }
   // Before the type check: `[]` has no element type, and the checker's complaint about it would hide the real mistake.
   const empty = emptyQuantifier(parsed.ast as ASTNode, env);
-  if (empty) return { message: `a quantifier over nothing: "${source.slice(empty.start, empty.end)}" ranges over an empty list`, offset: empty.start };
+  if (empty) return { message: `a quantifier over nothing: "${sourceOf(empty)}" ranges over an empty list`, offset: empty.start };
   const checked = parsed.check() as { valid: boolean; type?: string; error?: Error };
   if (!checked.valid) return { message: firstLine(checked.error?.message ?? 'type error'), offset: errorOffset(checked.error) };
   if (checked.type !== 'bool') return { message: `the expression is of type ${checked.type}, not bool`, offset: 0 };
@@ -156,7 +180,7 @@ const plain = (v: unknown): number | string | boolean => (typeof v === 'bigint' 
 function explain(root: ASTNode, variables: Record<string, unknown>, env: Environment): ExpressionFalsehood {
   const where: ExpressionFalsehood['where'] = {};
   const bound: Record<string, number | string | boolean> = {};
-  const text = (node: ASTNode) => node.input.slice(node.start, node.end);
+  const text = sourceOf;
   const value = (node: ASTNode, context: Record<string, unknown>): unknown => env.evaluate(text(node), context);
   const walk = (node: ASTNode, context: Record<string, unknown>): ExpressionFalsehood => {
     try {

@@ -44,6 +44,7 @@ const fmt = (v: number | string | boolean) => (typeof v === 'number' ? (Number.i
 
 /** Which part of `expect` is false on this run, where, and the values on both sides. */
 export function explainViolation(claim: Claim, runs: CaseRuns): ClaimViolation {
+  if (claim.expect.evaluate(runs)) return { where: {}, expression: claim.expect.source, values: {}, message: `holds on this run: ${claim.expect.source}` };
   const falsehood = claim.expect.explain(runs);
   const at = [
     falsehood.where.step !== undefined ? `step ${falsehood.where.step}` : '',

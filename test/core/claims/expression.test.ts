@@ -157,6 +157,12 @@ describe('explain: the false part, where, and the values', () => {
     expect(falsehood.values['p.end - p.start']).toBe(first.end - first.start);
   });
 
+  it('walks into parenthesized groups (whose spans leave the parentheses out)', () => {
+    const falsehood = compiled('n == 4 || (depth == 3 && (alpha > 1.0))').explain({ result: run });
+    expect(falsehood).toEqual({ where: {}, expression: 'alpha > 1.0', values: { alpha: 0.3 } });
+    expect(compiled('components.all(c, c > 5 || (c >= 0 && sigma[0][c] > 1e9))').explain({ result: run })).toMatchObject({ where: { component: 0 }, expression: 'sigma[0][c] > 1e9' });
+  });
+
   it('follows && to its false side, ?: to its branch and || to its last disjunct', () => {
     expect(compiled('n == 3 && depth == 7').explain({ result: run })).toEqual({ where: {}, expression: 'depth == 7', values: { depth: 3 } });
     expect(compiled('n == 4 && depth == 3').explain({ result: run }).expression).toBe('n == 4');
