@@ -1,5 +1,8 @@
-// The theory-checking harness: docs/theory.md §6 as fast-check properties, and the observations.
+// The theory-checking harness: docs/theory.md §6 as fast-check properties, and claim files
+// (docs/claims.md) checked by the same machinery.
 export { theorems } from './properties/theorems';
-export { observations, runObservation, formatObservation, type ObservationReport } from './properties/observations';
 export { runProperty, runProperties, formatReport, type PropertyReport, type RunSettings } from './runner';
 export { coreTheory, type Theory, type TheoryProperty } from './properties/types';
+export { parseClaimFile } from './claims/parseClaim';
+export { checkClaim, explainViolation, type ClaimCheckOptions } from './claims/checkClaim';
+export { ClaimError, type Claim, type ClaimKind, type ClaimPosition, type ClaimReport, type ClaimViolation, type ClaimCounterexample } from '../core/claims/claim';
