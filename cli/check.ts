@@ -1,13 +1,38 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { InputError } from '../core/errors';
-import { useNodeBackend } from '../node/platform';
+import type { ClaimReport } from '../core/claims/claim';
+import { DEFAULT_NODE_BACKEND, useNodeBackend } from '../node/platform';
+import { readTextFile, writeFileAtomic } from '../node/files';
 import { effectiveRankMeasures, MAX_MATRIX_N } from '../core/spec/schema';
-import { formatObservation, formatReport, observations, runObservation, runProperties, theorems } from '../property-tests';
+import { checkClaim, ClaimError, formatReport, parseClaimFile, runProperties, theorems, type Claim } from '../property-tests';
 import type { PropertyReport } from '../property-tests/runner';
-import { integerFlag, noPositionals } from './flags';
+import { formatClaimReport } from './claimReport';
+import { integerFlag } from './flags';
 import { CHECK_COMMAND, parseCommand } from './options';
+import { printableLine } from './terminal';
 
 /** fast-check seeds are 32-bit: a larger one would silently repeat another seed's runs. */
 const MAX_SEED = 2 ** 31 - 1;
+
+/**
+ * The paper's empirical statements as claim files (claims/paper/ at the package root, beside dist/
+ * where the CLI bundle lives). claims/examples/ is for users to read and is not run by default:
+ * one of its claims is false on purpose.
+ */
+const SHIPPED_CLAIMS_DIR = path.resolve(__dirname, '..', 'claims', 'paper');
+
+/** Every `*.dfl-claim.json` under the shipped claims folder, sorted (empty when it is not there). */
+export function shippedClaimFiles(dir = SHIPPED_CLAIMS_DIR): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.dfl-claim.json'))
+      .sort()
+      .map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Per measure, from the plateau-rank property, over the measured ε-runs of ≥ 20 steps: the share
@@ -27,38 +52,81 @@ function predictionFigures(reports: PropertyReport[]): string[] {
   return lines;
 }
 
+/** Reads and type-checks every claim before any case runs (a bad one: exit 2, one line). */
+function readClaims(files: string[]): Claim[] {
+  return files.map((file) => {
+    let text: string;
+    try {
+      text = readTextFile(file);
+    } catch (error) {
+      throw new ClaimError(file, (error as Error).message.replace(`${file}: `, ''));
+    }
+    return parseClaimFile(text, path.relative(process.cwd(), file) || file);
+  });
+}
+
 /**
- * `dfl check`: every theorem of docs/theory.md §6 as a fast-check property, one line each, then the
- * empirical observations with their frequencies. Exit 1 on a failed property.
+ * `dfl check`: without files, every theorem of docs/theory.md §6 as a fast-check property, one
+ * line each, then the shipped claim files; with files, those claims. Exit 1 when one fails, 2
+ * on a bad claim (before any case runs).
  */
 export async function checkCommand(args: string[]): Promise<number> {
   const parsed = parseCommand(CHECK_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  noPositionals('check', positionals);
   // Zero runs would check nothing and still report "all hold": a gate that cannot fail.
-  const runs = integerFlag('--runs', values.runs, { min: 1, max: 100_000, fallback: 100 });
+  const runs = values.runs === undefined ? undefined : integerFlag('--runs', values.runs, { min: 1, max: 100_000, fallback: 100 });
   const seed = integerFlag('--seed', values.seed, { min: 0, max: MAX_SEED, fallback: Math.floor(Math.random() * MAX_SEED) });
   // Generated specs have n ≥ 2 (theorySpec's minN).
   const maxN = integerFlag('--max-n', values['max-n'], { min: 2, max: MAX_MATRIX_N, fallback: 200 });
-  const cases = integerFlag('--observations', values.observations, { min: 0, max: 1000, fallback: 5 });
-  const selected = values.property === undefined ? theorems : theorems.filter((p) => p.name === values.property);
-  const selectedObservations = cases === 0 ? [] : values.property === undefined ? observations : observations.filter((o) => o.name === values.property);
-  if (selected.length + selectedObservations.length === 0)
-    throw new InputError(`--property: unknown property "${values.property}" (available: ${[...theorems, ...observations].map((p) => p.name).join(', ')})`);
-  await useNodeBackend('wasm');
-  const log = (line: string) => !values.json && process.stdout.write(`${line}\n`);
-  log(`dfl check: ${selected.length} theorem properties × ${runs} runs, seed ${seed}, n ≤ ${maxN}`);
-  const reports = await runProperties(selected, { runs, seed, maxN }, (r) => log(formatReport(r)));
-  for (const line of predictionFigures(reports)) log(line);
-  const observed = [];
-  for (const o of selectedObservations) {
-    const r = await runObservation(o, cases, seed);
-    log(formatObservation(r));
-    observed.push(r);
+  const userClaims = positionals.length > 0;
+  if (userClaims && values.property !== undefined) throw new InputError('dfl check: --property selects among the theory and the shipped claims; give claim files or --property, not both');
+  let claims: Claim[];
+  try {
+    claims = readClaims(userClaims ? positionals : shippedClaimFiles());
+  } catch (error) {
+    if (error instanceof ClaimError) {
+      process.stderr.write(`dfl: ${printableLine(error.message.split('\n')[0])}\n`);
+      return 2;
+    }
+    throw error;
   }
-  const failed = reports.filter((r) => r.failed).length;
-  log(failed === 0 ? `all ${reports.length} properties hold (observations are reported, not asserted)` : `${failed} of ${reports.length} properties FAILED`);
-  if (values.json) process.stdout.write(`${JSON.stringify({ seed, runs, maxN, properties: reports, observations: observed }, null, 2)}\n`);
+  const selected = userClaims ? [] : values.property === undefined ? theorems : theorems.filter((p) => p.name === values.property);
+  if (values.property !== undefined) claims = claims.filter((c) => c.name === values.property);
+  if (selected.length + claims.length === 0)
+    throw new InputError(`--property: unknown property "${values.property}" (available: ${[...theorems.map((p) => p.name), ...readClaims(shippedClaimFiles()).map((c) => c.name)].join(', ')})`);
+  const accelerators = await useNodeBackend(DEFAULT_NODE_BACKEND);
+  const log = (line: string) => !values.json && process.stdout.write(`${line}\n`);
+  const reports: PropertyReport[] = [];
+  if (selected.length > 0) {
+    log(`dfl check: ${selected.length} theorem properties × ${runs ?? 100} runs, seed ${seed}, n ≤ ${maxN}`);
+    reports.push(...(await runProperties(selected, { runs: runs ?? 100, seed, maxN }, (r) => log(formatReport(r)))));
+    for (const line of predictionFigures(reports)) log(line);
+  }
+  if (claims.length > 0) log(`dfl check: ${claims.length} claim${claims.length > 1 ? 's' : ''}, seed ${seed}${runs ? `, ${runs} cases each` : ''}`);
+  const claimReports: ClaimReport[] = [];
+  for (const claim of claims) {
+    const report = await checkClaim(claim, { runs, seed, accelerators });
+    // A holding observation still names its first case that does not hold, but writes no file.
+    if (report.counterexample && report.status === 'fails') {
+      const dir = values['counterexample-dir'] ?? (userClaims ? path.dirname(claim.file) : '.');
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${claim.name}.counterexample.dfl.json`);
+      const spec = { name: `${claim.name} counterexample`, description: `${claim.statement} — ${report.counterexample.violation.message}`, ...report.counterexample.spec };
+      writeFileAtomic(file, `${JSON.stringify(spec, null, 2)}\n`);
+      report.counterexample.path = file;
+      // A claim that compares runs: each variant's run of the same case beside it.
+      for (const [variant, variantSpec] of Object.entries(report.counterexample.variants ?? {}))
+        writeFileAtomic(path.join(dir, `${claim.name}.counterexample.${variant}.dfl.json`), `${JSON.stringify({ name: `${claim.name} counterexample, variant ${variant}`, ...variantSpec }, null, 2)}\n`);
+    }
+    log(formatClaimReport(report));
+    claimReports.push(report);
+  }
+  const failedProperties = reports.filter((r) => r.failed).length;
+  const failedClaims = claimReports.filter((r) => r.status === 'fails').length;
+  const total = reports.length + claimReports.length;
+  const failed = failedProperties + failedClaims;
+  log(failed === 0 ? `all ${total} hold (${reports.length} properties, ${claimReports.length} claims)` : `${failed} of ${total} FAILED (${failedProperties} properties, ${failedClaims} claims)`);
+  if (values.json) process.stdout.write(`${JSON.stringify({ seed, runs: runs ?? null, maxN, properties: reports, claims: claimReports }, null, 2)}\n`);
   return failed === 0 ? 0 : 1;
 }

@@ -118,18 +118,28 @@ export const SWEEP_COMMAND = command({
 
 export const CHECK_COMMAND = command({
   name: 'check',
-  summary: "the theory's properties (docs/theory.md) on generated specs; exit 1 on a failure",
-  forms: [{ args: '[--runs N] [--seed S] [--property NAME] [--max-n N]', what: 'the theory, exit 1 on a failure' }],
+  summary: "the theory's properties (docs/theory.md) and claim files (docs/claims.md) on generated specs; exit 1 on a failure",
+  forms: [
+    { args: '[--runs N] [--seed S] [--property NAME] [--max-n N]', what: 'the theory and the shipped claims, exit 1 on a failure' },
+    { args: 'CLAIM.dfl-claim.json… [--runs N] [--seed S]', what: 'your claims: shrunk counterexamples, exit 1 on a failure' },
+  ],
   options: {
-    runs: { type: 'string', value: 'N', help: 'generated specs per property (default 100)' },
+    runs: { type: 'string', value: 'N', help: "generated specs per property (default 100) and per claim (default: the claim's runs)" },
     seed: { type: 'string', value: 'S', help: 'seed of the generator (default: random, printed)' },
-    property: { type: 'string', value: 'NAME', help: 'only this property or observation' },
-    'max-n': { type: 'string', value: 'N', help: 'largest n of generated specs (default 200)' },
-    observations: { type: 'string', value: 'K', help: 'cases per empirical observation, 0 for none (default 5)' },
+    property: { type: 'string', value: 'NAME', help: 'only this property or shipped claim' },
+    'max-n': { type: 'string', value: 'N', help: 'largest n of the theory properties\' generated specs (default 200)' },
+    'counterexample-dir': { type: 'string', value: 'DIR', help: "write each failing claim's counterexample there (default: beside the claim file; the current folder for shipped claims)" },
     json: { type: 'boolean', help: 'print the full report as JSON instead of lines' },
     help: HELP,
   },
-  examples: [{ command: 'dfl check --runs 100 --seed 3', what: "the README's table" }],
+  examples: [
+    { command: 'dfl check --runs 100 --seed 3', what: "the README's table" },
+    { command: 'dfl check claims/examples/entropy-rank-never-rises.dfl-claim.json --runs 200 --seed 1', what: 'a false claim, refuted with a shrunk counterexample' },
+  ],
+  notes: [
+    'A failing claim writes NAME.counterexample.dfl.json, a spec that dfl run replays to the same violation.',
+    'Exit status: 0 every property and claim holds, 1 one fails, 2 a bad claim or option (one line: file:line:column: what is wrong).',
+  ],
 });
 
 export const REPORT_COMMAND = command({

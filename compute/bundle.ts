@@ -5,11 +5,11 @@ import type { ExperimentSpec } from '../core/spec/schema';
 import { parseMatrixFile } from '../core/targets/files';
 import { buildTarget } from '../core/targets/buildTarget';
 import type { TargetSources } from '../core/targets/target';
-import { runProperty, theorems, type PropertyReport, type RunSettings } from '../property-tests';
+import { checkClaim, parseClaimFile, runProperty, theorems, type ClaimCheckOptions, type ClaimReport, type PropertyReport, type RunSettings } from '../property-tests';
 import { activateTfjsBackend, activeTfjsBackend, type TfjsNodeBackend } from '../node/tfjsBackend';
 
 // The heavy half of the extension host (dist/compute.js, built from ./entry.ts, which also makes
-// it a dfl): tfjs, the engine and the property harness. `extension.js` requires it on the first
+// it a dfl): tfjs, the engine, the property harness and the claim engine. `extension.js` requires it on the first
 // run or theory check (extension/compute/computeLoader.ts), so activation stays cheap. The wasm binaries sit in dist/wasm/ of the installed extension (no
 // node_modules there). Runs here get no native accelerators: the vsix ships no native module.
 
@@ -57,5 +57,12 @@ export function checkTheorem(name: string, settings: RunSettings): Promise<Prope
   return runProperty(property, settings);
 }
 
-export type { PropertyReport, RunSettings };
+export { checkClaim, parseClaimFile };
+
+/** Parses a claim file's text and checks the claim; a bad claim throws its ClaimError (file:line:column: reason) before any case runs. */
+export function checkClaimFile(text: string, file: string, options: ClaimCheckOptions): Promise<ClaimReport> {
+  return checkClaim(parseClaimFile(text, file), options);
+}
+
+export type { ClaimCheckOptions, ClaimReport, PropertyReport, RunSettings };
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { EXPERIMENT_SELECTOR, ExperimentCodeLensProvider, SWEEP_SELECTOR, SweepCodeLensProvider } from './editor/codeLens';
+import { CLAIM_SELECTOR, ClaimCodeLensProvider, EXPERIMENT_SELECTOR, ExperimentCodeLensProvider, SWEEP_SELECTOR, SweepCodeLensProvider } from './editor/codeLens';
 import { registerHistoryCommands } from './commands/historyCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerSweepCommands } from './commands/sweepCommands';
@@ -21,8 +21,9 @@ import { WorkspaceSources } from './workspace/workspaceSources';
 
 // Entry point of dist/extension.js: builds the services and registers them (docs/architecture.md).
 // Activation (package.json `activationEvents`): the commands, the side view, the Lab and report
-// panels' serializers and workspaces with `*.dfl.json` or `*.dfl-sweep.json` files. Nothing heavy loads here: the
-// compute bundle (tfjs, the engine, the harness) is required on the first run or check.
+// panels' serializers and workspaces with `*.dfl.json`, `*.dfl-sweep.json` or `*.dfl-claim.json`
+// files. Nothing heavy loads here: the compute bundle (tfjs, the engine, the harness, the claim
+// engine) is required on the first run or check.
 
 export function activate(context: vscode.ExtensionContext) {
   const output = vscode.window.createOutputChannel('Deep Factorization Lab', { log: true });
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext) {
   const labs = new Labs(labServices);
   const theory = new TheoryTests(
     { list: () => compute.get().listTheorems(), check: async (name, settings) => (await compute.ready(sources.settings().backend)).checkTheorem(name, settings), settings: () => sources.propertySettings() },
+    { check: async (text, file, options) => (await compute.ready(sources.settings().backend)).checkClaimFile(text, file, options) },
     (result) => {
       checks.record(result);
       history.refresh();
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext) {
   );
   const reports = new Reports(context.workspaceState, history, checks, (r) => theory.rememberCounterexamples(r));
   const lenses = new ExperimentCodeLensProvider(() => vscode.workspace.isTrusted);
+  const claimLenses = new ClaimCodeLensProvider((claim) => theory.hasCounterexample(claim));
   const sweepLenses = new SweepCodeLensProvider(() => vscode.workspace.isTrusted, (file) => sweepOutputFolder(history.sweepsFolder, file));
 
   // Disposed last to first: the output outlives everything that logs to it, and host runs stop
@@ -58,6 +61,8 @@ export function activate(context: vscode.ExtensionContext) {
     theory,
     lenses,
     sweepLenses,
+    claimLenses,
+    theory.onDidChangeCounterexamples(() => claimLenses.refresh()),
     ...registerRunCommands({ errors, output, sources, compute, labs, runs, reports }),
     ...registerHistoryCommands({ errors, output, sources, history, labs }),
     ...registerTheoryCommands({ errors, output, sources, status, theory, checks, reports, labs }),
@@ -66,6 +71,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, reports.serializer()),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
     vscode.languages.registerCodeLensProvider(SWEEP_SELECTOR, sweepLenses),
+    vscode.languages.registerCodeLensProvider(CLAIM_SELECTOR, claimLenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.info('the workspace is trusted now: its experiment files can run');
       lenses.refresh();

@@ -12,6 +12,7 @@ export const COMMANDS = {
   showRunHistory: 'deepFactorization.showRunHistory',
   runSweep: 'deepFactorization.runSweep',
   showSweep: 'deepFactorization.showSweep',
+  checkClaim: 'deepFactorization.checkClaim',
   // Internal (hidden from the palette): arguments come from views, CodeLens and test messages.
   openRun: 'deepFactorization.openRun',
   openExperimentInLab: 'deepFactorization.openExperimentInLab',

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, accessSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync, accessSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { InputError } from '../core/errors';
@@ -252,7 +252,7 @@ const MAX_NAME_BYTES = 255;
  * `wrap(name)`, with `name` cut (and a hash of the whole added) so that the result fits in
  * MAX_NAME_BYTES: a derived name (temporary, partial) must not fail where the name itself is valid.
  */
-export function fitName(name: string, wrap: (stem: string) => string): string {
+function fitName(name: string, wrap: (stem: string) => string): string {
   const whole = wrap(name);
   if (Buffer.byteLength(whole) <= MAX_NAME_BYTES) return whole;
   const tag = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
@@ -319,6 +319,30 @@ export function writeFileAtomic(file: string, text: string | Uint8Array | Iterab
     rmSync(temporary, { force: true });
     if (error instanceof InputError) throw error;
     throw new InputError(`${file}: cannot write (${describeFsError(error)})`);
+  }
+}
+
+/**
+ * Writes a new folder `dir` atomically: every file into a temporary sibling folder, which is
+ * renamed to `dir` at the end, so that a failure never leaves half a folder. `dir` must not exist
+ * (checkNewOutputFolder says so before any work).
+ * @throws InputError naming `flag dir` and the reason
+ */
+export function writeFolderAtomic(dir: string, files: Iterable<readonly [string, string | Uint8Array]>, flag: string): void {
+  const parent = path.dirname(path.resolve(dir));
+  const temporary = path.join(parent, fitName(path.basename(path.resolve(dir)), (stem) => `.${stem}.${process.pid}.tmp`));
+  let made = false;
+  try {
+    mkdirSync(parent, { recursive: true });
+    rmSync(temporary, { recursive: true, force: true });
+    mkdirSync(temporary);
+    made = true;
+    for (const [name, bytes] of files) writeFileSync(path.join(temporary, name), bytes);
+    renameSync(temporary, dir);
+  } catch (error) {
+    if (made) rmSync(temporary, { recursive: true, force: true });
+    // A folder that became unwritable or a disk that filled since the check: one line, exit 2.
+    throw new InputError(`${flag} ${dir}: cannot write (${describeFsError(error)})`);
   }
 }
 

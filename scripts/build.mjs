@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 mkdirSync('dist', { recursive: true });
 
-// d3-format ships ES modules only: the CommonJS bundles of the CLI take it in rather than
-// require() it (which Node 20 does only behind its require(esm) support).
+// d3-format and cel-js ship ES modules only: the CommonJS bundles of the CLI take them in rather
+// than require() them (which Node 20 does only behind its require(esm) support).
 const bundleEsmOnly = {
   name: 'bundle-esm-only',
   setup(b) {
     b.onResolve({ filter: /^d3-format$/ }, () => ({ path: fileURLToPath(new URL('../node_modules/d3-format/dist/d3-format.mjs', import.meta.url)) }));
+    b.onResolve({ filter: /^@marcbachmann\/cel-js$/ }, () => ({ path: fileURLToPath(new URL('../node_modules/@marcbachmann/cel-js/lib/index.js', import.meta.url)) }));
   },
 };
 
@@ -36,6 +37,10 @@ writeFileSync('dist/experiment.schema.json', `${JSON.stringify(experimentJsonSch
 await build({ entryPoints: ['core/sweep/jsonSchema.ts'], outfile: 'dist/sweep-schema-gen.cjs', bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
 const { sweepJsonSchema } = await import('../dist/sweep-schema-gen.cjs');
 writeFileSync('dist/sweep.schema.json', `${JSON.stringify(sweepJsonSchema(), null, 2)}\n`);
+// …and of *.dfl-claim.json claim files (core/claims/schema.ts), whose domain base is a spec.
+await build({ entryPoints: ['core/claims/jsonSchema.ts'], outfile: 'dist/claim-schema-gen.cjs', bundle: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'warning' });
+const { claimJsonSchema } = await import('../dist/claim-schema-gen.cjs');
+writeFileSync('dist/claim.schema.json', `${JSON.stringify(claimJsonSchema(), null, 2)}\n`);
 
 // The Lab webview: lab.js + lab.css for the page (tfjs-core with the webgl and cpu
 // backends, uPlot, the toolkit, core), standalone.js + standalone.css for the stand-in host of

@@ -1,7 +1,7 @@
 import { longRunMessage, longRunWatch } from '../core/engine/runTimeEstimate';
 import { InputError } from '../core/errors';
 import { listPresets, type Preset } from '../core/presets';
-import { PROTOCOL_VERSION, type HostMessage, type LabBackend, type LabState } from '../core/protocol/messages';
+import { PROTOCOL_VERSION, type HostMessage, type LabBackend, type LabState, type RunMark } from '../core/protocol/messages';
 import type { RunResult } from '../core/result';
 import type { ExperimentSpec } from '../core/spec/schema';
 import { exportMessage } from './components/exports';
@@ -212,7 +212,7 @@ export class Lab {
       case 'run': {
         this.views.show('run');
         showSpecInForm(this.controls, message.spec);
-        await this.run({ spec: message.spec, target: message.target, backend: message.backend ?? 'webgl' });
+        await this.run({ spec: message.spec, target: message.target, backend: message.backend ?? 'webgl' }, message.mark);
         break;
       }
       case 'pause':
@@ -264,7 +264,8 @@ export class Lab {
     this.host.post({ type: 'error', message });
   }
 
-  private async run(request: RunRequest): Promise<void> {
+  /** Runs a spec; `mark` (a claim's violation) is drawn on its plots and said in the status line. */
+  private async run(request: RunRequest, mark?: RunMark): Promise<void> {
     const runId = ++this.runId;
     this.lastRequest = request;
     this.restartOnCpu = false;
@@ -284,6 +285,7 @@ export class Lab {
           this.setBackend(backend.backend, backend.fallback);
           this.spec = spec;
           this.store = startRunPlots(this.charts, this.heatmaps, spec, target);
+          this.showMark(mark);
           this.setState('running');
           this.live.schedule();
         },
@@ -308,18 +310,30 @@ export class Lab {
       });
     } catch (error) {
       if (runId !== this.runId) return;
-      if (this.restartOnCpu) return void this.run({ ...request, backend: 'cpu' });
+      if (this.restartOnCpu) return void this.run({ ...request, backend: 'cpu' }, mark);
       this.live.flush();
       this.fail(`run failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
     if (runId !== this.runId) return;
     if (this.restartOnCpu) {
-      await this.run({ ...request, backend: 'cpu' });
+      await this.run({ ...request, backend: 'cpu' }, mark);
       return;
     }
     this.live.flush();
     this.finish(result, runId);
+  }
+
+  /** Draws a run's mark (or clears the last one's); `<body data-mark>` says what is marked, for tests and tools outside the page. */
+  private showMark(mark: RunMark | undefined): void {
+    this.charts.setMark(mark ?? null);
+    if (!mark) {
+      delete document.body.dataset.mark;
+      return;
+    }
+    document.body.dataset.mark = mark.step !== undefined ? `step ${mark.step}` : `steps ${mark.steps![0]}-${mark.steps![1]}`;
+    const where = mark.step !== undefined ? `step ${mark.step}` : `steps ${mark.steps![0]}–${mark.steps![1]}`;
+    this.showMessage(`${mark.label} (marked on the plots: ${where})`, 'warning');
   }
 
   private finish(result: RunResult, runId: number): void {
@@ -350,6 +364,7 @@ export class Lab {
     this.controls.writeSpec(result.spec);
     this.controls.presetField.set('custom');
     this.store = showResultPlots(this.charts, this.heatmaps, result);
+    this.showMark(undefined);
     this.progress = { step: result.stopped.step, steps: result.spec.steps };
     this.stepView.unpin();
     this.updateUi();

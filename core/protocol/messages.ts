@@ -11,7 +11,7 @@ import { sweepSummarySchema } from '../sweep/phaseDiagram';
 // `postMessage` serializes them), so matrices travel as number[][].
 
 /** Bumped when a message changes shape; the webview announces it in `ready`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Backends the Lab runs the matrix path on. */
 const LAB_BACKENDS = ['webgl', 'cpu'] as const;
@@ -32,12 +32,29 @@ const matrix = z.custom<number[][]>(
   `expected a matrix as 1 to ${MAX_MATRIX_N} rows of numbers`,
 );
 
+/**
+ * A part of a run marked on every plot: one step (a vertical line) or an interval of steps (a
+ * band), with the line that says what is marked. A claim's counterexample opens with its
+ * violation marked: where the claim's expectation is false.
+ */
+const runMarkSchema = z
+  .strictObject({
+    step: z.int().min(0).optional(),
+    steps: z.tuple([z.int().min(0), z.int().min(0)]).optional(),
+    label: z.string().min(1).max(500),
+  })
+  .superRefine((m, ctx) => {
+    if ((m.step === undefined) === (m.steps === undefined)) ctx.addIssue({ code: 'custom', path: ['step'], message: 'expected exactly one of step and steps' });
+    if (m.steps && m.steps[0] > m.steps[1]) ctx.addIssue({ code: 'custom', path: ['steps'], message: `expected [first, last] with first ≤ last, got [${m.steps[0]}, ${m.steps[1]}]` });
+  });
+export type RunMark = z.output<typeof runMarkSchema>;
+
 /** Messages from the extension host (or the stand-in host) to the webview. */
 const hostMessageSchema = z.discriminatedUnion('type', [
   /**
    * Start a run (cancelling any run in progress). `target` carries Ŵ for `file` and `mnist`
    * targets, which the webview cannot read itself; `backend` forces one (default: webgl, with
-   * the CPU fallback).
+   * the CPU fallback); `mark` is drawn on the plots of this run (a counterexample's violation).
    */
   z
     .strictObject({
@@ -45,11 +62,14 @@ const hostMessageSchema = z.discriminatedUnion('type', [
       spec: experimentSpecSchema,
       target: matrix.optional(),
       backend: z.enum(LAB_BACKENDS).optional(),
+      mark: runMarkSchema.optional(),
     })
     .superRefine((m, ctx) => {
       const n = m.spec.n;
       if (m.target && (m.target.length !== n || m.target.some((row) => row.length !== n)))
         ctx.addIssue({ code: 'custom', path: ['target'], message: `must be ${n}×${n} (spec.n), got ${m.target.length} rows` });
+      const last = m.mark?.step ?? m.mark?.steps?.[1];
+      if (last !== undefined && last > m.spec.steps) ctx.addIssue({ code: 'custom', path: ['mark'], message: `marks step ${last}, past the run's ${m.spec.steps} steps` });
     }),
   z.strictObject({ type: z.literal('pause') }),
   z.strictObject({ type: z.literal('resume') }),

@@ -1,4 +1,5 @@
 import { listPresets } from '../presets';
+import { htmlId } from '../text';
 import type { RunResult } from '../result';
 import { compareRuns, type Comparison } from '../figures/compare';
 import { fieldLabel } from '../figures/fieldLabels';
@@ -42,7 +43,7 @@ export interface ReportSweep {
 /** A sweep folder's part of the report: its summary and the figures drawn from it. */
 export function reportSweep(folder: string, summary: SweepSummary): ReportSweep {
   const name = summary.name ?? baseName(folder.replace(/[\\/]+$/, ''));
-  return { id: `sweep-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`, title: name, summary, figures: sweepFigures(summary) };
+  return { id: `sweep-${htmlId(name)}`, title: name, summary, figures: sweepFigures(summary) };
 }
 
 /** The last segment of a path, without `ext` (core has no `node:path`). */

@@ -18,16 +18,16 @@ const count = () => z.int().min(1).max(MAX_AXIS_VALUES);
 const pair = () => z.tuple([z.number(), z.number()]);
 
 /** `"depth": [2, 3, 4]`: the values themselves (any JSON the spec accepts at that path). */
-const listAxis = z.array(z.unknown()).min(1).max(MAX_AXIS_VALUES);
+export const listAxis = z.array(z.unknown()).min(1).max(MAX_AXIS_VALUES);
 /** `{ "linear": [0.01, 0.1], "count": 10 }`: evenly spaced, both ends included. */
 const linearAxis = z.strictObject({ linear: pair(), count: count(), integer: z.boolean().default(false) });
 /** `{ "log": [0.01, 1], "count": 5 }`: geometrically spaced, both ends included (positive ends). */
 const logAxis = z.strictObject({ log: z.tuple([z.number().positive(), z.number().positive()]), count: count(), integer: z.boolean().default(false) });
 /** `{ "seeds": 5, "from": 1 }`: the integers from, from + 1, …, from + seeds − 1. */
-const seedsAxis = z.strictObject({ seeds: count(), from: z.int().min(0).max(2 ** 31 - 1).default(0) });
+export const seedsAxis = z.strictObject({ seeds: count(), from: z.int().min(0).max(2 ** 31 - 1).default(0) });
 /** `{ "uniform": [a, b] }` / `{ "logUniform": [a, b] }`: drawn per run; only with `sample`. */
-const uniformAxis = z.strictObject({ uniform: pair() });
-const logUniformAxis = z.strictObject({ logUniform: z.tuple([z.number().positive(), z.number().positive()]) });
+export const uniformAxis = z.strictObject({ uniform: pair() });
+export const logUniformAxis = z.strictObject({ logUniform: z.tuple([z.number().positive(), z.number().positive()]) });
 
 const axisSchema = z.union([listAxis, linearAxis, logAxis, seedsAxis, uniformAxis, logUniformAxis]);
 

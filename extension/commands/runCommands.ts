@@ -150,7 +150,7 @@ class RunCommands {
       { name: path.basename(file.fsPath), n, depth, target: { kind: 'file', path: relative.split(path.sep).join('/') }, init: { kind: 'identity', alpha: 0.1 }, stepSize, steps: 3000 },
       this.s.sources.settings(),
     );
-    this.s.labs.run(spec, this.s.sources.defaultBase(), compute.targetRows(spec, { readFile: () => bytes }));
+    this.s.labs.run(spec, this.s.sources.defaultBase(), { target: compute.targetRows(spec, { readFile: () => bytes }) });
     this.s.output.info(`loaded ${file.fsPath}: ${n}×${n}, σ₁ = ${sigmaMax.toPrecision(4)}, step size ${stepSize}`);
   }
 }

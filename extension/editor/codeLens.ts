@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../ids';
 import { hasSummary, SWEEP_FILE_SUFFIX } from '../sweeps/sweepFolders';
+import { CLAIM_FILE_SUFFIX, claimItemId } from '../theory/claimItems';
 import { MANAGE_TRUST_COMMAND } from '../workspace/trust';
 
 // Lenses above the first line of the files the extension runs: "Run" and "Run in the Lab" on a
 // `*.dfl.json` experiment file, "Run Sweep" (and "Show Sweep" once it has a summary) on a
-// `*.dfl-sweep.json` sweep file. In an untrusted workspace the run lenses become one lens that
-// says why not and opens the trust editor; lenses that only show results stay.
+// `*.dfl-sweep.json` sweep file, "Check Claim" (and "Open Counterexample" after a failure) on a
+// `*.dfl-claim.json` claim file. In an untrusted workspace the run lenses of experiment and
+// sweep files become one lens that says why not and opens the trust editor; lenses that only
+// show results stay, and so does Check Claim (claims run anywhere, extension/workspace/trust.ts).
 
 const selector = (suffix: string): vscode.DocumentSelector => [
   { language: 'json', pattern: `**/*${suffix}` },
@@ -15,6 +18,7 @@ const selector = (suffix: string): vscode.DocumentSelector => [
 
 export const EXPERIMENT_SELECTOR = selector('.dfl.json');
 export const SWEEP_SELECTOR = selector(SWEEP_FILE_SUFFIX);
+export const CLAIM_SELECTOR = selector(CLAIM_FILE_SUFFIX);
 
 type Document = Pick<vscode.TextDocument, 'fileName' | 'uri'>;
 
@@ -87,5 +91,26 @@ export class SweepCodeLensProvider extends FileCodeLensProvider {
     const folder = this.outputFolder(document.fileName);
     if (!hasSummary(folder)) return [];
     return [{ title: '$(graph-scatter) Show Sweep', command: COMMANDS.showSweep, arguments: [folder], tooltip: `Open the phase diagrams of ${folder} in the Lab` }];
+  }
+}
+
+export class ClaimCodeLensProvider extends FileCodeLensProvider {
+  constructor(
+    /** Whether the claim with this item id has a counterexample to open. */
+    private readonly hasCounterexample: (claimId: string) => boolean,
+  ) {
+    // Checking a claim needs no trust: its expressions are evaluated by a safe expression
+    // library and its cases are specs the engine runs; no workspace code runs.
+    super(CLAIM_FILE_SUFFIX, () => true, 'Claim files');
+  }
+
+  protected runLenses(document: Document): vscode.Command[] {
+    return [{ title: '$(beaker) Check Claim', command: COMMANDS.checkClaim, arguments: [document.uri], tooltip: 'Generate cases of this claim, run them, and shrink a failure to the smallest counterexample' }];
+  }
+
+  protected override viewLenses(document: Document): vscode.Command[] {
+    const claim = claimItemId(document.uri);
+    if (!this.hasCounterexample(claim)) return [];
+    return [{ title: '$(graph-line) Open Counterexample in the Lab', command: COMMANDS.openCounterexample, arguments: [{ claim }], tooltip: 'Run the last counterexample of this claim in the Lab, with the step where it is false marked' }];
   }
 }

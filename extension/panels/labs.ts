@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RunMark } from '../../core/protocol/messages';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import type { SavedRun } from '../runs/runStore';
 import { readSweepSummary, sweepLabel } from '../sweeps/sweepFolders';
@@ -36,10 +37,14 @@ export class Labs {
     return lab;
   }
 
-  /** Runs a spec live in the scratch Lab; Ŵ of file and MNIST targets is read here (relative to `baseDir`). */
-  run(spec: ExperimentSpec, baseDir: string, target = this.services.sources.targetFor(spec, baseDir)): void {
+  /**
+   * Runs a spec live in the scratch Lab; Ŵ of file and MNIST targets is read here (relative to
+   * `baseDir`) unless `target` is given; `mark` is drawn on its plots (a claim's violation).
+   */
+  run(spec: ExperimentSpec, baseDir: string, options: { target?: number[][]; mark?: RunMark } = {}): void {
+    const target = options.target ?? this.services.sources.targetFor(spec, baseDir);
     const lab = this.openScratch();
-    lab.post({ type: 'run', spec, ...(target ? { target } : {}), backend: this.services.sources.settings().labBackend });
+    lab.post({ type: 'run', spec, ...(target ? { target } : {}), backend: this.services.sources.settings().labBackend, ...(options.mark ? { mark: options.mark } : {}) });
   }
 
   serializer(): vscode.WebviewPanelSerializer {

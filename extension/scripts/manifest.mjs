@@ -9,9 +9,11 @@ const pkg = JSON.parse(readFileSync(file, 'utf8'));
 const C = 'Deep Factorization';
 const dfl = "resourceFilename =~ /\\.dfl\\.json$/";
 const sweep = "resourceFilename =~ /\\.dfl-sweep\\.json$/";
+const claim = "resourceFilename =~ /\\.dfl-claim\\.json$/";
 const matrix = 'resourceExtname =~ /^\\.(csv|tsv|txt|npy|mtx|mm)$/';
 // Commands that run a workspace's experiment or matrix file: disabled and hidden in an untrusted
 // workspace (extension/workspace/trust.ts refuses them too, for callers such as CodeLens and keybindings).
+// Check Claim is not among them: a claim runs no workspace code (extension/workspace/trust.ts).
 const trusted = 'isWorkspaceTrusted';
 const commands = [
   { command: 'deepFactorization.openLab', title: 'Open Lab', category: C, icon: '$(beaker)' },
@@ -24,6 +26,7 @@ const commands = [
   { command: 'deepFactorization.showRunHistory', title: 'Show Run History', category: C, icon: '$(history)' },
   { command: 'deepFactorization.runSweep', title: 'Run Sweep…', category: C, icon: '$(run-all)', enablement: trusted },
   { command: 'deepFactorization.showSweep', title: 'Show Sweep', category: C, icon: '$(graph-scatter)' },
+  { command: 'deepFactorization.checkClaim', title: 'Check Claim', category: C, icon: '$(beaker)' },
   // Internal: from views, CodeLens and test messages.
   { command: 'deepFactorization.openRun', title: 'Open in the Lab', category: C, icon: '$(go-to-file)' },
   { command: 'deepFactorization.openExperimentInLab', title: 'Run Experiment File in the Lab (WebGL)', category: C, icon: '$(beaker)', enablement: trusted },
@@ -40,7 +43,7 @@ pkg.extensionKind = ['workspace'];
 pkg.capabilities = {
   untrustedWorkspaces: {
     supported: 'limited',
-    description: 'In untrusted workspaces experiment files are validated and saved runs shown, but experiment and matrix files are not run (the shipped presets and Check Theory run).',
+    description: 'In untrusted workspaces experiment files are validated and saved runs shown, but experiment and matrix files are not run (the shipped presets, Check Theory and claim files run: a claim runs no workspace code).',
     // What sizes or places the runs that do happen there: an untrusted workspace's values are ignored.
     restrictedConfigurations: ['deepFactorization.runsFolder', 'deepFactorization.logging.points', 'deepFactorization.propertyTests.runs', 'deepFactorization.propertyTests.maxN'],
   },
@@ -53,6 +56,7 @@ pkg.activationEvents = [
   'onWebviewPanel:deepFactorization.report',
   'workspaceContains:**/*.dfl.json',
   'workspaceContains:**/*.dfl-sweep.json',
+  'workspaceContains:**/*.dfl-claim.json',
 ];
 pkg.contributes = {
   commands,
@@ -74,22 +78,26 @@ pkg.contributes = {
       { command: 'deepFactorization.loadTargetMatrix', when: trusted },
       { command: 'deepFactorization.runSweep', when: trusted },
       { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}` },
+      { command: 'deepFactorization.checkClaim', when: claim },
       { command: 'deepFactorization.refreshRuns', when: 'view == deepFactorization.runs' },
     ],
     'editor/title': [
       { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'navigation@1' },
       { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}`, group: 'navigation@2' },
       { command: 'deepFactorization.runSweep', when: `${sweep} && ${trusted}`, group: 'navigation@1' },
+      { command: 'deepFactorization.checkClaim', when: claim, group: 'navigation@1' },
     ],
     'editor/context': [
       { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'deepFactorization@1' },
       { command: 'deepFactorization.runSweep', when: `${sweep} && ${trusted}`, group: 'deepFactorization@1' },
+      { command: 'deepFactorization.checkClaim', when: claim, group: 'deepFactorization@1' },
     ],
     'explorer/context': [
       { command: 'deepFactorization.runExperimentFile', when: `${dfl} && ${trusted}`, group: 'deepFactorization@1' },
       { command: 'deepFactorization.openExperimentInLab', when: `${dfl} && ${trusted}`, group: 'deepFactorization@2' },
       { command: 'deepFactorization.runSweep', when: `${sweep} && ${trusted}`, group: 'deepFactorization@1' },
-      { command: 'deepFactorization.loadTargetMatrix', when: `${trusted} && (${matrix} || resourceFilename =~ /\\.json$/ && !(${dfl}) && !(${sweep}))`, group: 'deepFactorization@3' },
+      { command: 'deepFactorization.checkClaim', when: claim, group: 'deepFactorization@1' },
+      { command: 'deepFactorization.loadTargetMatrix', when: `${trusted} && (${matrix} || resourceFilename =~ /\\.json$/ && !(${dfl}) && !(${sweep}) && !(${claim}))`, group: 'deepFactorization@3' },
     ],
     'view/title': [
       { command: 'deepFactorization.openLab', when: 'view == deepFactorization.runs', group: 'navigation@1' },
@@ -117,6 +125,7 @@ pkg.contributes = {
   jsonValidation: [
     { fileMatch: '*.dfl.json', url: './dist/experiment.schema.json' },
     { fileMatch: '*.dfl-sweep.json', url: './dist/sweep.schema.json' },
+    { fileMatch: '*.dfl-claim.json', url: './dist/claim.schema.json' },
   ],
   configuration: {
     title: 'Deep Factorization Lab',
@@ -129,7 +138,7 @@ pkg.contributes = {
       'deepFactorization.effectiveRank': { type: 'string', enum: ['entropy', 'stable', 'nuclear', 'numerical'], default: 'entropy', markdownDescription: 'Effective-rank measure when an experiment file has no `effectiveRank` field (presets always use it).' },
       'deepFactorization.epsilon': { type: 'number', default: 0.1, exclusiveMinimum: 0, maximum: 1000, markdownDescription: 'ε of the plateaus when an experiment file has no `epsilon` field.' },
       'deepFactorization.propertyTests.runs': { type: 'integer', default: 10, minimum: 1, maximum: 10000, markdownDescription: 'Generated cases per property in **Check Theory** and the Test Explorer (`dfl check --runs`).' },
-      'deepFactorization.propertyTests.seed': { type: 'integer', default: 1, minimum: 0, markdownDescription: 'fast-check seed of the property tests (`dfl check --seed`): the same seed replays the same cases.' },
+      'deepFactorization.propertyTests.seed': { type: 'integer', default: 1, minimum: 0, markdownDescription: 'fast-check seed of the property tests and claims (`dfl check --seed`): the same seed replays the same cases.' },
       'deepFactorization.propertyTests.maxN': { type: 'integer', default: 40, minimum: 2, maximum: 1024, markdownDescription: 'Largest n the property tests generate (`dfl check --max-n`).' },
       'deepFactorization.runsFolder': { type: 'string', default: '.dfl/runs', markdownDescription: 'Folder, relative to the (first) workspace folder, where runs are saved as result JSON. Without a workspace they go to the extension\'s global storage.' },
     },

@@ -1,10 +1,22 @@
 import * as vscode from 'vscode';
 import type { PropertyReport } from '../../property-tests/runner';
+import type { RunMark } from '../../core/protocol/messages';
 import type { ExperimentSpec } from '../../core/spec/schema';
 import { COMMANDS, COUNTEREXAMPLE_CONTEXT } from '../ids';
 
 // From the harness's PropertyReport to what the Test Explorer shows: passed, or failed with a
 // TestMessage carrying the shrunk counterexample (and an action that opens it in the Lab).
+
+/** What "Open in the Lab" opens: a property's or a claim's counterexample. */
+export interface Counterexample {
+  spec: ExperimentSpec;
+  /** Where the claim is false, marked on the Lab's plots. */
+  mark?: RunMark;
+  /** Where the spec's relative file paths start (a claim's folder); else the workspace. */
+  baseDir?: string;
+  /** Its name in the Lab when the spec has none. */
+  title?: string;
+}
 
 export type TestOutcome =
   | { kind: 'passed'; summary: string; duration: number }

@@ -6,6 +6,10 @@
 // theory harness (Check Theory, the Test Explorer, its counterexamples), and what the user types
 // into the Lab's form. None of it comes from the workspace, and the settings that size or place
 // those runs are `restrictedConfigurations`, so VS Code ignores an untrusted workspace's values.
+// Claim files (`*.dfl-claim.json`) run there too: a claim is data (generators over spec fields
+// and expressions), its expressions are evaluated by a safe expression library with no access
+// to the host, so checking one runs no workspace code; a file target it names is still read
+// under the rule above.
 
 import { COMMANDS } from '../ids';
 

@@ -289,17 +289,17 @@ describe('8. dfl check flags', () => {
     [['--seed', '1e300'], '--seed: expected an integer'],
     [['--seed', '4294967296'], '--seed: must be from 0 to 2147483647 (got 4294967296)'],
     [['--seed', '0x10'], '--seed: expected an integer'],
-    [['--observations', '-3'], '--observations: must be from 0'],
-    [['extra'], 'dfl check: unexpected argument "extra"'],
+    // A positional is a claim file: one that is not there is named.
+    [['extra'], 'dfl: extra: no such file'],
   ])('dfl check %j: exit 2, one line', async (args, message) => {
     await refused(['check', ...args], message);
   });
 
-  it('every seed dfl check accepts gives observation specs in range (the default seed included)', async () => {
-    const { runObservation, observations } = await import('../../property-tests');
-    const report = await runObservation(observations[0], 1, 2 ** 31 - 2);
-    expect(report.total).toBe(1);
-    expect(report.details).toHaveLength(1);
+  it('every seed dfl check accepts draws claim cases (the largest seed included)', async () => {
+    const { checkClaim, parseClaimFile } = await import('../../property-tests');
+    const claim = parseClaimFile(JSON.stringify({ name: 'seed-range', kind: 'theorem', statement: 's', domain: { base: { n: 2, depth: 2, target: { kind: 'spectrum', eigenvalues: [1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 5 }, generate: { 'target.seed': { seeds: 3 } } }, expect: 'size(loss) > 0' }), 'seed.dfl-claim.json');
+    const report = await checkClaim(claim, { runs: 2, seed: 2 ** 31 - 2 });
+    expect(report).toMatchObject({ cases: 2, applicable: 2, holding: 2, status: 'holds' });
   });
 });
 

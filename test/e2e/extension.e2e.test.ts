@@ -5,18 +5,35 @@ import { ARTIFACTS, ROOT, clickLens, notifications, runCommand, start, webviewFr
 
 // The packaged extension in real VS Code (code-server 4.100.3): palette commands, the Lab on
 // WebGL, the side view, schema validation of *.dfl.json, a sweep from its CodeLens to the Sweep
-// view and back to a cell's run, Check Theory, and panels after a reload.
+// view and back to a cell's run, claim files in the Test Explorer (a false one's counterexample
+// in the Lab, its violation marked), Check Theory, and panels after a reload.
 
 const GOOD = JSON.stringify({ name: 'tiny', n: 8, depth: 3, target: { kind: 'spectrum', eigenvalues: [5, 2], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 400 }, null, 2);
 /** 6 spectral runs of 300 steps: a few seconds with the process start. */
 const SWEEP = JSON.stringify({ name: 'e2e', base: { n: 6, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 300, log: { points: 20 } }, axes: { depth: [2, 3, 4], 'init.alpha': [0.05, 0.1] } }, null, 2);
+/** Claims on a few small exact (spectral) runs: one true, one false (the loss does fall below half its start). */
+const claim = (name: string, statement: string, expect: string) =>
+  JSON.stringify(
+    {
+      name,
+      kind: 'theorem',
+      statement,
+      domain: { base: { target: { kind: 'spectrum', eigenvalues: [2, 1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 600, log: { points: 60 } }, generate: { n: { integer: [2, 5] }, depth: { integer: [2, 3] } } },
+      expect,
+      runs: 4,
+    },
+    null,
+    2,
+  );
+const TRUE_CLAIM = claim('loss-nonnegative', 'The loss is never negative', 'points.all(i, loss[i] >= 0.0)');
+const FALSE_CLAIM = claim('loss-never-halves', 'The loss never falls below half its start (false: it is learned)', 'points.all(i, loss[i] >= 0.5 * loss[0])');
 const BAD = JSON.stringify({ n: 8, depht: 3, target: { kind: 'spectrum', eigenvalues: [5, 2] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 400 }, null, 2);
 
 let s: Session;
 const shot = (name: string) => s.page.screenshot({ path: path.join(ARTIFACTS, name) });
 
 beforeAll(async () => {
-  s = await start({ 'experiments/good.dfl.json': GOOD, 'experiments/bad.dfl.json': BAD, 'sweeps/e2e.dfl-sweep.json': SWEEP }, { 'deepFactorization.propertyTests.runs': 2, 'deepFactorization.propertyTests.maxN': 8 });
+  s = await start({ 'experiments/good.dfl.json': GOOD, 'experiments/bad.dfl.json': BAD, 'sweeps/e2e.dfl-sweep.json': SWEEP, 'claims/true.dfl-claim.json': TRUE_CLAIM, 'claims/false.dfl-claim.json': FALSE_CLAIM }, { 'deepFactorization.propertyTests.runs': 2, 'deepFactorization.propertyTests.maxN': 8 });
 });
 
 afterAll(async () => {
@@ -92,6 +109,35 @@ describe('Deep Factorization Lab in VS Code', () => {
     expect(await lab.locator('#summary').innerText()).toMatch(/300 steps/);
     expect(readdirSync(out).filter((f) => /^run-[0-9a-f]{16}\.json$/.test(f))).toHaveLength(1);
     expect((await notifications(s.page)).filter((m) => /Sweep/.test(m)).join('\n')).not.toMatch(/Error|failed/);
+  });
+
+  it('claim files show in the Test Explorer; a claim runs from its CodeLens, and a false one opens its counterexample in the Lab with the violation marked', async () => {
+    await runCommand(s.page, 'Testing: Focus on Test Explorer View');
+    const row = (text: string) => s.page.locator('.test-explorer .monaco-list-row', { hasText: text }).first();
+    await row('loss-never-halves').waitFor({ timeout: 120_000 });
+    await row('loss-nonnegative').waitFor({ timeout: 30_000 });
+    // Beside the paper's properties.
+    await row('intervals-ordered').waitFor({ timeout: 30_000 });
+    await shot('claims-test-explorer.png');
+
+    await clickLens(s.page, 'true.dfl-claim.json', 'Check Claim');
+    await expect.poll(async () => (await notifications(s.page)).join('\n'), { timeout: 120_000 }).toMatch(/the claim loss-nonnegative holds: holds on all 4 cases/);
+
+    await clickLens(s.page, 'false.dfl-claim.json', 'Check Claim');
+    const failed = s.page.locator('.notification-list-item', { hasText: 'the claim loss-never-halves fails' }).first();
+    await failed.waitFor({ timeout: 120_000 });
+    expect(await failed.innerText()).toMatch(/false at step \d+/);
+    await failed.locator('.monaco-button', { hasText: 'Open Counterexample in the Lab' }).click();
+    const lab = await webviewFrame(s.page, 'body[data-mark] #controls', 120_000);
+    await lab.waitForFunction(() => document.body.dataset.state === 'done', undefined, { timeout: 120_000, polling: 500 });
+    expect(await lab.evaluate(() => document.body.dataset.mark)).toMatch(/^step \d+$/);
+    expect(await lab.locator('#message').innerText()).toMatch(/false at step \d+: loss\[i\] >= 0\.5 \* loss\[0\].*marked on the plots/);
+    await s.page.waitForTimeout(1_000);
+    await shot('claim-counterexample.png');
+    // The Test Explorer shows the failure on the claim's item too.
+    await runCommand(s.page, 'Testing: Focus on Test Explorer View');
+    await row('loss-never-halves').locator('.codicon-testing-failed-icon').waitFor({ timeout: 30_000 });
+    await row('loss-nonnegative').locator('.codicon-testing-passed-icon').waitFor({ timeout: 30_000 });
   });
 
   it('Check Theory reports its results in a panel and in the Test Explorer', async () => {

@@ -9,11 +9,23 @@ import { ARTIFACTS, clickLens, extensionLog, hostErrors, notifications, openFile
 // Workspace trust in real VS Code: the folder opens in restricted mode. Its experiment files are
 // validated and its saved runs shown, but nothing runs them (no lens, no menu or palette entry,
 // and a command that would is refused with one message); trusting the workspace enables them
-// without a reload.
+// without a reload. Claim files run there all the same: a claim runs no workspace code.
 
 const GOOD = JSON.stringify({ name: 'tiny', n: 8, depth: 3, target: { kind: 'spectrum', eigenvalues: [5, 2], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 400 }, null, 2);
 const BAD = JSON.stringify({ n: 8, depht: 3, target: { kind: 'spectrum', eigenvalues: [5, 2] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 400 }, null, 2);
 const SAVED = '2025-01-01T00-00-00-000Z-saved-earlier.json';
+const CLAIM = JSON.stringify(
+  {
+    name: 'loss-nonnegative',
+    kind: 'theorem',
+    statement: 'The loss is never negative',
+    domain: { base: { depth: 2, target: { kind: 'spectrum', eigenvalues: [2, 1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 300, log: { points: 30 } }, generate: { n: { integer: [2, 4] } } },
+    expect: 'points.all(i, loss[i] >= 0.0)',
+    runs: 3,
+  },
+  null,
+  2,
+);
 
 let s: Session;
 let runs: string;
@@ -22,7 +34,7 @@ const shot = (name: string) => s.page.screenshot({ path: path.join(ARTIFACTS, na
 beforeAll(async () => {
   const spec = parseSpec({ name: 'saved earlier', n: 6, depth: 3, target: { kind: 'spectrum', eigenvalues: [10, 6, 3], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.005, steps: 1500, log: { points: 60 } });
   const result = await runExperiment(spec, { yieldToHost: async () => undefined });
-  s = await start({ 'experiments/good.dfl.json': GOOD, 'experiments/bad.dfl.json': BAD, [`.dfl/runs/${SAVED}`]: JSON.stringify(result) }, {}, { trusted: false });
+  s = await start({ 'experiments/good.dfl.json': GOOD, 'experiments/bad.dfl.json': BAD, 'claims/nonnegative.dfl-claim.json': CLAIM, [`.dfl/runs/${SAVED}`]: JSON.stringify(result) }, {}, { trusted: false });
   runs = path.join(s.workspace, '.dfl', 'runs');
 });
 
@@ -90,6 +102,22 @@ describe('an untrusted workspace', () => {
     await shot('trust-restricted.png');
     await s.page.locator('.notification-list-item', { hasText: 'trusted workspace' }).first().hover();
     await s.page.locator('.notification-list-item', { hasText: 'trusted workspace' }).locator('.codicon-notifications-clear').first().click().catch(() => undefined);
+  });
+
+  it('checks a claim file all the same, from its lens, and lists it in the Test Explorer', async () => {
+    await openFile(s.page, 'nonnegative.dfl-claim.json');
+    const lens = s.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration:visible').first();
+    await lens.waitFor({ timeout: 60_000 });
+    await expect.poll(() => lens.innerText(), { timeout: 30_000 }).toMatch(/Check Claim/);
+    expect(await lens.innerText()).not.toMatch(/trusted workspace/);
+    await clickLens(s.page, 'nonnegative.dfl-claim.json', 'Check Claim');
+    await expect.poll(async () => (await notifications(s.page)).join('\n'), { timeout: 120_000 }).toMatch(/the claim loss-nonnegative holds: holds on all 3 cases/);
+    expect((await notifications(s.page)).filter((m) => /claim/i.test(m) && /trusted workspace/.test(m))).toHaveLength(0);
+    await runCommand(s.page, 'Testing: Focus on Test Explorer View');
+    const row = s.page.locator('.test-explorer .monaco-list-row', { hasText: 'loss-nonnegative' }).first();
+    await row.locator('.codicon-testing-passed-icon').waitFor({ timeout: 60_000 });
+    expect(readdirSync(runs)).toEqual([SAVED]);
+    await shot('trust-claim.png');
   });
 
   it('once trusted (from the lens), the same file runs without a reload', async () => {

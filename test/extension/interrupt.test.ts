@@ -55,7 +55,7 @@ function wholeResults(): string[] {
   return names;
 }
 
-const ready = (panel: stub.StubWebviewPanel) => panel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+const ready = (panel: stub.StubWebviewPanel) => panel.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
 const running = (panel: stub.StubWebviewPanel, step: number) => panel.webview.receive({ type: 'state', state: 'running', paused: false, backend: 'webgl', step, steps: 4000 });
 
 describe('the extension host stops mid-run (Restart Extension Host, reload, exit)', () => {

@@ -53,7 +53,7 @@ const storedRuns = (d: string): string[] =>
         .sort()
     : [];
 const summaryOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { name: string; done: number; total: number; rows: { file: string; run: number; hash: string }[] };
-const ready = (panel: stub.StubWebviewPanel) => panel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+const ready = (panel: stub.StubWebviewPanel) => panel.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
 const settle = () => new Promise((r) => setTimeout(r, 20));
 const runsTree = () => stub.recorded.treeViews.find((v) => v.id === 'deepFactorization.runs')!.options.treeDataProvider;
 

@@ -52,7 +52,7 @@ afterEach(() => {
 
 const ran = () => engine.runSpec.mock.calls.length + engine.targetRows.mock.calls.length + engine.inspectMatrix.mock.calls.length;
 const refusals = () => stub.recorded.messages.filter((m) => m.level === 'warning' && /needs a trusted workspace/.test(m.text));
-const ready = (panel: stub.StubWebviewPanel) => panel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+const ready = (panel: stub.StubWebviewPanel) => panel.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
 
 /** Asserts the one refusal of `what`: a warning with the trust button, a log line, nothing run. */
 function expectRefused(what: RegExp) {

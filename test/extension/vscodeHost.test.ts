@@ -49,6 +49,8 @@ describe('property reports → Test Explorer', () => {
 });
 
 describe('TheoryTests (TestController)', () => {
+  // Claim files are test/extension/claims.test.ts's; here the workspace has none.
+  const noClaims = { check: vi.fn(async () => Promise.reject(new Error('no claim here'))) };
   const runner = (fail: Set<string>) => ({
     list: () => ['a', 'b', 'c'].map((name) => ({ name, claim: `claim ${name}` })),
     check: vi.fn(async (name: string) => (fail.has(name) ? { ...failing(result.spec), name } : { ...passing, name })),
@@ -57,7 +59,7 @@ describe('TheoryTests (TestController)', () => {
 
   it('makes one item per property lazily and runs each on its own', async () => {
     const r = runner(new Set());
-    const tests = new TheoryTests(r, () => undefined, () => undefined);
+    const tests = new TheoryTests(r, noClaims, () => undefined, () => undefined);
     const controller = tests.controller as unknown as ReturnType<typeof stub.tests.createTestController>;
     expect(controller.items.size).toBe(0);
     await controller.resolveHandler?.();
@@ -72,7 +74,7 @@ describe('TheoryTests (TestController)', () => {
   it('reports failures with their messages, skips the rest after cancellation, and always ends the run', async () => {
     const r = runner(new Set(['a']));
     const finished = vi.fn();
-    const tests = new TheoryTests(r, finished, () => undefined);
+    const tests = new TheoryTests(r, noClaims, finished, () => undefined);
     const source = new stub.CancellationTokenSource();
     r.check.mockImplementationOnce(async (name: string) => {
       source.cancel();
@@ -85,8 +87,8 @@ describe('TheoryTests (TestController)', () => {
     expect(stub.recorded.runs[0].ended).toBe(true);
     expect(finished).toHaveBeenCalledWith(expect.objectContaining({ cancelled: true, skipped: ['b', 'c'] }));
     // The message's action finds the counterexample again.
-    expect(tests.counterexample({ message: events[1].message })).toEqual(result.spec);
-    expect(tests.counterexample({ property: 'a' })).toEqual(result.spec);
+    expect(tests.counterexample({ message: events[1].message })).toEqual({ spec: result.spec });
+    expect(tests.counterexample({ property: 'a' })).toEqual({ spec: result.spec });
   });
 });
 
@@ -118,7 +120,7 @@ describe('activate', () => {
     expect(panel.webview.html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;[^"]*script-src &#39;nonce-[A-Za-z0-9+/=]{24}&#39;/);
     expect(panel.webview.options).toMatchObject({ enableScripts: true, localResourceRoots: [{ path: path.resolve('dist/webview') }] });
     expect(panel.webview.posted).toEqual([]);
-    panel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+    panel.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
     expect(panel.webview.posted).toEqual([{ type: 'theme', kind: 'dark' }]);
 
     // A finished run in the page is saved to the workspace's runs folder, atomically.
@@ -140,7 +142,7 @@ describe('activate', () => {
     expect(stub.recorded.panels).toHaveLength(2);
     const runPanel = stub.recorded.panels[1];
     expect(runPanel.title).toMatch(/^Lab · small N = 3/);
-    runPanel.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+    runPanel.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
     expect(runPanel.webview.posted).toEqual([expect.objectContaining({ type: 'loadResult', result: expect.objectContaining({ steps: result.steps }) })]);
 
     // After a reload, VS Code hands the panel back to the serializer, which shows the same run.
@@ -151,7 +153,7 @@ describe('activate', () => {
     const revived = stub.window.createWebviewPanel(LAB_VIEW_TYPE, title, 1, {});
     await stub.recorded.serializers.get(LAB_VIEW_TYPE)!.deserializeWebviewPanel(revived, { spec: result.spec });
     expect(revived.webview.html).toContain('Deep Factorization Lab');
-    revived.webview.receive({ type: 'ready', protocol: 1, backend: 'webgl' });
+    revived.webview.receive({ type: 'ready', protocol: 2, backend: 'webgl' });
     expect(revived.webview.posted).toEqual([expect.objectContaining({ type: 'loadResult' })]);
     for (const d of ctx.subscriptions) d.dispose();
   });

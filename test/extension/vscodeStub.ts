@@ -155,6 +155,12 @@ export class CodeLens {
     readonly command?: { title: string; command: string; arguments?: unknown[]; tooltip?: string },
   ) {}
 }
+export class Location {
+  constructor(
+    readonly uri: Uri,
+    readonly range: Position | Range,
+  ) {}
+}
 export class RelativePattern {
   constructor(
     readonly base: Uri | string,
@@ -166,6 +172,7 @@ export class TestMessage {
   expectedOutput?: string;
   actualOutput?: string;
   contextValue?: string;
+  location?: Location;
   constructor(readonly message: string | MarkdownString) {}
   static diff(message: string | MarkdownString, expected: string, actual: string): TestMessage {
     return Object.assign(new TestMessage(message), { expectedOutput: expected, actualOutput: actual });
@@ -176,6 +183,8 @@ export interface StubTestItem {
   id: string;
   label: string;
   description?: string;
+  uri?: Uri;
+  range?: Range;
   children: StubItemCollection;
 }
 
@@ -190,6 +199,9 @@ export class StubItemCollection {
   }
   add(item: StubTestItem): void {
     this.map.set(item.id, item);
+  }
+  delete(id: string): void {
+    this.map.delete(id);
   }
   get(id: string): StubTestItem | undefined {
     return this.map.get(id);
@@ -206,9 +218,9 @@ export class TestRunRequest {
   ) {}
 }
 
-/** What a test run reported, item by item, in order. */
+/** What a test run reported, item by item, in order (`messages` when several were given). */
 export interface RecordedRun {
-  events: { kind: 'enqueued' | 'started' | 'passed' | 'failed' | 'errored' | 'skipped'; id: string; message?: TestMessage; duration?: number }[];
+  events: { kind: 'enqueued' | 'started' | 'passed' | 'failed' | 'errored' | 'skipped'; id: string; message?: TestMessage; messages?: TestMessage[]; duration?: number }[];
   output: string[];
   ended: boolean;
 }
@@ -270,7 +282,19 @@ export const recorded = {
   /** `withProgress` calls: what they reported, and their Cancel button. */
   progress: [] as RecordedProgress[],
   treeViews: [] as { id: string; options: { treeDataProvider: { getChildren(node?: unknown): unknown[]; getTreeItem(node: unknown): TreeItem } } }[],
+  /** File watchers made, by glob: tests fire their events. */
+  watchers: [] as StubWatcher[],
+  /** The workspace's files as `findFiles` sees them. */
+  files: [] as Uri[],
 };
+
+export interface StubWatcher {
+  glob: string | RelativePattern;
+  create: EventEmitter<Uri>;
+  change: EventEmitter<Uri>;
+  delete: EventEmitter<Uri>;
+  disposed: boolean;
+}
 
 export interface RecordedProgress {
   title?: string;
@@ -307,6 +331,9 @@ export function resetStub(): void {
   recorded.builtinCommands = [];
   recorded.progress = [];
   recorded.treeViews = [];
+  recorded.watchers = [];
+  recorded.files = [];
+  workspace.textDocuments = [];
   workspace.workspaceFolders = undefined;
   workspace.isTrusted = true;
 }
@@ -426,11 +453,14 @@ export const workspace = {
   getConfiguration: (section: string) => ({ get: <T>(key: string): T | undefined => recorded.configuration[`${section}.${key}`] as T | undefined }),
   onDidChangeConfiguration: new EventEmitter<{ affectsConfiguration(s: string): boolean }>().event,
   onDidChangeWorkspaceFolders: new EventEmitter<void>().event,
-  createFileSystemWatcher: () => {
-    const e = new EventEmitter<Uri>();
-    return { onDidCreate: e.event, onDidDelete: e.event, onDidChange: e.event, dispose: () => undefined };
+  textDocuments: [] as { uri: Uri; getText(): string }[],
+  createFileSystemWatcher: (glob: string | RelativePattern) => {
+    const watcher: StubWatcher = { glob, create: new EventEmitter<Uri>(), change: new EventEmitter<Uri>(), delete: new EventEmitter<Uri>(), disposed: false };
+    recorded.watchers.push(watcher);
+    return { onDidCreate: watcher.create.event, onDidDelete: watcher.delete.event, onDidChange: watcher.change.event, dispose: () => void (watcher.disposed = true) };
   },
-  findFiles: async () => [] as Uri[],
+  /** `recorded.files` whose name ends as a `**` + `/*suffix` pattern asks. */
+  findFiles: async (pattern: string) => recorded.files.filter((uri) => !pattern.startsWith('**/*') || uri.fsPath.endsWith(pattern.slice('**/*'.length))),
   asRelativePath: (uri: Uri) => uri.fsPath,
   openTextDocument: async (uri: Uri) => ({ uri, getText: () => (recorded.written.has(uri.fsPath) ? new TextDecoder().decode(recorded.written.get(uri.fsPath)) : '') }),
   fs: {
@@ -456,7 +486,12 @@ export const tests = {
       resolveHandler: undefined as undefined | ((item?: StubTestItem) => Promise<void>),
       refreshHandler: undefined as undefined | (() => Promise<void>),
       profiles: [] as { label: string; kind: TestRunProfileKind; run: (request: TestRunRequest, token: CancellationTokenSource['token']) => unknown }[],
-      createTestItem: (itemId: string, itemLabel: string): StubTestItem => ({ id: itemId, label: itemLabel, children: new StubItemCollection() }),
+      createTestItem: (itemId: string, itemLabel: string, uri?: Uri): StubTestItem => ({ id: itemId, label: itemLabel, uri, children: new StubItemCollection() }),
+      /** Items whose results were marked outdated. */
+      invalidated: [] as string[],
+      invalidateTestResults(item?: StubTestItem) {
+        controller.invalidated.push(item?.id ?? '*');
+      },
       createRunProfile(profileLabel: string, kind: TestRunProfileKind, run: (request: TestRunRequest, token: CancellationTokenSource['token']) => unknown) {
         const profile = { label: profileLabel, kind, run, dispose: () => undefined };
         controller.profiles.push(profile);
@@ -465,8 +500,13 @@ export const tests = {
       createTestRun: () => {
         const run: RecordedRun = { events: [], output: [], ended: false };
         recorded.runs.push(run);
-        const event = (kind: RecordedRun['events'][number]['kind']) => (item: StubTestItem, message?: TestMessage | number, duration?: number) =>
-          run.events.push({ kind, id: item.id, ...(typeof message === 'object' ? { message } : {}), ...(typeof message === 'number' ? { duration: message } : duration !== undefined ? { duration } : {}) });
+        const event = (kind: RecordedRun['events'][number]['kind']) => (item: StubTestItem, message?: TestMessage | TestMessage[] | number, duration?: number) =>
+          run.events.push({
+            kind,
+            id: item.id,
+            ...(Array.isArray(message) ? { message: message[0], messages: message } : typeof message === 'object' ? { message } : {}),
+            ...(typeof message === 'number' ? { duration: message } : duration !== undefined ? { duration } : {}),
+          });
         return {
           enqueued: event('enqueued'),
           started: event('started'),

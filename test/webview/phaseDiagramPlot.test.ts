@@ -7,7 +7,7 @@ import { displayValues, figureDocument, isFractionMeasure } from '../../webview/
 
 // The sweep figures' SVG (pure string building; the browser tests check how it renders).
 
-const theme: PlotTheme = { dark: true, highContrast: false, background: '#1e1e1e', foreground: '#cccccc', muted: 'rgba(204, 204, 204, 0.72)', grid: 'rgba(204, 204, 204, 0.09)', font: '11px sans-serif', fontFamily: 'sans-serif', accent: '#4cc9f0', accent2: '#ffb86b', categorical: ['#4cc9f0', '#f72585', '#ffd166'] };
+const theme: PlotTheme = { dark: true, highContrast: false, background: '#1e1e1e', foreground: '#cccccc', muted: 'rgba(204, 204, 204, 0.72)', grid: 'rgba(204, 204, 204, 0.09)', font: '11px sans-serif', fontFamily: 'sans-serif', accent: '#4cc9f0', accent2: '#ffb86b', failure: '#f14c4c', categorical: ['#4cc9f0', '#f72585', '#ffd166'] };
 const hash = (i: number) => i.toString(16).padStart(16, '0');
 
 // depth × alpha × seed; the L1 length is missing at depth 2, the step-size ratio crosses 1 at depth 4.

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import type { Plateau } from '../../core/plateaus/measurePlateaus';
+import type { RunMark } from '../../core/protocol/messages';
 import type { PredictedPlateau } from '../../core/result';
 import { CHART_HEIGHT, chartOptions, HIGHLIGHTED, MAX_REFERENCES, SIGMA_FLOOR } from './chartOptions';
 import { readPlotTheme, singularValueColor, withAlpha, type PlotTheme } from './colors';
@@ -33,6 +34,8 @@ export class LabCharts {
   private context: RunContext | undefined;
   private theme: PlotTheme = readPlotTheme();
   private marker: number | null = null;
+  /** What the run was opened to show (a claim's violation), drawn on every chart. */
+  private mark: RunMark | null = null;
   private drawnVersion = -1;
   private frame = 0;
   private lastDraw = 0;
@@ -66,6 +69,7 @@ export class LabCharts {
     this.store = store;
     this.context = context;
     this.marker = null;
+    this.mark = null;
     this.rebuild();
   }
 
@@ -80,6 +84,12 @@ export class LabCharts {
     this.marker = step;
     this.charts.forEach(({ plot }) => plot.redraw(false, false));
     this.updateReadouts();
+  }
+
+  /** Marks a step (a vertical line) or an interval of steps (a band) on every chart, or nothing; cleared by the next run. */
+  setMark(mark: RunMark | null): void {
+    this.mark = mark;
+    this.charts.forEach(({ plot }) => plot.redraw(false, false));
   }
 
   /** The categorical colour of rank L (plateaus, distances), for tables beside the plots. */
@@ -143,6 +153,7 @@ export class LabCharts {
     if (!ctx) return [];
     const theme = this.theme;
     const out: Primitive[] = [];
+    if (layer === 'under' && this.mark?.steps) out.push({ type: 'band', x0: this.mark.steps[0], x1: this.mark.steps[1], color: withAlpha(theme.failure, theme.dark ? 0.24 : 0.2), label: 'false' });
     if (layer === 'under' && id === 'erank') {
       for (const p of ctx.predicted)
         out.push({ type: 'band', x0: p.start, x1: p.end, color: withAlpha(theme.categorical[(p.L - 1) % theme.categorical.length], p.hypothesesMet ? (theme.dark ? 0.17 : 0.2) : 0.07), label: `L=${p.L}` });
@@ -170,6 +181,7 @@ export class LabCharts {
           out.push({ type: 'tick', y: s, color, length: 10 });
         }
       }
+      if (this.mark?.step !== undefined) out.push({ type: 'vline', x: this.mark.step, color: theme.failure, width: 2 });
       if (this.marker !== null) out.push({ type: 'vline', x: this.marker, color: theme.foreground, width: 1, dash: [3, 3] });
     }
     return out;

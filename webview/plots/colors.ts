@@ -14,6 +14,8 @@ export interface PlotTheme {
   /** The erank line, loss line and the step marker. */
   accent: string;
   accent2: string;
+  /** What is marked as false on the plots (a claim's violation): the theme's failed-test colour. */
+  failure: string;
   /** One colour per L (plateaus, distances). */
   categorical: string[];
 }
@@ -79,6 +81,7 @@ export function readPlotTheme(element: Element = document.body): PlotTheme {
     fontFamily,
     accent: dark ? '#4cc9f0' : '#0b6bcb',
     accent2: dark ? '#ffb86b' : '#c2410c',
+    failure: v('--vscode-testing-iconFailed') || v('--vscode-errorForeground') || (dark ? '#f14c4c' : '#c72e0f'),
     categorical,
   };
 }

@@ -1,4 +1,5 @@
 import { phaseDiagram, type CellStats, type PhaseDiagram, type SweepSummary } from '../../core/sweep/phaseDiagram';
+import { htmlId } from '../../core/text';
 import { relativeLuminance, sequentialColor, withAlpha, type PlotTheme } from './colors';
 import { formatNumber } from './format';
 import { fieldLabel } from '../../core/figures/fieldLabels';
@@ -70,7 +71,7 @@ export function drawPhaseDiagram(summary: SweepSummary, options: PhaseDiagramOpt
   const ink = theme.foreground;
   const muted = theme.muted;
   const cellStroke = theme.highContrast ? theme.foreground : theme.background;
-  const id = options.id.replace(/[^A-Za-z0-9_-]/g, '-');
+  const id = htmlId(options.id);
   const legend: string[] = [];
 
   // Defs: the hatching of cells without a value, the colour bar's gradient.

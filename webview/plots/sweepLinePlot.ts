@@ -1,4 +1,5 @@
 import { fieldLabel } from '../../core/figures/fieldLabels';
+import { htmlId } from '../../core/text';
 import { linePlot, type CellStats, type LinePlot, type SweepSummary } from '../../core/sweep/phaseDiagram';
 import { withAlpha, type PlotTheme } from './colors';
 import { displayValues, esc, f1, fixedText, formatValue, isFractionMeasure, makeScale, textWidth, tickLabels, type SvgPart } from './svgFigure';
@@ -52,7 +53,7 @@ export function drawLinePlot(summary: SweepSummary, options: LinePlotOptions, th
   const ink = theme.foreground;
   const muted = theme.muted;
   const out: string[] = [];
-  const id = options.id.replace(/[^A-Za-z0-9_-]/g, '-');
+  const id = htmlId(options.id);
   out.push(`<defs><clipPath id="${id}-clip"><rect x="${left}" y="${top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
   out.push(`<g font-family="${esc(theme.fontFamily)}">`);
   out.push(`<text x="0" y="16" fill="${esc(ink)}" font-size="15" font-weight="600">${esc(fieldLabel(options.measure).name)} against ${esc(fieldLabel(options.x).symbol)}${options.line ? `, one line per ${esc(fieldLabel(options.line).symbol)}` : ''}</text>`);

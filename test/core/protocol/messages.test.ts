@@ -57,6 +57,18 @@ describe('host → webview messages', () => {
     );
   });
 
+  it('carries a mark of a step or an interval of steps with a run, and refuses one that marks nothing or lies past the run', () => {
+    const step = parseHostMessage({ type: 'run', spec, mark: { step: 7, label: 'erank(k) ≤ 2 is false: 2.4 > 2' } });
+    expect(step.type === 'run' && step.mark).toEqual({ step: 7, label: 'erank(k) ≤ 2 is false: 2.4 > 2' });
+    const band = parseHostMessage({ type: 'run', spec, mark: { steps: [2, 10], label: 'a plateau' } });
+    expect(band.type === 'run' && band.mark).toEqual({ steps: [2, 10], label: 'a plateau' });
+    expect(error(() => parseHostMessage({ type: 'run', spec, mark: { label: 'x' } }))).toBe('host message "run".mark.step: expected exactly one of step and steps');
+    expect(error(() => parseHostMessage({ type: 'run', spec, mark: { step: 1, steps: [1, 2], label: 'x' } }))).toBe('host message "run".mark.step: expected exactly one of step and steps');
+    expect(error(() => parseHostMessage({ type: 'run', spec, mark: { steps: [5, 2], label: 'x' } }))).toBe('host message "run".mark.steps: expected [first, last] with first ≤ last, got [5, 2]');
+    expect(error(() => parseHostMessage({ type: 'run', spec, mark: { step: 11, label: 'x' } }))).toBe("host message \"run\".mark: marks step 11, past the run's 10 steps");
+    expect(error(() => parseHostMessage({ type: 'run', spec, mark: { step: 1, label: 'x', colour: 'red' } }))).toBe('host message "run".mark: unknown field "colour"');
+  });
+
   it('parses the control messages', () => {
     for (const type of ['pause', 'resume', 'cancel'] as const) expect(parseHostMessage({ type })).toEqual({ type });
     expect(parseHostMessage({ type: 'theme', kind: 'highContrast' })).toEqual({ type: 'theme', kind: 'highContrast' });
