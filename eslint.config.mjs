@@ -9,7 +9,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'native/build/', '.e2e-cache/', 'artifacts/', 'out/', 'test/lint/fixtures/']),
+  // Build outputs and caches (those of .gitignore), and the seeded violations of test/lint.
+  globalIgnores(['dist/', 'node_modules/', 'native/build/', 'bench/.out/', '.e2e-cache/', '.gl/', '.whl/', 'artifacts/', 'out/', 'test/lint/fixtures/']),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error', reportUnusedInlineConfigs: 'error' },
   },

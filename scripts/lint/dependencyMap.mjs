@@ -103,7 +103,7 @@ export function cruiserConfig(rows, { tsConfig } = {}) {
     forbidden: forbiddenRules(rows),
     options: {
       doNotFollow: { path: 'node_modules' },
-      exclude: { path: '(^|/)(node_modules|dist|build)/|^test/lint/fixtures/' },
+      exclude: { path: '(^|/)(node_modules|dist|build|\\.out)/|^test/lint/fixtures/' },
       // Type-only imports count: a cycle through types is a cycle for a reader.
       tsPreCompilationDeps: true,
       ...(tsConfig ? { tsConfig: { fileName: tsConfig } } : {}),
