@@ -7,7 +7,7 @@ import { expandSweepText, expandSweepTextAsync, type ExpandedSweep, type SweepPo
 import { specHash } from '../../core/sweep/hash';
 import { createMeasurer } from '../../core/sweep/measures';
 import { RUN_STORE, readStore, storeLines, type StoreReading } from '../../core/sweep/runStore';
-import { pointRow, summaryCsv, summaryJson, type SummaryRow } from '../../core/sweep/summary';
+import { pointRow, summaryCsvText, summaryJsonText, type SummaryRow } from '../../core/sweep/summary';
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../../node/files';
 
 // A sweep's folder on disk (docs/sweeps.md): the sweep file's copy and how it ran (sweep/), the
@@ -74,8 +74,11 @@ export function finishedRows(dir: string, expanded: ExpandedSweep, points: reado
 
 export function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
   const list = [...rows];
-  writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summaryJson(expanded, list))}\n`);
-  writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(expanded, list));
+  writeFileAtomic(path.join(dir, 'summary.json'), (function* () {
+    yield* summaryJsonText(expanded, list);
+    yield '\n';
+  })());
+  writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsvText(expanded, list));
 }
 
 /**

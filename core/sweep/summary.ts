@@ -1,4 +1,4 @@
-import { csvText } from '../csv';
+import { csvCell, csvText } from '../csv';
 import type { RunResult } from '../result';
 import type { ExpandedSweep, SweepPoint } from './expand';
 import { createMeasurer, measureColumns, type Cell, type Measurer } from './measures';
@@ -26,6 +26,11 @@ export function pointRow(point: Pick<SweepPoint, 'index' | 'hash' | 'values'>, r
   return { run: point.index, hash: point.hash, file: resultFileName(point.hash), ...point.values, ...measure(result) };
 }
 
+/** The rows in grid order (those of one session come mostly in order already: sorting them is cheap). */
+function byRun(rows: Iterable<SummaryRow>): SummaryRow[] {
+  return [...rows].sort((a, b) => (a.run as number) - (b.run as number));
+}
+
 /** summary.json: the sweep's description and its rows in grid order. */
 export function summaryJson(expanded: ExpandedSweep, rows: readonly SummaryRow[]) {
   const columns = summaryColumns(expanded);
@@ -36,13 +41,56 @@ export function summaryJson(expanded: ExpandedSweep, rows: readonly SummaryRow[]
     axes: expanded.axes,
     columns,
     // Every row with the columns in order: rows measured now and rows read back from the run store are written alike.
-    rows: [...rows].sort((a, b) => (a.run as number) - (b.run as number)).map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))),
+    rows: byRun(rows).map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))),
   };
+}
+
+/**
+ * A cell as JSON.stringify writes it inside an object (numbers and flags without the general
+ * serialiser: a summary of 10⁵ runs has millions of them).
+ */
+export function cellJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * `JSON.stringify(summaryJson(expanded, rows))` in pieces of a row each, the same text without
+ * making an object per row (column names are never integer-like, so no key is reordered).
+ */
+export function* summaryJsonText(expanded: ExpandedSweep, rows: readonly SummaryRow[]): Generator<string> {
+  const columns = summaryColumns(expanded);
+  const head = JSON.stringify({ name: expanded.sweep.name ?? null, total: expanded.points.length, done: rows.length, axes: expanded.axes, columns, rows: [] });
+  yield `${head.slice(0, -2)}`; // up to and with the rows' "["
+  const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
+  let first = true;
+  for (const row of byRun(rows)) {
+    let line = first ? '' : ',';
+    first = false;
+    for (let i = 0; i < columns.length; i++) line += keys[i] + cellJson(row[columns[i]]);
+    yield `${line}}`;
+  }
+  yield ']}';
 }
 
 /** summary.csv: a header line and one line per run, empty cells where a measure does not exist. */
 export function summaryCsv(expanded: ExpandedSweep, rows: readonly SummaryRow[]): string {
+  return [...summaryCsvText(expanded, rows)].join('');
+}
+
+/** `summaryCsv` a line at a time (numbers and flags never need quoting). */
+export function* summaryCsvText(expanded: ExpandedSweep, rows: readonly SummaryRow[]): Generator<string> {
   const columns = summaryColumns(expanded);
-  const sorted = [...rows].sort((a, b) => (a.run as number) - (b.run as number));
-  return csvText([columns, ...sorted.map((row) => columns.map((c) => row[c]))]);
+  yield csvText([columns]);
+  for (const row of byRun(rows)) {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const value = row[columns[i]];
+      const cell = typeof value === 'number' || typeof value === 'boolean' ? String(value) : csvCell(value);
+      line += i === 0 ? cell : `,${cell}`;
+    }
+    yield `${line}\n`;
+  }
 }
