@@ -127,6 +127,10 @@ export class TrajectoryRecorder {
   singularValuesAt(k: number): Float64Array {
     return this.singularColumn.subarray(k * this.keep, (k + 1) * this.keep);
   }
+  /** σ_{i+1} of logged step k (i < keep), read in place. */
+  singularValue(k: number, i: number): number {
+    return this.singularColumn[k * this.keep + i];
+  }
   distancesAt(k: number): Float64Array {
     return this.distanceColumn.subarray(k * this.distanceWidth, (k + 1) * this.distanceWidth);
   }
