@@ -14,7 +14,7 @@ import type { Observation } from './dynamics';
 import { initialFactors, problemData } from './matrixPath';
 import { distancesToBestRank, rankReferences, type RankReferences } from './reference';
 import { engineLibraries, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
-import { recursionValues, SpectralDynamics } from './spectralPath';
+import { recursionValues, SpectralDynamics, type SpectralScratch } from './spectralPath';
 
 /** Largest n stepped by a batched kernel that names no limit of its own (`BatchKernel.maxN`). */
 export const MAX_BATCH_N = 64;
@@ -168,10 +168,20 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     if (m.slot) m.slot.group.active[m.slot.index] = 0;
   };
 
+  // One set of arrays for every spectral member's observations (the recorder copies them).
+  const scratches = new Map<string, SpectralScratch>();
+  const scratchFor = (m: Member): SpectralScratch => {
+    const n = m.spec.n;
+    const L = m.references.values.length;
+    const key = `${n} ${L}`;
+    let scratch = scratches.get(key);
+    if (!scratch) scratches.set(key, (scratch = { x: new Float64Array(n), sorted: new Float64Array(n), distances: new Float64Array(L) }));
+    return scratch;
+  };
   const observe = (step: number) => {
     for (const m of members) {
       if (m.stop || !m.spectral) continue;
-      accept(m, step, m.spectral.observe());
+      accept(m, step, m.spectral.observe(scratchFor(m)));
     }
     for (const g of groups.values()) {
       const ok = kernel!.observe(g.factors, g.hats, g.etas, g.active, g.n, g.depth, g.products, g.singular);
@@ -223,16 +233,17 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     }
   }
   const seconds = (Date.now() - started) / 1000 / members.length;
-  // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors:
-  // members that differ only in `target.seed` of a spectrum (a sweep over seeds) share them (one
-  // read-only array). The key is the spec's JSON with that seed zeroed: validated specs of one
-  // sweep list their fields in one order, and two specs with one key are equal in every field
+  // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors
+  // nor from a Gaussian init's seed (such runs get the reasons only): members that differ only in
+  // `target.seed` of a spectrum or `init.seed` (a sweep over seeds) share them (one read-only
+  // array). The key is the spec's JSON with those seeds zeroed: validated specs of one sweep list
+  // their fields in one order, and two specs with one key are equal in every field
   // predictPlateaus reads (a different order only misses the cache).
   const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictionsForTarget>>();
   const predict = (m: Member) => {
     if (m.spec.target.kind !== 'spectrum') return predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target));
     const { name: _, description: __, ...rest } = m.spec;
-    const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 } });
+    const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 }, init: 'seed' in m.spec.init ? { ...m.spec.init, seed: 0 } : m.spec.init });
     let p = predictions.get(key);
     if (!p) predictions.set(key, (p = predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target))));
     return p;

@@ -98,12 +98,14 @@ export function createMeasurer(options: MeasureOptions): Measurer {
     return b;
   };
   // The same for what the row takes from the spec alone (hypotheses, the sorted spectrum): runs
-  // that differ only in the target's seed (its eigenvectors) share it.
+  // that differ only in the target's seed (its eigenvectors) or the init's (none of these read
+  // it) share it.
   const facts = new Map<string, SpecFacts>();
   const factsOf = (spec: RunResult['spec']): SpecFacts => {
     if (spec.target.kind !== 'spectrum') return specFacts(spec);
+    if (facts.size > 65536) facts.clear();
     const { name: _, description: __, ...rest } = spec;
-    const key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 } });
+    const key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 }, init: 'seed' in spec.init ? { ...spec.init, seed: 0 } : spec.init });
     let f = facts.get(key);
     if (!f) facts.set(key, (f = specFacts(spec)));
     return f;
