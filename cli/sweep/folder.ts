@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as cryptoHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -141,5 +141,7 @@ export async function readSweepAsync(file: string, signal: AbortSignal, onStart:
   return { text, expanded: await expandSweepTextAsync(text, file, { signal, onStart, sha256: nodeSha256 }) };
 }
 
-const nodeSha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+// crypto.hash (Node ≥ 20.12) makes no Hash object: a sweep hashes every run's spec.
+const nodeSha256: (text: string) => string =
+  typeof cryptoHash === 'function' ? (text) => cryptoHash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
 

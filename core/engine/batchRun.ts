@@ -29,13 +29,23 @@ function spectralBySpec(spec: ExperimentSpec): boolean {
   );
 }
 
+// The canonical JSON of a log setting, by object: the runs of a sweep that differ only in seeds
+// share their spec's log object (core/sweep/expand.ts), and every run asks for its batch key.
+const logJsons = new WeakMap<object, string>();
+function logJson(log: ExperimentSpec['log']): string {
+  if (log === null || typeof log !== 'object') return canonicalJson(log);
+  let text = logJsons.get(log);
+  if (text === undefined) logJsons.set(log, (text = canonicalJson(log)));
+  return text;
+}
+
 /**
  * The key under which runs can be stepped together by `runBatch` (same schedule of logged steps;
  * for the matrix path also the same n and N, the estimation problem and a batched kernel), or
  * undefined for a run that goes alone through `runExperiment`.
  */
 export function batchKey(spec: ExperimentSpec, accelerators: Accelerators = {}): string | undefined {
-  const schedule = canonicalJson([spec.steps, spec.log]);
+  const schedule = `[${canonicalJson(spec.steps)},${logJson(spec.log)}]`; // canonicalJson([steps, log])
   if (spectralBySpec(spec)) return `spectral ${schedule}`;
   if (!accelerators.batch || spec.problem.kind !== 'estimation' || spec.engine === 'spectral' || spec.n > (accelerators.batch.maxN ?? MAX_BATCH_N)) return undefined;
   if (spec.target.kind === 'file' || spec.target.kind === 'mnist') return undefined;
@@ -114,7 +124,7 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   if (specs.length === 0) return [];
   const schedule = logSchedule(specs[0].steps, specs[0].log);
   for (const spec of specs)
-    if (spec.steps !== specs[0].steps || canonicalJson(spec.log) !== canonicalJson(specs[0].log)) throw new Error('runBatch: the members must share steps and log');
+    if (spec.steps !== specs[0].steps || logJson(spec.log) !== logJson(specs[0].log)) throw new Error('runBatch: the members must share steps and log');
   const targets = new Map<string, Target>();
   const referenceCache = new Map<string, RankReferences>();
   const kernel = options.accelerators?.batch;
