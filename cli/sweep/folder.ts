@@ -6,7 +6,7 @@ import { parseRunResult } from '../../core/result';
 import { expandSweepText, expandSweepTextAsync, type ExpandedSweep, type SweepPoint } from '../../core/sweep/expand';
 import { specHash } from '../../core/sweep/hash';
 import { createMeasurer } from '../../core/sweep/measures';
-import { RUN_STORE, readStore, storeLines, type StoreReading } from '../../core/sweep/runStore';
+import { RUN_STORE, readStore, storeLine, type StoreReading } from '../../core/sweep/runStore';
 import { pointRow, summaryCsvText, summaryJsonText, type SummaryRow } from '../../core/sweep/summary';
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../../node/files';
 
@@ -115,9 +115,23 @@ export function storeAppender(file: string): { append(rows: readonly SummaryRow[
     readSync(fd, last, 0, 1, size - 1);
     if (last[0] !== 0x0a) writeSync(fd, '\n');
   }
+  // The lines of a group encoded one by one into a reused buffer (encoding the joined text cost
+  // as much as making it), then written at once.
+  let buffer = Buffer.allocUnsafe(1 << 16);
   return {
     append: (rows) => {
-      if (rows.length > 0) writeSync(fd, storeLines(rows));
+      if (rows.length === 0) return;
+      let used = 0;
+      for (const row of rows) {
+        const line = storeLine(row);
+        if (used + line.length * 3 > buffer.length) {
+          const grown = Buffer.allocUnsafe(Math.max(2 * buffer.length, used + line.length * 3));
+          buffer.copy(grown, 0, 0, used);
+          buffer = grown;
+        }
+        used += buffer.write(line, used, 'utf8');
+      }
+      for (let offset = 0; offset < used; ) offset += writeSync(fd, buffer, offset, used - offset);
     },
     close: () => closeSync(fd),
   };

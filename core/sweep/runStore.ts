@@ -20,23 +20,25 @@ export function shardStoreName(index: number, count: number): string {
  * them back in; in pandas they are NaN), each line ended by a newline.
  */
 export function storeLines(rows: readonly SummaryRow[]): string {
-  // The text of JSON.stringify of each row without its null cells, written cell by cell.
   let text = '';
-  for (const row of rows) {
-    let line = '';
-    for (const key in row) {
-      const value = row[key];
-      if (value === null || value === undefined) continue;
-      let name = keyJson.get(key);
-      if (name === undefined) {
-        if (keyJson.size > 4096) keyJson.clear();
-        keyJson.set(key, (name = `${JSON.stringify(key)}:`));
-      }
-      line += (line === '' ? '{' : ',') + name + cellJson(value);
-    }
-    text += line === '' ? '{}\n' : `${line}}\n`;
-  }
+  for (const row of rows) text += storeLine(row);
   return text;
+}
+
+/** The line of one row (`storeLines`): JSON.stringify of the row without its null cells, written cell by cell. */
+export function storeLine(row: SummaryRow): string {
+  let line = '';
+  for (const key in row) {
+    const value = row[key];
+    if (value === null || value === undefined) continue;
+    let name = keyJson.get(key);
+    if (name === undefined) {
+      if (keyJson.size > 4096) keyJson.clear();
+      keyJson.set(key, (name = `${JSON.stringify(key)}:`));
+    }
+    line += (line === '' ? '{' : ',') + name + cellJson(value);
+  }
+  return line === '' ? '{}\n' : `${line}}\n`;
 }
 
 // A key's JSON with its colon: a sweep has a few dozen columns, written on every line.
