@@ -295,15 +295,34 @@ export function writeFileAtomic(file: string, text: string | Uint8Array | Iterab
     if (typeof text === 'string') write(Buffer.from(text, 'utf8'));
     else if (text instanceof Uint8Array) write(Buffer.from(text.buffer, text.byteOffset, text.byteLength));
     else {
-      let block = '';
-      for (const piece of text) {
-        block += piece;
-        if (block.length >= 1 << 20) {
-          write(Buffer.from(block, 'utf8'));
-          block = '';
+      // Each piece encoded straight into one reused block (joining the pieces into a string first
+      // cost as much again). A high surrogate ending a piece waits for the next, so a pair split
+      // between pieces is written as the joined text would be.
+      const block = Buffer.allocUnsafe(1 << 20);
+      let used = 0;
+      let carry = '';
+      const put = (piece: string) => {
+        if (used + piece.length * 3 > block.length) {
+          write(block.subarray(0, used));
+          used = 0;
         }
+        if (piece.length * 3 > block.length) write(Buffer.from(piece, 'utf8'));
+        else used += block.write(piece, used, 'utf8');
+      };
+      for (let piece of text) {
+        if (carry !== '') {
+          piece = carry + piece;
+          carry = '';
+        }
+        const last = piece.charCodeAt(piece.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff) {
+          carry = piece.slice(-1);
+          piece = piece.slice(0, -1);
+        }
+        put(piece);
       }
-      write(Buffer.from(block, 'utf8'));
+      put(carry);
+      write(block.subarray(0, used));
     }
     closeSync(fd);
     fd = undefined;

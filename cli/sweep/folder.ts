@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as cryptoHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors';
@@ -6,8 +6,8 @@ import { parseRunResult } from '../../core/result';
 import { expandSweepText, expandSweepTextAsync, type ExpandedSweep, type SweepPoint } from '../../core/sweep/expand';
 import { specHash } from '../../core/sweep/hash';
 import { createMeasurer } from '../../core/sweep/measures';
-import { RUN_STORE, readStore, storeLines, type StoreReading } from '../../core/sweep/runStore';
-import { pointRow, summaryCsv, summaryJson, type SummaryRow } from '../../core/sweep/summary';
+import { RUN_STORE, readStore, storeLine, type StoreReading } from '../../core/sweep/runStore';
+import { pointRow, summaryCsvText, summaryJsonText, type SummaryRow } from '../../core/sweep/summary';
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../../node/files';
 
 // A sweep's folder on disk (docs/sweeps.md): the sweep file's copy and how it ran (sweep/), the
@@ -74,8 +74,11 @@ export function finishedRows(dir: string, expanded: ExpandedSweep, points: reado
 
 export function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
   const list = [...rows];
-  writeFileAtomic(path.join(dir, 'summary.json'), `${JSON.stringify(summaryJson(expanded, list))}\n`);
-  writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsv(expanded, list));
+  writeFileAtomic(path.join(dir, 'summary.json'), (function* () {
+    yield* summaryJsonText(expanded, list);
+    yield '\n';
+  })());
+  writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsvText(expanded, list));
 }
 
 /**
@@ -112,9 +115,23 @@ export function storeAppender(file: string): { append(rows: readonly SummaryRow[
     readSync(fd, last, 0, 1, size - 1);
     if (last[0] !== 0x0a) writeSync(fd, '\n');
   }
+  // The lines of a group encoded one by one into a reused buffer (encoding the joined text cost
+  // as much as making it), then written at once.
+  let buffer = Buffer.allocUnsafe(1 << 16);
   return {
     append: (rows) => {
-      if (rows.length > 0) writeSync(fd, storeLines(rows));
+      if (rows.length === 0) return;
+      let used = 0;
+      for (const row of rows) {
+        const line = storeLine(row);
+        if (used + line.length * 3 > buffer.length) {
+          const grown = Buffer.allocUnsafe(Math.max(2 * buffer.length, used + line.length * 3));
+          buffer.copy(grown, 0, 0, used);
+          buffer = grown;
+        }
+        used += buffer.write(line, used, 'utf8');
+      }
+      for (let offset = 0; offset < used; ) offset += writeSync(fd, buffer, offset, used - offset);
     },
     close: () => closeSync(fd),
   };
@@ -138,5 +155,7 @@ export async function readSweepAsync(file: string, signal: AbortSignal, onStart:
   return { text, expanded: await expandSweepTextAsync(text, file, { signal, onStart, sha256: nodeSha256 }) };
 }
 
-const nodeSha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+// crypto.hash (Node ≥ 20.12) makes no Hash object: a sweep hashes every run's spec.
+const nodeSha256: (text: string) => string =
+  typeof cryptoHash === 'function' ? (text) => cryptoHash('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');
 

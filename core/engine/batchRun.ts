@@ -14,7 +14,7 @@ import type { Observation } from './dynamics';
 import { initialFactors, problemData } from './matrixPath';
 import { distancesToBestRank, rankReferences, type RankReferences } from './reference';
 import { engineLibraries, MAX_STORED_SINGULAR_VALUES, selectPath, stableStepHint } from './runExperiment';
-import { recursionValues, SpectralDynamics } from './spectralPath';
+import { recursionValues, SpectralDynamics, type SpectralScratch } from './spectralPath';
 
 /** Largest n stepped by a batched kernel that names no limit of its own (`BatchKernel.maxN`). */
 const MAX_BATCH_N = 64;
@@ -29,13 +29,23 @@ function spectralBySpec(spec: ExperimentSpec): boolean {
   );
 }
 
+// The canonical JSON of a log setting, by object: the runs of a sweep that differ only in seeds
+// share their spec's log object (core/sweep/expand.ts), and every run asks for its batch key.
+const logJsons = new WeakMap<object, string>();
+function logJson(log: ExperimentSpec['log']): string {
+  if (log === null || typeof log !== 'object') return canonicalJson(log);
+  let text = logJsons.get(log);
+  if (text === undefined) logJsons.set(log, (text = canonicalJson(log)));
+  return text;
+}
+
 /**
  * The key under which runs can be stepped together by `runBatch` (same schedule of logged steps;
  * for the matrix path also the same n and N, the estimation problem and a batched kernel), or
  * undefined for a run that goes alone through `runExperiment`.
  */
 export function batchKey(spec: ExperimentSpec, accelerators: Accelerators = {}): string | undefined {
-  const schedule = canonicalJson([spec.steps, spec.log]);
+  const schedule = `[${canonicalJson(spec.steps)},${logJson(spec.log)}]`; // canonicalJson([steps, log])
   if (spectralBySpec(spec)) return `spectral ${schedule}`;
   if (!accelerators.batch || spec.problem.kind !== 'estimation' || spec.engine === 'spectral' || spec.n > (accelerators.batch.maxN ?? MAX_BATCH_N)) return undefined;
   if (spec.target.kind === 'file' || spec.target.kind === 'mnist') return undefined;
@@ -114,7 +124,7 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   if (specs.length === 0) return [];
   const schedule = logSchedule(specs[0].steps, specs[0].log);
   for (const spec of specs)
-    if (spec.steps !== specs[0].steps || canonicalJson(spec.log) !== canonicalJson(specs[0].log)) throw new Error('runBatch: the members must share steps and log');
+    if (spec.steps !== specs[0].steps || logJson(spec.log) !== logJson(specs[0].log)) throw new Error('runBatch: the members must share steps and log');
   const targets = new Map<string, Target>();
   const referenceCache = new Map<string, RankReferences>();
   const kernel = options.accelerators?.batch;
@@ -168,10 +178,20 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     if (m.slot) m.slot.group.active[m.slot.index] = 0;
   };
 
+  // One set of arrays for every spectral member's observations (the recorder copies them).
+  const scratches = new Map<string, SpectralScratch>();
+  const scratchFor = (m: Member): SpectralScratch => {
+    const n = m.spec.n;
+    const L = m.references.values.length;
+    const key = `${n} ${L}`;
+    let scratch = scratches.get(key);
+    if (!scratch) scratches.set(key, (scratch = { x: new Float64Array(n), sorted: new Float64Array(n), distances: new Float64Array(L) }));
+    return scratch;
+  };
   const observe = (step: number) => {
     for (const m of members) {
       if (m.stop || !m.spectral) continue;
-      accept(m, step, m.spectral.observe());
+      accept(m, step, m.spectral.observe(scratchFor(m)));
     }
     for (const g of groups.values()) {
       const ok = kernel!.observe(g.factors, g.hats, g.etas, g.active, g.n, g.depth, g.products, g.singular);
@@ -223,16 +243,17 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     }
   }
   const seconds = (Date.now() - started) / 1000 / members.length;
-  // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors:
-  // members that differ only in `target.seed` of a spectrum (a sweep over seeds) share them (one
-  // read-only array). The key is the spec's JSON with that seed zeroed: validated specs of one
-  // sweep list their fields in one order, and two specs with one key are equal in every field
+  // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors
+  // nor from a Gaussian init's seed (such runs get the reasons only): members that differ only in
+  // `target.seed` of a spectrum or `init.seed` (a sweep over seeds) share them (one read-only
+  // array). The key is the spec's JSON with those seeds zeroed: validated specs of one sweep list
+  // their fields in one order, and two specs with one key are equal in every field
   // predictPlateaus reads (a different order only misses the cache).
   const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictionsForTarget>>();
   const predict = (m: Member) => {
     if (m.spec.target.kind !== 'spectrum') return predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target));
     const { name: _, description: __, ...rest } = m.spec;
-    const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 } });
+    const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 }, init: 'seed' in m.spec.init ? { ...m.spec.init, seed: 0 } : m.spec.init });
     let p = predictions.get(key);
     if (!p) predictions.set(key, (p = predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target))));
     return p;

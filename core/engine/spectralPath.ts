@@ -60,8 +60,7 @@ export function advanceSpectral(w: Float64Array, lambda: Float64Array, stepSize:
 }
 
 /** w^N for each component: the eigenvalues of the product W = V diag(w^N) Vᵀ. */
-export function productEigenvalues(w: Float64Array, depth: number): Float64Array {
-  const out = new Float64Array(w.length);
+export function productEigenvalues(w: Float64Array, depth: number, out: Float64Array = new Float64Array(w.length)): Float64Array {
   for (let i = 0; i < w.length; i++) {
     let p = 1;
     for (let j = 0; j < depth; j++) p *= w[i];
@@ -76,9 +75,8 @@ export function productEigenvalues(w: Float64Array, depth: number): Float64Array
  * ~5× faster than `Float64Array.from(x, Math.abs).sort().reverse()` at sweep sizes (n ≤ 64) and
  * gives the same array (a non-finite value takes the native sort, which orders NaN the same way).
  */
-export function absDescending(x: Float64Array): Float64Array {
+export function absDescending(x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {
   const n = x.length;
-  const out = new Float64Array(n);
   let finite = true;
   for (let i = 0; i < n; i++) {
     const v = Math.abs(x[i]);
@@ -96,6 +94,13 @@ export function absDescending(x: Float64Array): Float64Array {
     out[j + 1] = v;
   }
   return out;
+}
+
+/** Arrays `SpectralDynamics.observe` may write into instead of making its own. */
+export interface SpectralScratch {
+  x: Float64Array;
+  sorted: Float64Array;
+  distances: Float64Array;
 }
 
 /**
@@ -167,8 +172,13 @@ export class SpectralDynamics implements Dynamics {
     return 0.5 * s;
   }
 
-  observe(): Observation {
-    const x = productEigenvalues(this.w, this.depth);
+  /**
+   * The logged values now. With `scratch` (arrays of n, n and references.values.length numbers)
+   * the observation's arrays are those, overwritten by the next call: for a caller that copies
+   * them at once (the batched engine's recorders), no arrays are made per logged step.
+   */
+  observe(scratch?: SpectralScratch): Observation {
+    const x = productEigenvalues(this.w, this.depth, scratch?.x);
     const n = x.length;
     let normSquared = 0;
     let residual = 0;
@@ -179,7 +189,7 @@ export class SpectralDynamics implements Dynamics {
     // Ŵ_L keeps the L largest positive eigenvalues (identity init) or singular values (aligned),
     // which are the first L (λ is descending).
     const L = this.references.values.length;
-    const distances = new Float64Array(L);
+    const distances = scratch?.distances ?? new Float64Array(L);
     let d = normSquared;
     for (let l = 0; l < L; l++) {
       d += (x[l] - this.lambda[l]) ** 2 - x[l] * x[l];
@@ -191,7 +201,7 @@ export class SpectralDynamics implements Dynamics {
       for (let i = 0; i < n; i++) cross += x[i] * this.truth.diagonal[i];
       groundTruthError = Math.sqrt(Math.max(normSquared - 2 * cross + this.truth.normSquared, 0));
     }
-    return { singularValues: absDescending(x), loss: 0.5 * residual, distances, groundTruthError };
+    return { singularValues: absDescending(x, scratch?.sorted), loss: 0.5 * residual, distances, groundTruthError };
   }
 
   /** Current factor eigenvalues w (for the theory harness). */

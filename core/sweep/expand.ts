@@ -277,7 +277,9 @@ function planSweep(input: unknown, source: string, sha256: (text: string) => str
       values[p] = a.uniform ? a.uniform[0] + (a.uniform[1] - a.uniform[0]) * u : a.logUniform![0] * Math.pow(a.logUniform![1] / a.logUniform![0], u);
     }
     const ordered = Object.fromEntries(axes.map((p) => [p, values[p]]));
-    const spec = seedVariant(ordered) ?? validated(ordered);
+    const variant = seedVariant(ordered);
+    if (variant) return { index, values: ordered, spec: variant.spec, hash: sha256(variant.canonical ?? canonicalJson(variant.spec)).slice(0, 16) };
+    const spec = validated(ordered);
     return { index, values: ordered, spec, hash: sha256(canonicalJson(spec)).slice(0, 16) };
   };
   const validated = (ordered: Record<string, unknown>): ExperimentSpec => {
@@ -291,26 +293,82 @@ function planSweep(input: unknown, source: string, sha256: (text: string) => str
   // Runs that differ only in seeds share one validation: the spec validated for the first of
   // them with the seeds set (the seed values were checked above). Only where the schema keeps a
   // seed as given, which is checked on that first spec; otherwise every run is parsed.
-  const bySeedless = new Map<string, { spec: ExperimentSpec; seeds: unknown[] } | null>();
-  const seedVariant = (ordered: Record<string, unknown>): ExperimentSpec | undefined => {
+  // Such a run's spec is the first one's with the seeds replaced along their paths (the rest is
+  // shared: specs are only read), and its canonical JSON, which the hash is taken of, is the
+  // first one's text with the seeds written in (`seedTemplate`).
+  const bySeedless = new Map<string, { spec: ExperimentSpec; seeds: unknown[]; template?: SeedTemplate | null } | null>();
+  const seedlessAxes = axes.filter((p) => !seedAxes.includes(p));
+  const seedPaths = seedAxes.map(segments);
+  const seedVariant = (ordered: Record<string, unknown>): { spec: ExperimentSpec; canonical?: string } | undefined => {
     if (seedAxes.length === 0) return undefined;
-    const key = JSON.stringify(axes.filter((p) => !seedAxes.includes(p)).map((p) => ordered[p]));
+    const key = JSON.stringify(seedlessAxes.map((p) => ordered[p]));
     const seeds = seedAxes.map((p) => ordered[p]);
     const known = bySeedless.get(key);
     if (known === undefined) {
       const spec = validated(ordered);
       const keeps = seedAxes.every((p, i) => readPath(spec, p) === seeds[i]);
       bySeedless.set(key, keeps ? { spec, seeds } : null);
-      return spec;
+      return { spec };
     }
     if (known === null) return undefined;
     let spec = known.spec as unknown as Record<string, unknown>;
     seedAxes.forEach((p, i) => {
-      if (seeds[i] !== known.seeds[i]) spec = setPath(spec, p, seeds[i], where(p));
+      if (seeds[i] !== known.seeds[i]) spec = withValue(spec, seedPaths[i], seeds[i]);
     });
-    return spec as unknown as ExperimentSpec;
+    if (known.template === undefined) known.template = seedTemplate(known.spec, seedPaths);
+    return { spec: spec as unknown as ExperimentSpec, canonical: known.template ? fillTemplate(known.template, seeds) : undefined };
   };
   return { sweep, axes, gridSize, indices, point };
+}
+
+/** A copy of `base` with `value` at an existing path, sharing everything off the path with `base`. */
+function withValue(base: unknown, keys: readonly (string | number)[], value: unknown, depth = 0): Record<string, unknown> {
+  const node = base as Record<string | number, unknown>;
+  const copy = (Array.isArray(node) ? node.slice() : { ...node }) as Record<string | number, unknown>;
+  const key = keys[depth];
+  copy[key] = depth === keys.length - 1 ? value : withValue(node[key], keys, value, depth + 1);
+  return copy;
+}
+
+/** The canonical JSON of a spec around its seeds: `parts` with seed `order[j]` between parts j and j + 1. */
+interface SeedTemplate {
+  parts: string[];
+  order: number[];
+}
+
+/**
+ * The canonical JSON of `spec` cut at the values of the seed paths, or null where that cannot be
+ * done safely. Each seed is replaced by a marker string, whose JSON must then occur exactly once:
+ * canonicalJson writes a value the same wherever it stands, so the text with a seed written in
+ * at its marker's place is the canonical JSON of the spec with that seed.
+ */
+function seedTemplate(spec: ExperimentSpec, paths: readonly (string | number)[][]): SeedTemplate | null {
+  const markers = paths.map((_, i) => `\u0000dfl seed ${i}\u0000`);
+  let marked: unknown = spec;
+  paths.forEach((p, i) => (marked = withValue(marked, p, markers[i])));
+  const text = canonicalJson(marked);
+  const found: { at: number; seed: number; length: number }[] = [];
+  for (let i = 0; i < markers.length; i++) {
+    const json = JSON.stringify(markers[i]);
+    const at = text.indexOf(json);
+    if (at < 0 || text.indexOf(json, at + 1) >= 0) return null;
+    found.push({ at, seed: i, length: json.length });
+  }
+  found.sort((a, b) => a.at - b.at);
+  const parts: string[] = [];
+  let from = 0;
+  for (const f of found) {
+    parts.push(text.slice(from, f.at));
+    from = f.at + f.length;
+  }
+  parts.push(text.slice(from));
+  return { parts, order: found.map((f) => f.seed) };
+}
+
+function fillTemplate(template: SeedTemplate, seeds: readonly unknown[]): string {
+  let text = template.parts[0];
+  for (let j = 0; j < template.order.length; j++) text += canonicalJson(seeds[template.order[j]]) + template.parts[j + 1];
+  return text;
 }
 
 /** Parses and expands the text of a `*.dfl-sweep.json` file; `source` names it in errors. */

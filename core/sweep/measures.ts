@@ -52,8 +52,7 @@ interface RunColumns {
 function columnsOf(run: RunResult | RecordedRun): RunColumns {
   if ('trajectory' in run) {
     const t = run.trajectory;
-    const singular = t.singularValuesAt.bind(t);
-    return { result: run.head, steps: t.steps, loss: t.loss, effectiveRank: t.effectiveRanks, groundTruthError: t.groundTruthError, singularValue: (k, i) => (i < t.keep ? singular(k)[i] : 0) };
+    return { result: run.head, steps: t.steps, loss: t.loss, effectiveRank: t.effectiveRanks, groundTruthError: t.groundTruthError, singularValue: (k, i) => (i < t.keep ? t.singularValue(k, i) : 0) };
   }
   return { result: run, steps: run.steps, loss: run.loss, effectiveRank: run.effectiveRank, groundTruthError: run.groundTruthError, singularValue: (k, i) => run.singularValues[k][i] ?? 0 };
 }
@@ -66,8 +65,15 @@ function stepsToReach(run: RunColumns, i: number, theta: number): number | null 
   return null;
 }
 
-/** The measures of one run, as `measureRun` computes them; made by `createMeasurer`. */
-export type Measurer = (run: RunResult | RecordedRun) => Record<string, Cell>;
+/**
+ * The measures of one run, as `measureRun` computes them; made by `createMeasurer`. With `into`,
+ * the cells are written into that row (and it is returned): a summary row made from
+ * `columns` holds every cell of the run in column order, without copying them.
+ */
+export type Measurer = ((run: RunResult | RecordedRun, into?: Record<string, unknown>) => Record<string, Cell>) & {
+  /** The measure columns, in order (`measureColumns`). */
+  readonly columns: readonly string[];
+};
 
 /**
  * The measures of one run (docs/sweeps.md): everything comes from the result as `dfl run` writes
@@ -92,21 +98,24 @@ export function createMeasurer(options: MeasureOptions): Measurer {
     return b;
   };
   // The same for what the row takes from the spec alone (hypotheses, the sorted spectrum): runs
-  // that differ only in the target's seed (its eigenvectors) share it.
+  // that differ only in the target's seed (its eigenvectors) or the init's (none of these read
+  // it) share it.
   const facts = new Map<string, SpecFacts>();
   const factsOf = (spec: RunResult['spec']): SpecFacts => {
     if (spec.target.kind !== 'spectrum') return specFacts(spec);
+    if (facts.size > 65536) facts.clear();
     const { name: _, description: __, ...rest } = spec;
-    const key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 } });
+    const key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 }, init: 'seed' in spec.init ? { ...spec.init, seed: 0 } : spec.init });
     let f = facts.get(key);
     if (!f) facts.set(key, (f = specFacts(spec)));
     return f;
   };
   const plan = measurePlan(options);
-  return (run) => {
+  const measure = (run: RunResult | RecordedRun, into?: Record<string, unknown>) => {
     const columns = columnsOf(run);
-    return measureWith(columns, options, plan, factsOf(columns.result.spec), boundsOf);
+    return measureWith(columns, options, plan, factsOf(columns.result.spec), boundsOf, (into ?? {}) as Record<string, Cell>);
   };
+  return Object.assign(measure, { columns: measureColumns(options) });
 }
 
 interface SpecFacts {
@@ -149,9 +158,8 @@ function measurePlan(options: MeasureOptions): MeasurePlan {
   };
 }
 
-function measureWith(run: RunColumns, options: MeasureOptions, plan: MeasurePlan, facts: SpecFacts, boundsOf: typeof stepCountBounds): Record<string, Cell> {
+function measureWith(run: RunColumns, options: MeasureOptions, plan: MeasurePlan, facts: SpecFacts, boundsOf: typeof stepCountBounds, row: Record<string, Cell>): Record<string, Cell> {
   const { on, ranks } = plan;
-  const row: Record<string, Cell> = {};
   const { result } = run;
   const { spec } = result;
   const last = run.loss.length - 1;
@@ -187,12 +195,17 @@ function measureWith(run: RunColumns, options: MeasureOptions, plan: MeasurePlan
     const b = boundsOf(lambda, spec.init.alpha, spec.depth, spec.stepSize, options.theta[t]);
     return (byI[i] = { lower: finite(b.lower), upper: finite(b.upper) });
   };
+  // The first θ's step counts, which the order columns read too.
+  let firstSteps: (number | null)[] | undefined;
   if (on.has('stepsTo'))
     options.theta.forEach((theta, t) => {
+      if (t === 0) firstSteps = [];
       for (const i of ranks) {
         const names = plan.stepsToColumns[t][i - 1];
         const b = bounds(i, t);
-        row[names[0]] = stepsToReach(run, i - 1, theta);
+        const reached = stepsToReach(run, i - 1, theta);
+        if (t === 0) firstSteps!.push(reached);
+        row[names[0]] = reached;
         row[names[1]] = b?.lower ?? null;
         row[names[2]] = b?.upper ?? null;
       }
@@ -200,7 +213,7 @@ function measureWith(run: RunColumns, options: MeasureOptions, plan: MeasurePlan
   if (on.has('order')) {
     // Measured: the first θ's step counts are non-decreasing in i over the components that got there.
     const theta = options.theta[0];
-    const reached = ranks.map((i) => stepsToReach(run, i - 1, theta)).filter((k): k is number => k !== null);
+    const reached = (firstSteps ?? ranks.map((i) => stepsToReach(run, i - 1, theta))).filter((k): k is number => k !== null);
     row.orderOfLearning = reached.length < 2 ? null : reached.every((k, j) => j === 0 || reached[j - 1] <= k);
     // Certified (Theorem 6.1 via Proposition 4.3): K_i⁺(θ) < K_{i+1}⁻(θ) for adjacent i.
     let certified = 0;

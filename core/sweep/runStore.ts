@@ -1,6 +1,6 @@
 import { canonicalJson } from './hash';
 import type { ExpandedSweep, SweepPoint } from './expand';
-import { resultFileName, summaryColumns, type SummaryRow } from './summary';
+import { cellJson, resultFileName, summaryColumns, type SummaryRow } from './summary';
 
 // The run store of a sweep folder (docs/sweeps.md "Output"): one append-only JSON Lines file, a
 // line per finished run holding its summary row. Appending a line costs what the row costs, so a
@@ -21,13 +21,28 @@ export function shardStoreName(index: number, count: number): string {
  */
 export function storeLines(rows: readonly SummaryRow[]): string {
   let text = '';
-  for (const row of rows) {
-    const compact: Record<string, unknown> = {};
-    for (const key in row) if (row[key] !== null && row[key] !== undefined) compact[key] = row[key];
-    text += `${JSON.stringify(compact)}\n`;
-  }
+  for (const row of rows) text += storeLine(row);
   return text;
 }
+
+/** The line of one row (`storeLines`): JSON.stringify of the row without its null cells, written cell by cell. */
+export function storeLine(row: SummaryRow): string {
+  let line = '';
+  for (const key in row) {
+    const value = row[key];
+    if (value === null || value === undefined) continue;
+    let name = keyJson.get(key);
+    if (name === undefined) {
+      if (keyJson.size > 4096) keyJson.clear();
+      keyJson.set(key, (name = `${JSON.stringify(key)}:`));
+    }
+    line += (line === '' ? '{' : ',') + name + cellJson(value);
+  }
+  return line === '' ? '{}\n' : `${line}}\n`;
+}
+
+// A key's JSON with its colon: a sweep has a few dozen columns, written on every line.
+const keyJson = new Map<string, string>();
 
 export interface StoreReading {
   /** Hash → the verified row of each finished run of these points. */

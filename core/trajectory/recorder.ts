@@ -51,10 +51,13 @@ export class TrajectoryRecorder {
     capacity: number,
   ) {
     this.capacity = Math.max(1, capacity);
-    this.stepColumn = new Float64Array(this.capacity);
-    this.singularColumn = new Float64Array(this.capacity * keep);
-    this.rankColumn = new Float64Array(this.capacity);
-    this.lossColumn = new Float64Array(this.capacity);
+    // One allocation for the four columns every run has (a batch makes thousands of recorders).
+    const c = this.capacity;
+    const block = new Float64Array(c * (3 + keep));
+    this.stepColumn = block.subarray(0, c);
+    this.rankColumn = block.subarray(c, 2 * c);
+    this.lossColumn = block.subarray(2 * c, 3 * c);
+    this.singularColumn = block.subarray(3 * c);
   }
 
   /**
@@ -87,8 +90,11 @@ export class TrajectoryRecorder {
 
   private shape(o: Observation): void {
     this.distanceWidth = o.distances.length;
-    this.distanceColumn = new Float64Array(this.capacity * this.distanceWidth);
-    if (o.groundTruthError !== undefined) this.groundTruthColumn = new Float64Array(this.capacity);
+    const c = this.capacity;
+    const withTruth = o.groundTruthError !== undefined;
+    const block = new Float64Array(c * (this.distanceWidth + (withTruth ? 1 : 0)));
+    this.distanceColumn = block.subarray(0, c * this.distanceWidth);
+    if (withTruth) this.groundTruthColumn = block.subarray(c * this.distanceWidth);
     if (o.balancedness) {
       this.balancednessWidth = o.balancedness.length;
       this.balancednessColumn = new Float64Array(this.capacity * this.balancednessWidth);
@@ -126,6 +132,10 @@ export class TrajectoryRecorder {
   /** The kept singular values of logged step k (a view; σ_1 first). */
   singularValuesAt(k: number): Float64Array {
     return this.singularColumn.subarray(k * this.keep, (k + 1) * this.keep);
+  }
+  /** σ_{i+1} of logged step k (i < keep), read in place. */
+  singularValue(k: number, i: number): number {
+    return this.singularColumn[k * this.keep + i];
   }
   distancesAt(k: number): Float64Array {
     return this.distanceColumn.subarray(k * this.distanceWidth, (k + 1) * this.distanceWidth);

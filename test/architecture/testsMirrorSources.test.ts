@@ -47,13 +47,10 @@ const NOT_YET_MIRRORED = new Set([
   'core/result.ts',
   'core/spec/jsonSchema.ts',
   'core/spec/schema.ts',
-  'core/sweep/hash.ts',
   'core/sweep/jsonSchema.ts',
   'core/sweep/measures.ts',
-  'core/sweep/runStore.ts',
   'core/sweep/runSweep.ts',
   'core/sweep/schema.ts',
-  'core/sweep/summary.ts',
   'core/targets/files/common.ts',
   'core/targets/files/npyWriter.ts',
 ]);

@@ -62,6 +62,16 @@ describe('expandSweep', () => {
     expect(a.hash).toBe(specHash(JSON.parse(canonicalJson(a.spec))));
   });
 
+  it('gives runs that differ only in seeds the specs and hashes of runs validated one by one', () => {
+    const gaussian = { ...base, init: { kind: 'gaussian', alpha: 0.1, seed: 1 }, target: { ...base.target, seed: 1 } };
+    const shortcut = expandSweep({ base: gaussian, axes: { 'init.alpha': [0.1, 0.2], 'init.seed': { seeds: 3, from: 4 }, 'target.seed': { seeds: 2, from: 1 } } });
+    const oneByOne = expandSweep({ base: gaussian, axes: { 'init.alpha': [0.1, 0.2], 'init.seed': [4, 5, 6], 'target.seed': [1, 2] } });
+    expect(shortcut.points).toHaveLength(12);
+    expect(shortcut.points.map((p) => p.spec)).toEqual(oneByOne.points.map((p) => p.spec));
+    expect(shortcut.points.map((p) => p.hash)).toEqual(oneByOne.points.map((p) => p.hash));
+    for (const p of shortcut.points) expect(p.hash).toBe(specHash(p.spec));
+  });
+
   it.each([
     [{ base, axes: { 'init.alpah': [0.1] } }, /^f\.dfl-sweep\.json: axes\["init\.alpah"\]\[0\]: spec\.init: unknown field "alpah"$/],
     [{ base, axes: { 'init.alpha': [0.1, -1] } }, /axes\["init\.alpha"\]\[1\]: spec\.init\.alpha: value must be > 0 \(got -1\)/],
