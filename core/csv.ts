@@ -1,7 +1,7 @@
 // The one CSV writer (RFC 4180): cells with a comma, a quote or a line break are quoted, quotes
 // doubled; null and undefined are empty cells; objects are written as JSON. Lines end in \n.
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const text = cellText(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -312,7 +312,7 @@ function planSweep(input: unknown, source: string, sha256: (text: string) => str
     }
     if (known === null) return undefined;
     let spec = known.spec as unknown as Record<string, unknown>;
-    seedAxes.forEach((p, i) => {
+    seedAxes.forEach((_axis, i) => {
       if (seeds[i] !== known.seeds[i]) spec = withValue(spec, seedPaths[i], seeds[i]);
     });
     if (known.template === undefined) known.template = seedTemplate(known.spec, seedPaths);
