@@ -37,7 +37,6 @@ const NOT_YET_MIRRORED = new Set([
   'core/export/replayFiles.ts',
   'core/export/seriesFiles.ts',
   'core/linalg/decompositions.ts',
-  'core/presets/index.ts',
   'core/report/assess.ts',
   'core/report/reportData.ts',
   'core/reproduction/analysis.ts',
@@ -46,7 +45,6 @@ const NOT_YET_MIRRORED = new Set([
   'core/sweep/measures.ts',
   'core/sweep/runSweep.ts',
   'core/sweep/schema.ts',
-  'core/targets/files/common.ts',
   'core/targets/files/npyWriter.ts',
 ]);
 
