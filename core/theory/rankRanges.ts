@@ -161,17 +161,23 @@ function entropyRange({ lo, hi, count }: SingularValueBox): RankRange | undefine
   return { lower: Math.exp(hMin) * (1 - OUTWARD), upper: Math.exp(hMax) * (1 + OUTWARD) };
 }
 
-/**
- * Lemmas 5.6–5.7: r_q = Σσ^q / max σ^q (q = 1: ‖W‖_* / ‖W‖₂, q = 2: ‖W‖_F²/‖W‖₂²). With M = max σ,
- * r_q ≤ Σ min(hi, M)^q/M^q, nonincreasing in M ≥ max lo; and r_q ≥ 1 + (Σ lo^q − max lo^q)/max hi^q.
- */
-function ratioRange({ lo, hi, count }: SingularValueBox, q: 1 | 2): RankRange | undefined {
+/** The largest lower and the largest upper end of a box's singular values. */
+function boxMaxima(lo: ArrayLike<number>, hi: ArrayLike<number>): { loMax: number; hiMax: number } {
   let loMax = 0;
   let hiMax = 0;
   for (let g = 0; g < lo.length; g++) {
     loMax = Math.max(loMax, lo[g]);
     hiMax = Math.max(hiMax, hi[g]);
   }
+  return { loMax, hiMax };
+}
+
+/**
+ * Lemmas 5.6–5.7: r_q = Σσ^q / max σ^q (q = 1: ‖W‖_* / ‖W‖₂, q = 2: ‖W‖_F²/‖W‖₂²). With M = max σ,
+ * r_q ≤ Σ min(hi, M)^q/M^q, nonincreasing in M ≥ max lo; and r_q ≥ 1 + (Σ lo^q − max lo^q)/max hi^q.
+ */
+function ratioRange({ lo, hi, count }: SingularValueBox, q: 1 | 2): RankRange | undefined {
+  const { loMax, hiMax } = boxMaxima(lo, hi);
   if (!(loMax > 0)) return undefined;
   const pow = (x: number) => (q === 1 ? x : x * x);
   let upper = 0;
@@ -186,12 +192,7 @@ function ratioRange({ lo, hi, count }: SingularValueBox, q: 1 | 2): RankRange | 
 
 /** Lemma 5.8: #{σ > τσ₁} ≥ #{lo > τ max hi} (and ≥ 1), ≤ #{hi > τ max lo}. */
 function numericalRange({ lo, hi, count }: SingularValueBox, tolerance = NUMERICAL_RANK_TOLERANCE): RankRange | undefined {
-  let loMax = 0;
-  let hiMax = 0;
-  for (let g = 0; g < lo.length; g++) {
-    loMax = Math.max(loMax, lo[g]);
-    hiMax = Math.max(hiMax, hi[g]);
-  }
+  const { loMax, hiMax } = boxMaxima(lo, hi);
   if (!(loMax > 0)) return undefined;
   let lower = 0;
   let upper = 0;

@@ -3,11 +3,12 @@ import { runExperiment } from '../../core/engine/runExperiment';
 import { recursionValues } from '../../core/engine/spectralPath';
 import { singularValues } from '../../core/linalg/decompositions';
 import { buildTarget } from '../../core/targets/buildTarget';
-import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
 import { checkHypotheses } from '../../core/theory/hypotheses';
 import { certifiedRankRange } from '../../core/theory/rankRanges';
 import { alignedSpec, symmetricTwin } from '../arbitraries/alignedSpec';
 import { fullMatrixGradientDescentFrom } from '../reference';
+import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
+import { checkFloat32WithinTolerance } from './float32Tolerance';
 import { fail, type TheoryProperty } from './types';
 
 const FLOAT64 = 2 ** -53;
@@ -67,16 +68,7 @@ export const alignedMatrixPath: TheoryProperty = {
     const exact = await runExperiment(short, { target });
     if (exact.engine.path !== 'spectral') fail(`aligned init took the ${exact.engine.path} path`);
     const float32 = await runExperiment({ ...short, engine: 'matrix' }, { target });
-    const { tolerance, validThrough } = matrixPathTolerance(short, sigma, exact.steps);
-    if (validThrough < short.steps) record('validFraction', validThrough / short.steps);
-    exact.singularValues.forEach((row, t) =>
-      row.forEach((s, i) => {
-        if (exact.steps[t] > validThrough) return;
-        const err = Math.abs(s - float32.singularValues[t][i]);
-        if (!(err <= tolerance[t])) fail(`step ${exact.steps[t]}, σ_${i + 1}: |${s} − ${float32.singularValues[t][i]}| = ${err} > tolerance ${tolerance[t]}`);
-        record('error/tolerance', err / tolerance[t]);
-      }),
-    );
+    const { tolerance, validThrough } = checkFloat32WithinTolerance(short, sigma, exact, float32, record);
     const twin = await runExperiment({ ...symmetricTwin(short), log: short.log });
     const a = exact.predicted.plateaus;
     const b = twin.predicted.plateaus;

@@ -5,13 +5,14 @@ import { buildTarget } from '../../core/targets/buildTarget';
 import { certifiedRankRange } from '../../core/theory/rankRanges';
 import { ipow } from '../../core/theory/flowTime';
 import { checkHypotheses } from '../../core/theory/hypotheses';
-import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
 import { certifiedCells, specEigenvalues, spectrumEnclosure } from '../../core/theory/predictPlateaus';
 import { references as referencesOf } from '../evaluation';
 import { theorySpec } from '../arbitraries/theorySpec';
 import { simulateSpectral } from '../simulate';
 import { fullMatrixGradientDescent } from '../reference';
 import { alignedEqualsFullGradientDescent, alignedMatrixPath } from './aligned';
+import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
+import { checkFloat32WithinTolerance } from './float32Tolerance';
 import { fail, type TheoryProperty } from './types';
 
 const hypothesesMet = (spec: Parameters<typeof checkHypotheses>[0]) => checkHypotheses(spec, specEigenvalues(spec)).met;
@@ -56,15 +57,7 @@ const matrixPathWithinTolerance: TheoryProperty = {
     const short = { ...spec, steps: Math.min(spec.steps, 400), log: { points: 30, scale: 'log' as const } };
     const exact = await runExperiment(short);
     const float32 = await runExperiment({ ...short, engine: 'matrix' });
-    const { tolerance, validThrough } = matrixPathTolerance(short, specEigenvalues(short)!, exact.steps);
-    if (validThrough < short.steps) record('validFraction', validThrough / short.steps);
-    exact.singularValues.forEach((row, t) =>
-      row.forEach((s, i) => {
-        if (exact.steps[t] > validThrough) return;
-        const err = Math.abs(s - float32.singularValues[t][i]);
-        if (!(err <= tolerance[t])) fail(`step ${exact.steps[t]}, σ_${i + 1}: |${s} − ${float32.singularValues[t][i]}| = ${err} > tolerance ${tolerance[t]}`);
-      }),
-    );
+    checkFloat32WithinTolerance(short, specEigenvalues(short)!, exact, float32, record);
     return 'passed';
   },
 };
