@@ -7,14 +7,11 @@ import { findPreset, listPresets } from '../core/presets';
 import { plainArray, runResultJson, toRunResult, type RecordedRun } from '../core/trajectory/recorder';
 import { parseJson, parseSpecText } from '../core/spec/parseSpec';
 import type { ExperimentSpec } from '../core/spec/schema';
-import { checkCommand } from './check';
 import { slug } from '../core/text';
 import { checkCurrentFolder, checkNewOutputFolder, checkOutputFile, checkOutputFolder, partialResultPath, readTextFile, writeFileAtomic } from '../node/files';
-import { exportCommand, writeReplayFiles } from './export';
 import { noPositionals } from './flags';
 import { mainHelp, parseCommand, PRESETS_COMMAND, RUN_COMMAND, SCHEMA_COMMAND } from './options';
 import { applySettingsToSpec, parseSetting } from './setFields';
-import { reportCommand } from './report';
 import { summarize, table } from './format';
 import { progressBar } from './progress';
 import { sweepCommand } from './sweep/command';
@@ -113,6 +110,7 @@ async function runCommand(args: string[]): Promise<number> {
   }
   if (values.npy !== undefined) {
     const npy = values.npy;
+    const { writeReplayFiles } = await import('./export');
     results.forEach((result, i) => writeReplayFiles(toRunResult(result), results.length > 1 ? path.join(npy, slug(specs[i].label)) : npy, baseDir));
     process.stderr.write(`wrote the replay files to ${printable(npy)}\n`);
   }
@@ -176,12 +174,14 @@ export async function main(argv: string[]): Promise<number> {
         return presetsCommand(rest);
       case 'sweep':
         return await sweepCommand(rest);
+      // The commands below load their own libraries (fast-check, the figures) when they run:
+      // the bundle's other commands start without them.
       case 'check':
-        return await checkCommand(rest);
+        return await (await import('./check')).checkCommand(rest);
       case 'report':
-        return await reportCommand(rest);
+        return await (await import('./report')).reportCommand(rest);
       case 'export':
-        return exportCommand(rest);
+        return (await import('./export')).exportCommand(rest);
       case 'schema':
         return await schemaCommand(rest);
       case undefined:

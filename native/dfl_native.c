@@ -203,18 +203,40 @@ static napi_value js_singular_values(napi_env env, napi_callback_info info) {
   return ret;
 }
 
-static int run_dgesdd(double *A, int m, int n, double *S) {
-  if (!p_dgesdd) return -1000;
+// dgesdd's workspace for singular values alone of an m×n matrix: the size LAPACK asks for
+// (a query call), and iwork's 8·min(m, n) integers. Asked once per shape: for the tiny matrices
+// of a batch the query cost as much as the decomposition.
+typedef struct { int m, n, lwork; double *work; int *iwork; } dgesdd_space;
+
+static int dgesdd_space_alloc(dgesdd_space *w, int m, int n) {
   int rows = n, cols = m, lda = n, one = 1, lwork = -1, inf = 0;
   double query = 0, dummy = 0;
   int k = m < n ? m : n;
-  int *iwork = malloc(sizeof(int) * 8 * (size_t)k);
-  p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, &query, &lwork, iwork, &inf);
-  lwork = (int)query + 1;
-  double *work = malloc(sizeof(double) * (size_t)lwork);
-  if (work && iwork) p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, work, &lwork, iwork, &inf);
-  else inf = -2000;
-  free(work); free(iwork);
+  w->m = m; w->n = n; w->work = NULL;
+  w->iwork = malloc(sizeof(int) * 8 * (size_t)k);
+  if (!w->iwork) return -2000;
+  p_dgesdd("N", &rows, &cols, &dummy, &lda, &dummy, &dummy, &one, &dummy, &one, &query, &lwork, w->iwork, &inf);
+  w->lwork = (int)query + 1;
+  w->work = malloc(sizeof(double) * (size_t)w->lwork);
+  return w->work ? inf : -2000;
+}
+
+static void dgesdd_space_free(dgesdd_space *w) { free(w->work); free(w->iwork); }
+
+// Singular values of the row-major m×n A (overwritten), descending; LAPACK's info.
+static int dgesdd_values(double *A, double *S, dgesdd_space *w) {
+  int rows = w->n, cols = w->m, lda = w->n, one = 1, lwork = w->lwork, inf = 0;
+  double dummy = 0;
+  p_dgesdd("N", &rows, &cols, A, &lda, S, &dummy, &one, &dummy, &one, w->work, &lwork, w->iwork, &inf);
+  return inf;
+}
+
+static int run_dgesdd(double *A, int m, int n, double *S) {
+  if (!p_dgesdd) return -1000;
+  dgesdd_space w;
+  int inf = dgesdd_space_alloc(&w, m, n);
+  if (inf == 0) inf = dgesdd_values(A, S, &w);
+  dgesdd_space_free(&w);
   return inf;
 }
 
@@ -587,8 +609,9 @@ static napi_value js_batch_observe(napi_env env, napi_callback_info info) {
   const size_t nn = (size_t)n * n;
   float *prefix = malloc(sizeof(float) * nn * (size_t)(N > 1 ? N - 1 : 1));
   double *copy = malloc(sizeof(double) * nn);
-  int status = 0;
-  if (!prefix || !copy) { free(prefix); free(copy); napi_throw_error(env, NULL, "batchObserve: out of memory"); return NULL; }
+  dgesdd_space space = {0};
+  int status = p_dgesdd ? dgesdd_space_alloc(&space, n, n) : -1000;
+  if (!prefix || !copy || status == -2000) { free(prefix); free(copy); dgesdd_space_free(&space); napi_throw_error(env, NULL, "batchObserve: out of memory"); return NULL; }
   for (size_t m = 0; m < b.members; m++) {
     if (!b.active[m]) continue;
     const float *W = b.factors + m * (size_t)N * nn;
@@ -600,9 +623,9 @@ static napi_value js_batch_observe(napi_env env, napi_callback_info info) {
     double *s = singular + m * (size_t)n;
     if (!finite) { for (int i = 0; i < n; i++) s[i] = 0.0 / 0.0; continue; }
     memcpy(copy, out, sizeof(double) * nn);
-    if (run_dgesdd(copy, n, n, s) != 0) status = -1000;
+    if (status == 0 && dgesdd_values(copy, s, &space) != 0) status = -1000;
   }
-  free(prefix); free(copy);
+  free(prefix); free(copy); dgesdd_space_free(&space);
   CHECK(napi_create_int32(env, status, &ret));
   return ret;
 }

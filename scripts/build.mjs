@@ -16,6 +16,18 @@ const bundleEsmOnly = {
   },
 };
 
+// zod is taken in too, without the locales its `z` namespace re-exports (core uses English, which
+// zod imports itself): required from node_modules, zod's ~80 files and every locale were a
+// third of `dfl`'s start-up.
+const zodInside = {
+  name: 'zod-inside',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, () => ({ path: fileURLToPath(new URL('../node_modules/zod/index.js', import.meta.url)) }));
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty-locales' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'empty-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 await build({
   entryPoints: { cli: 'cli/index.ts', 'sweep-worker': 'cli/sweep/worker.ts' },
   outdir: 'dist',
@@ -24,7 +36,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   packages: 'external',
-  plugins: [bundleEsmOnly],
+  plugins: [bundleEsmOnly, zodInside],
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -100,9 +100,14 @@ const emptyHead = (spec: ExperimentSpec, target: Target, references: RankReferen
   elapsedSeconds: 0,
 });
 
-function sortedDescending(into: Float64Array, values: Float64Array): Float64Array {
-  into.set(values);
-  return into.sort().reverse();
+/** `values` sorted descending, in `into`; LAPACK's come sorted, and then the copy is all. */
+function sortedDescending(into: Float64Array, values: Float64Array, offset: number): Float64Array {
+  let sorted = true;
+  for (let i = 0; i < into.length; i++) {
+    into[i] = values[offset + i];
+    if (i > 0 && !(into[i - 1] >= into[i])) sorted = false;
+  }
+  return sorted ? into : into.sort().reverse();
 }
 
 /**
@@ -188,6 +193,13 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     if (!scratch) scratches.set(key, (scratch = { x: new Float64Array(n), sorted: new Float64Array(n), distances: new Float64Array(L) }));
     return scratch;
   };
+  // The recorder copies an observation's distances at once: one pair of arrays per width serves all.
+  const distanceScratches = new Map<number, { distances: Float64Array; uwv: Float64Array }>();
+  const distanceScratchFor = (L: number) => {
+    let scratch = distanceScratches.get(L);
+    if (!scratch) distanceScratches.set(L, (scratch = { distances: new Float64Array(L), uwv: new Float64Array(L) }));
+    return scratch;
+  };
   const observe = (step: number) => {
     for (const m of members) {
       if (m.stop || !m.spectral) continue;
@@ -195,30 +207,33 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     }
     for (const g of groups.values()) {
       const ok = kernel!.observe(g.factors, g.hats, g.etas, g.active, g.n, g.depth, g.products, g.singular);
-      const nn = g.n * g.n;
-      g.members.forEach((m, b) => {
-        if (m.stop) return;
-        const w = g.products.subarray(b * nn, (b + 1) * nn);
-        const hat = g.hats.subarray(b * nn, (b + 1) * nn);
+      const { n, products: w, hats: hat } = g;
+      const nn = n * n;
+      // Member b's product and target start at b·n²; read in place (a view per member and step
+      // was most of the garbage of a small-n sweep).
+      for (let b = 0; b < g.members.length; b++) {
+        const m = g.members[b];
+        if (m.stop) continue;
+        const at = b * nn;
         let loss = 0;
-        for (let i = 0; i < nn; i++) loss += (w[i] - hat[i]) ** 2;
+        for (let i = at; i < at + nn; i++) loss += (w[i] - hat[i]) ** 2;
         loss *= 0.5;
         let groundTruthError: number | undefined;
         if (m.target.groundTruth) {
           const t = m.target.groundTruth().data;
           let e = 0;
-          for (let i = 0; i < t.length; i++) e += (w[i] - t[i]) ** 2;
+          for (let i = 0; i < t.length; i++) e += (w[at + i] - t[i]) ** 2;
           groundTruthError = Math.sqrt(e);
         }
         let finite = true;
-        for (let i = 0; i < nn && finite; i++) finite = Number.isFinite(w[i]);
+        for (let i = at; i < at + nn && finite; i++) finite = Number.isFinite(w[i]);
         const values = !finite
-          ? new Float64Array(g.n).fill(NaN)
+          ? new Float64Array(n).fill(NaN)
           : ok
-            ? sortedDescending(g.sorted, g.singular.subarray(b * g.n, (b + 1) * g.n))
-            : singularValues({ rows: g.n, cols: g.n, data: Float64Array.from(w) }, options.accelerators?.singularValues);
-        accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(w, g.n, m.references), groundTruthError });
-      });
+            ? sortedDescending(g.sorted, g.singular, b * n)
+            : singularValues({ rows: n, cols: n, data: w.slice(at, at + nn) }, options.accelerators?.singularValues);
+        accept(m, step, { loss, singularValues: values, distances: distancesToBestRank(w, n, m.references, at, distanceScratchFor(m.references.values.length)), groundTruthError });
+      }
     }
   };
 

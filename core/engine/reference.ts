@@ -125,21 +125,29 @@ export function rankReferences(target: Target, measure: EffectiveRankMeasure, al
  * against the contiguous v_l (reading v_l as a stride-n column of the n×n eigenvector matrix
  * missed the cache on every entry: 16 ms per logged step at n = 512, now ~1 ms).
  */
-export function distancesToBestRank(w: Float64Array, n: number, references: RankReferences): Float64Array {
+export function distancesToBestRank(
+  w: Float64Array,
+  n: number,
+  references: RankReferences,
+  /** Where W starts in `w` (a batch keeps its members' products in one array). */
+  offset = 0,
+  /** Arrays of references.values.length numbers to use instead of new ones (the result is `distances`). */
+  scratch?: { distances: Float64Array; uwv: Float64Array },
+): Float64Array {
   const s = references.values;
   const L = s.length;
-  const distances = new Float64Array(L);
+  const distances = scratch?.distances ?? new Float64Array(L);
   if (L === 0) return distances;
   let normSquared = 0;
-  for (let i = 0; i < w.length; i++) normSquared += w[i] * w[i];
+  for (let i = offset; i < offset + n * n; i++) normSquared += w[i] * w[i];
   const { u, v } = references.columns();
-  const uwv = new Float64Array(L);
+  const uwv = scratch?.uwv.fill(0) ?? new Float64Array(L);
   for (let i = 0; i < n; i++) {
-    const row = w.subarray(i * n, (i + 1) * n);
+    const row = offset + i * n;
     for (let l = 0; l < L; l++) {
       const vl = v[l];
       let wv = 0;
-      for (let j = 0; j < n; j++) wv += row[j] * vl[j];
+      for (let j = 0; j < n; j++) wv += w[row + j] * vl[j];
       uwv[l] += u[l][i] * wv;
     }
   }
