@@ -75,7 +75,7 @@ export function replayFiles(result: RunResult, sources: TargetSources, source = 
   const files = logged.files;
   const index: ReplayIndex = { spec, engine: result.engine, files: { target: 'target.npy', initialFactors: [], steps: 'steps.npy', singularValues: 'sv.npy' }, ...logged.index };
   files.set('target.npy', encodeNpy(hat.data, [n, n]));
-  initialFactors(spec.init, n, spec.depth).forEach((factor, j) => {
+  initialFactors(spec.init, n, spec.depth, target).forEach((factor, j) => {
     const name = `W${j + 1}.npy`;
     index.files.initialFactors.push(name);
     files.set(name, encodeNpy(factor.data, [n, n]));
