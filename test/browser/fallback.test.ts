@@ -1,28 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HostMessageInput, WebviewMessage } from '../../core/protocol/messages';
-import type { LabServer } from '../../lab-server/server';
-import { artifact, canvasInk, launch, NO_WEBGL_ARGS, openLab, startServer } from './harness';
+import { artifact, canvasInk, NO_WEBGL_ARGS, useLabBrowser } from './harness';
 
 // A Chromium without WebGL (--disable-gpu --disable-software-rasterizer): the Lab falls back to
 // the CPU backend, says so, and runs the matrix path there.
 
-let server: LabServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launch(NO_WEBGL_ARGS);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const labBrowser = useLabBrowser(NO_WEBGL_ARGS);
 
 describe('the Lab without WebGL', () => {
   it('falls back to the CPU backend, shows why, and runs the matrix path there', async () => {
-    const { page, violations, errors } = await openLab(browser, server.url, { theme: 'light' });
+    const { page, violations, errors } = await labBrowser.open({ theme: 'light' });
     expect(await page.evaluate(() => document.body.dataset.backend)).toBe('cpu');
     const notice = page.locator('#fallback-notice');
     expect(await notice.isVisible()).toBe(true);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startLabServer, type LabServer } from '../../lab-server/server';
 
 // Shared by the browser tests: Debian's Chromium (never a download) with software WebGL
@@ -39,12 +40,26 @@ export function artifact(name: string): string {
   return path.join(ARTIFACTS, name);
 }
 
+interface OpenLabOptions {
+  theme?: 'dark' | 'light' | 'high-contrast';
+  width?: number;
+  height?: number;
+  scale?: number;
+  autorun?: boolean;
+}
+
+interface OpenedLab {
+  page: Page;
+  violations: () => Promise<string[]>;
+  errors: string[];
+}
+
 /**
  * Opens the Lab and records CSP violations (they reach tests only through this listener). The
  * page runs its default preset on load; tests that drive every run themselves open it with
  * `autorun: false` (the default here), firstScreen.test.ts with `autorun: true`.
  */
-export async function openLab(browser: Browser, url: string, options: { theme?: 'dark' | 'light' | 'high-contrast'; width?: number; height?: number; scale?: number; autorun?: boolean } = {}): Promise<{ page: Page; violations: () => Promise<string[]>; errors: string[] }> {
+export async function openLab(browser: Browser, url: string, options: OpenLabOptions = {}): Promise<OpenedLab> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1500, height: options.height ?? 1000 }, deviceScaleFactor: options.scale ?? 1, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -73,6 +88,29 @@ export async function openLab(browser: Browser, url: string, options: { theme?: 
     page,
     errors,
     violations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations.slice()),
+  };
+}
+
+/**
+ * The Lab's dev server and one Chromium (launched with `args`) for the tests of one file: started
+ * before its first test, closed after its last. `open` opens a page of the Lab, as openLab does.
+ */
+export function useLabBrowser(args: string[]): { open(options?: OpenLabOptions): Promise<OpenedLab> } {
+  let server: LabServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launch(args);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    open(options) {
+      if (!browser || !server) throw new Error('useLabBrowser: the browser and the server start in beforeAll; open the Lab from a test');
+      return openLab(browser, server.url, options);
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { LONG_RUN_SECONDS } from '../../core/engine/runTimeEstimate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../core/engine/runExperiment';
 import type { HostMessageInput, WebviewMessage } from '../../core/protocol/messages';
 import type { RunResult } from '../../core/result';
@@ -9,8 +9,7 @@ import { parseSpec } from '../../core/spec/parseSpec';
 import type { ExperimentSpecInput } from '../../core/spec/schema';
 import { specEigenvalues } from '../../core/theory/predictPlateaus';
 import { matrixPathTolerance } from '../../core/theory/float32Tolerance';
-import type { LabServer } from '../../lab-server/server';
-import { artifact, canvasInk, choosePreset, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
+import { artifact, canvasInk, choosePreset, SOFTWARE_WEBGL_ARGS, useLabBrowser } from './harness';
 
 // The Lab in real headless Chromium with software WebGL (SwiftShader): a preset runs to `done`
 // on the webgl backend, every plot and heatmap has ink, no CSP violation, the stand-in host gets
@@ -28,18 +27,7 @@ interface LabWindow {
   dflLab: { draws: number; loseWebglContext(): boolean };
 }
 
-let server: LabServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launch(SOFTWARE_WEBGL_ARGS);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const labBrowser = useLabBrowser(SOFTWARE_WEBGL_ARGS);
 
 /** Sends `run` through the stand-in host and resolves with the `done` result. */
 async function runThroughHost(page: Page, spec: ExperimentSpecInput, backend: 'webgl' | 'cpu'): Promise<RunResult> {
@@ -64,7 +52,7 @@ function received(page: Page): Promise<{ types: string[]; invalid: string[] }> {
 
 describe('the Lab in headless Chromium with software WebGL', () => {
   it('runs the default preset to done on webgl, draws every plot, exports, and violates no CSP', async () => {
-    const { page, violations, errors } = await openLab(browser, server.url, { theme: 'dark' });
+    const { page, violations, errors } = await labBrowser.open({ theme: 'dark' });
     expect(await page.evaluate(() => document.body.dataset.backend)).toBe('webgl');
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');
     expect(await page.locator('#fallback-notice').isVisible()).toBe(false);
@@ -139,7 +127,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
   });
 
   it('pauses, resumes and cancels a run, keeping the trajectory so far', async () => {
-    const { page, violations, errors } = await openLab(browser, server.url);
+    const { page, violations, errors } = await labBrowser.open();
     const spec: ExperimentSpecInput = { n: 40, depth: 3, target: { kind: 'spectrum', eigenvalues: [10, 6, 3, 1.5], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.005, steps: 200_000, log: { points: 4000, scale: 'linear' }, engine: 'matrix' };
     await page.evaluate((spec) => (window as unknown as LabWindow).labHost.send({ type: 'run', spec }), spec);
     await page.waitForFunction(() => document.body.dataset.state === 'running' && Number(document.getElementById('step-slider')?.getAttribute('max') ?? 0) > 3);
@@ -171,7 +159,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
   });
 
   it('announces a run its first second says will take longer than LONG_RUN_SECONDS; Cancel stops it', async () => {
-    const { page, violations, errors } = await openLab(browser, server.url);
+    const { page, violations, errors } = await labBrowser.open();
     // 10⁷ steps of the matrix path: at any speed this page reaches (≪ 10⁴ steps/s) that is hours.
     const spec: ExperimentSpecInput = { name: 'ten million', n: 16, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.005, steps: 10_000_000, log: { points: 400 }, engine: 'matrix' };
     await page.evaluate((spec) => (window as unknown as LabWindow).labHost.send({ type: 'run', spec }), spec);
@@ -191,7 +179,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
   });
 
   it('stays responsive on a 10,000-step run with 100 series', async () => {
-    const { page, violations, errors } = await openLab(browser, server.url);
+    const { page, violations, errors } = await labBrowser.open();
     // 100 distinct singular values: 12 components that grow through plateaus and 88 small ones
     // below α^N that slowly settle (so all 100 lines are distinct).
     const eigenvalues = Array.from({ length: 100 }, (_, i) => (i < 12 ? 10 / (1 + i) : 5e-4 * (1 - i / 200)));
@@ -260,7 +248,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
   });
 
   it('agrees with the CPU backend and the float64 spectral path within the float32 tolerance', async () => {
-    const { page, violations, errors } = await openLab(browser, server.url);
+    const { page, violations, errors } = await labBrowser.open();
     // Identity init on a symmetric target, forced onto the matrix path: the exact float64
     // spectral path is the reference. 600 steps take the two largest components through their
     // jumps (step ≈ 200 and ≈ 390), where rounding is amplified most.
@@ -329,7 +317,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
   });
 
   it('falls back to the CPU backend when the WebGL context is lost during a run', async () => {
-    const { page, violations } = await openLab(browser, server.url);
+    const { page, violations } = await labBrowser.open();
     const spec: ExperimentSpecInput = { n: 24, depth: 3, target: { kind: 'spectrum', eigenvalues: [10, 6, 3], seed: 1 }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.005, steps: 1200, log: { every: 10 }, engine: 'matrix' };
     await page.evaluate((spec) => (window as unknown as LabWindow).labHost.send({ type: 'run', spec, backend: 'webgl' }), spec);
     await page.waitForFunction(() => document.body.dataset.state === 'running' && Number(document.getElementById('step-slider')?.getAttribute('max') ?? 0) > 5);
@@ -346,7 +334,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
   });
 
   it('runs an MNIST preset through needTarget: the stand-in host supplies the digit (light theme)', async () => {
-    const { page, violations, errors } = await openLab(browser, server.url, { theme: 'light' });
+    const { page, violations, errors } = await labBrowser.open({ theme: 'light' });
     await choosePreset(page, 'mnist.*N = 3');
     await expect.poll(() => page.evaluate(() => (document.querySelector('#target-kind') as HTMLElement & { value: string }).value)).toBe('mnist');
     // A shorter run than the preset's (through the rank-2 phase), typed into the form: η = 0.01
@@ -387,7 +375,7 @@ describe('the Lab in headless Chromium with software WebGL', () => {
   });
 
   it('reports invalid host messages and bad specs in one line, without running', async () => {
-    const { page, violations } = await openLab(browser, server.url);
+    const { page, violations } = await labBrowser.open();
     await page.evaluate(() => window.postMessage({ type: 'run', spec: { n: 0 } }, '*'));
     await expect.poll(() => page.locator('#message').textContent()).toMatch(/^ignored a message from the host: host message "run"\.spec\.n: /);
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('idle');

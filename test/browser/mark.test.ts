@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { HostMessageInput, RunMark, WebviewMessage } from '../../core/protocol/messages';
 import type { ExperimentSpecInput } from '../../core/spec/schema';
-import type { LabServer } from '../../lab-server/server';
-import { artifact, launch, openLab, SOFTWARE_WEBGL_ARGS, startServer } from './harness';
+import { artifact, SOFTWARE_WEBGL_ARGS, useLabBrowser } from './harness';
 
 // A run the host opens with a mark (a claim's counterexample): the marked step is a vertical
 // line in the failure colour on every plot, an interval of steps a band in it; the status line
@@ -17,18 +16,7 @@ interface LabWindow {
 /** A spectral run (exact path, under a second). */
 const SPEC: ExperimentSpecInput = { name: 'marked', n: 6, depth: 3, target: { kind: 'spectrum', eigenvalues: [4, 2, 1] }, init: { kind: 'identity', alpha: 0.1 }, stepSize: 0.01, steps: 800, log: { points: 80 } };
 
-let server: LabServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launch(SOFTWARE_WEBGL_ARGS);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const labBrowser = useLabBrowser(SOFTWARE_WEBGL_ARGS);
 
 async function runWithMark(page: Page, mark?: RunMark): Promise<void> {
   await page.evaluate(
@@ -65,7 +53,7 @@ function redColumns(page: Page, steps: number[]): Promise<number[]> {
 
 describe('the mark of a counterexample on the Lab plots', () => {
   it('draws a marked step as a line and a marked interval as a band, says what is false, and the next run clears it', async () => {
-    const { page, errors, violations } = await openLab(browser, server.url, { theme: 'dark' });
+    const { page, errors, violations } = await labBrowser.open({ theme: 'dark' });
 
     await runWithMark(page, { step: 400, label: 'loss(k) ≤ 0.1 is false at k = 400: 2.3 > 0.1' });
     expect(await page.evaluate(() => document.body.dataset.mark)).toBe('step 400');
