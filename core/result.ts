@@ -6,8 +6,9 @@ import { experimentSpecSchema } from './spec/schema';
 // The result of a run, as one zod schema from which the TypeScript types are derived: what
 // `runExperiment` returns, `dfl run --out` and the extension's run store write, `dfl report`,
 // the Runs view and the message protocol read back, and the Lab shows. Field names are a
-// contract with saved files (docs/architecture.md). Unknown fields (at any level) are dropped
-// on reading, not refused.
+// contract with saved files (docs/architecture.md). Unknown fields of the recording are dropped
+// on reading, not refused; `spec` is read with the strict spec schema, because it is what a rerun
+// runs, and a field this version does not know would change what that is.
 
 // Results carry up to 256 singular values per logged step for up to 10⁵ steps: the numeric
 // arrays are checked by plain loops (zod's per-element parsing is ~100× slower on them).

@@ -34,18 +34,7 @@ const NOT_YET_MIRRORED = new Set([
   'core/engine/reference.ts',
   'core/engine/runExperiment.ts',
   'core/engine/tfjsBatchKernel.ts',
-  'core/export/replayFiles.ts',
-  'core/export/seriesFiles.ts',
   'core/linalg/decompositions.ts',
-  'core/report/assess.ts',
-  'core/report/reportData.ts',
-  'core/reproduction/analysis.ts',
-  'core/result.ts',
-  'core/spec/schema.ts',
-  'core/sweep/measures.ts',
-  'core/sweep/runSweep.ts',
-  'core/sweep/schema.ts',
-  'core/targets/files/npyWriter.ts',
 ]);
 
 function files(dir: string, suffix: string): string[] {

@@ -66,10 +66,12 @@ describe('a valid result', () => {
     expect(parsed.steps).toEqual(result.steps);
   });
 
-  // core/result.ts says unknown fields at any level are dropped, but result.spec is read with the
-  // strict spec schema: a result whose spec has a field this version does not know is refused
-  // ("result.spec: unknown field"). Either the comment or the schema should change.
-  it.todo('drops unknown fields inside result.spec too, as core/result.ts says of every level');
+  it('refuses an unknown field inside result.spec (the spec is what a rerun runs)', () => {
+    const text = edited((r) => {
+      (r.spec as unknown as Record<string, unknown>).futureField = 1;
+    });
+    expect(() => parseRunResult(text, 'run.json')).toThrow(/result\.spec.*unknown field|unknown field.*futureField/);
+  });
 
   it('accepts a result without the optional series (older files)', () => {
     const older = edited((r) => {
