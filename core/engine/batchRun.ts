@@ -5,6 +5,7 @@ import { effectiveRankOf } from '../rank/effectiveRank';
 import type { RunResult, StopReason } from '../result';
 import { divergedAt, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
 import type { ExperimentSpec } from '../spec/schema';
+import { seedlessKey } from '../spec/seedlessKey';
 import { canonicalJson } from '../sweep/hash';
 import { buildTarget } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
@@ -136,7 +137,10 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   const groups = new Map<string, MatrixGroup>();
   const recorder = (spec: ExperimentSpec) => new TrajectoryRecorder(Math.min(spec.n, MAX_STORED_SINGULAR_VALUES), effectiveRankOf[spec.effectiveRank], schedule.length);
   const members: Member[] = specs.map((spec) => {
-    const key = canonicalJson([spec.n, spec.target]);
+    // Identity init on a spectrum target reads the spectrum alone (docs/theory.md Theorem 2.1: W
+    // stays V diag(w) Vᵀ and every logged value is taken in the eigenbasis), so members that
+    // differ only in target.seed share one target and its references, eigenvectors never drawn.
+    const key = spectralBySpec(spec) && spec.init.kind === 'identity' && spec.target.kind === 'spectrum' ? canonicalJson([spec.n, { ...spec.target, seed: 0 }]) : canonicalJson([spec.n, spec.target]);
     let target = targets.get(key);
     if (!target) targets.set(key, (target = buildTarget(spec, options.sources)));
     // One target's references serve every member with it (they are only read).
@@ -261,14 +265,11 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   // Predictions come from the spectrum, α, N, η and the step count, never from the eigenvectors
   // nor from a Gaussian init's seed (such runs get the reasons only): members that differ only in
   // `target.seed` of a spectrum or `init.seed` (a sweep over seeds) share them (one read-only
-  // array). The key is the spec's JSON with those seeds zeroed: validated specs of one sweep list
-  // their fields in one order, and two specs with one key are equal in every field
-  // predictPlateaus reads (a different order only misses the cache).
+  // array), under their seedless key (core/spec/seedlessKey.ts).
   const predictions = options.predictions ?? new Map<string, ReturnType<typeof predictionsForTarget>>();
   const predict = (m: Member) => {
     if (m.spec.target.kind !== 'spectrum') return predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target));
-    const { name: _, description: __, ...rest } = m.spec;
-    const key = JSON.stringify({ ...rest, target: { ...m.spec.target, seed: 0 }, init: 'seed' in m.spec.init ? { ...m.spec.init, seed: 0 } : m.spec.init });
+    const key = seedlessKey(m.spec);
     let p = predictions.get(key);
     if (!p) predictions.set(key, (p = predictionsForTarget(m.spec, m.target, m.head.targetEffectiveRanks.length, recursionValues(m.spec, m.target))));
     return p;

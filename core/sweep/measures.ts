@@ -5,6 +5,7 @@ import { specEigenvalues } from '../theory/predictPlateaus';
 import { stepCountBounds, type StepCountBounds } from '../theory/stepCountBounds';
 import { checkHypotheses, stepSizeBound } from '../theory/hypotheses';
 import type { MeasureOptions } from './schema';
+import { seedlessKey } from '../spec/seedlessKey';
 
 /** One cell of the summary: numbers, flags, or null where a measure does not exist for a run. */
 export type Cell = number | boolean | string | null;
@@ -104,8 +105,7 @@ export function createMeasurer(options: MeasureOptions): Measurer {
   const factsOf = (spec: RunResult['spec']): SpecFacts => {
     if (spec.target.kind !== 'spectrum') return specFacts(spec);
     if (facts.size > 65536) facts.clear();
-    const { name: _, description: __, ...rest } = spec;
-    const key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 }, init: 'seed' in spec.init ? { ...spec.init, seed: 0 } : spec.init });
+    const key = seedlessKey(spec);
     let f = facts.get(key);
     if (!f) facts.set(key, (f = specFacts(spec)));
     return f;

@@ -1,0 +1,21 @@
+import type { ExperimentSpec } from './schema';
+
+const keys = new WeakMap<ExperimentSpec, string>();
+
+/**
+ * The spec's JSON with the target's and the init's seeds set to 0, its name and description left
+ * out: what the predictions and the hypotheses read of a spectrum target's run (they come from
+ * the spectrum, α, N, η and the step count, never from the eigenvectors nor from a Gaussian
+ * init's draw). A sweep over seeds has one key for all its runs. Kept per spec object (the engine
+ * and the sweep's measures ask for the same runs' keys); the fields of validated specs are listed
+ * in one order, so equal keys mean equal specs but for those seeds (another order only misses).
+ */
+export function seedlessKey(spec: ExperimentSpec): string {
+  let key = keys.get(spec);
+  if (key === undefined) {
+    const { name: _, description: __, ...rest } = spec;
+    key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 }, init: 'seed' in spec.init ? { ...spec.init, seed: 0 } : spec.init });
+    keys.set(spec, key);
+  }
+  return key;
+}
