@@ -232,13 +232,13 @@ describe('factorStep and TfjsDynamics on the cpu backend', () => {
     const [one, batched] = tf.tidy(() => {
       const w1 = tf.tensor2d([[1, 1], [0, 1]]);
       const w2 = tf.tensor2d([[2, 0], [1, 1]]);
-      const w = tf.matMul(w2, w1);
-      const single = factorStep([w1, w2], [w1, w], tf.sub(w, tf.eye(2)), tf.scalar(0.5)).map((t) => Array.from(t.dataSync()));
+      const w = tf.matMul<tf.Tensor2D>(w2, w1);
+      const single = factorStep([w1, w2], [w1, w], tf.sub<tf.Tensor2D>(w, tf.eye(2)), tf.scalar(0.5)).map((t) => Array.from(t.dataSync()));
       // The same run twice in a batch, with η = ½ for the first member and 0 for the second.
       const b1 = tf.stack([w1, w1]) as tf.Tensor3D;
       const b2 = tf.stack([w2, w2]) as tf.Tensor3D;
-      const bw = tf.matMul(b2, b1);
-      const next = factorStep([b1, b2], [b1, bw], tf.sub(bw, tf.stack([tf.eye(2), tf.eye(2)])), tf.tensor3d([0.5, 0], [2, 1, 1]));
+      const bw = tf.matMul<tf.Tensor3D>(b2, b1);
+      const next = factorStep([b1, b2], [b1, bw], tf.sub<tf.Tensor3D>(bw, tf.stack([tf.eye(2), tf.eye(2)])), tf.tensor3d([0.5, 0], [2, 1, 1]));
       return [single, next.map((t) => Array.from(t.dataSync()))];
     });
     expect(one).toEqual(expected);
