@@ -80,8 +80,19 @@ export interface Svd {
   v: DenseMatrix;
 }
 
+/** x·2^e in two exact halves (2^e alone overflows past e = 1023, as 2^1074 does for a subnormal matrix). */
+const timesPowerOf2 = (x: number, e: number) => x * 2 ** Math.trunc(e / 2) * 2 ** (e - Math.trunc(e / 2));
+
 export function svd(a: DenseMatrix): Svd {
-  const d = new SingularValueDecomposition(toMl(a), { autoTranspose: true });
+  // ml-matrix's SVD does not scale: near underflow (a subnormal matrix, or entries ≲ 1e-150 beside
+  // subnormal ones) its values and vectors come back wrong. It runs on the matrix scaled by an even
+  // power of 2 to a largest entry in [½, 2): exact, and its rounding is invariant under it, so a
+  // matrix in the normal range gets the same bits as unscaled.
+  let top = 0;
+  for (const x of a.data) top = Math.max(top, Math.abs(x));
+  const exponent = top > 0 && Number.isFinite(top) ? 2 * Math.round(Math.log2(top) / 2) : 0;
+  const input = exponent === 0 ? a : { rows: a.rows, cols: a.cols, data: a.data.map((x) => timesPowerOf2(x, -exponent)) };
+  const d = new SingularValueDecomposition(toMl(input), { autoTranspose: true });
   const order = Array.from(d.diagonal.keys()).sort((i, j) => d.diagonal[j] - d.diagonal[i]);
   const U = d.leftSingularVectors;
   const V = d.rightSingularVectors;
@@ -91,7 +102,7 @@ export function svd(a: DenseMatrix): Svd {
     for (let i = 0; i < a.rows; i++) u.data[i * order.length + dst] = U.get(i, src);
     for (let i = 0; i < a.cols; i++) v.data[i * order.length + dst] = V.get(i, src);
   });
-  return { values: Float64Array.from(order, (i) => d.diagonal[i]), u, v };
+  return { values: Float64Array.from(order, (i) => timesPowerOf2(d.diagonal[i], exponent)), u, v };
 }
 
 export interface SymmetricEigen {

@@ -24,6 +24,13 @@ function hypot2(a: number, b: number): number {
 }
 
 /**
+ * Below this squared norm a column or row remainder is left as it is (no reflection): its square
+ * underflows (1/(norm² − x₀α) would overflow to Infinity and give NaN values), and at norm
+ * < 2⁻⁵⁰⁰ dropping it perturbs the matrix, scaled to a largest entry of 1, far below u·‖A‖.
+ */
+const NEGLIGIBLE_NORM2 = 2 ** -1000;
+
+/**
  * Reduces the row-major m×n matrix `a` (m ≥ n, overwritten) to upper bidiagonal form
  * B = Q₁ᵀ A Q₂ with Householder reflections; returns B's diagonal `d` (n) and superdiagonal `e`
  * (n, e[n−1] = 0).
@@ -41,8 +48,8 @@ function bidiagonalize(a: Float64Array, m: number, n: number): { d: Float64Array
       norm2 += x * x;
     }
     let beta = 0;
-    if (norm2 === 0) {
-      d[k] = 0;
+    if (norm2 < NEGLIGIBLE_NORM2) {
+      d[k] = a[k * n + k];
     } else {
       const x0 = a[k * n + k];
       const alpha = x0 >= 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2);
@@ -68,8 +75,8 @@ function bidiagonalize(a: Float64Array, m: number, n: number): { d: Float64Array
     let unorm2 = 0;
     for (let j = k + 1; j < n; j++) unorm2 += a[rowK + j] * a[rowK + j];
     let gamma = 0;
-    if (unorm2 === 0) {
-      e[k] = 0;
+    if (unorm2 < NEGLIGIBLE_NORM2) {
+      e[k] = a[rowK + k + 1];
     } else {
       const x0 = a[rowK + k + 1];
       const alpha = x0 >= 0 ? -Math.sqrt(unorm2) : Math.sqrt(unorm2);
@@ -241,8 +248,10 @@ export function householderSingularValues(data: ArrayLike<number>, rows: number,
   }
   if (!finite || !Number.isFinite(max)) return new Float64Array(k).fill(NaN);
   if (max === 0) return new Float64Array(k);
+  // 1/max overflows for a subnormal max (below 2⁻¹⁰²²): divide then; otherwise multiply, as before.
   const inv = 1 / max;
-  for (let i = 0; i < a.length; i++) a[i] *= inv;
+  if (Number.isFinite(inv)) for (let i = 0; i < a.length; i++) a[i] *= inv;
+  else for (let i = 0; i < a.length; i++) a[i] /= max;
   const { d, e } = bidiagonalize(a, m, n);
   const s = bidiagonalSingularValues(d, e);
   for (let i = 0; i < s.length; i++) s[i] *= max;

@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { factorStep, initialFactors, problemData, TfjsDynamics } from '../../../core/engine/matrixPath';
+import { rankReferences } from '../../../core/engine/reference';
 import { runExperiment, selectPath } from '../../../core/engine/runExperiment';
 import { InputError } from '../../../core/errors';
+import { zeros, type DenseMatrix } from '../../../core/linalg/dense';
 import { parseSpec } from '../../../core/spec/parseSpec';
 import { buildTarget } from '../../../core/targets/buildTarget';
+import type { Target } from '../../../core/targets/target';
+import { useNodeBackend } from '../../../node/platform';
+import { fullMatrixGradientDescentFrom } from '../../../property-tests/reference';
 import { matrixPathTolerance } from '../../../core/theory/float32Tolerance';
 import { expectNoTensorLeak, nodeBackends, withBackend } from '../../helpers/backends';
 import { spectrumSpec } from '../../helpers/specs';
@@ -118,5 +125,153 @@ describe('float32 tolerance model', () => {
     expect(validThrough).toBeLessThan(108);
     const tame = spectrumSpec({ n: 7, depth: 4, eigenvalues: [1, 0.98, 0.2], init: { kind: 'identity', alpha: 0.56 }, stepSize: 0.25, steps: 108 });
     expect(matrixPathTolerance(tame, buildTarget(tame).eigenvalues!, [0, 108]).validThrough).toBe(108);
+  });
+});
+
+// The module's own pieces, on the tfjs cpu backend: the initial factors of docs/theory.md §1 and
+// Theorem 2.2, the problems' data, and one step of (1.2) checked by hand.
+
+/** Plain float64 row-major products, written here so that no product of core checks core. */
+function mul(a: DenseMatrix, b: DenseMatrix): DenseMatrix {
+  const n = a.rows;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let l = 0; l < n; l++) out[i * n + j] += a.data[i * n + l] * b.data[l * n + j];
+  return { rows: n, cols: n, data: out };
+}
+const tr = (a: DenseMatrix): DenseMatrix => ({ rows: a.cols, cols: a.rows, data: Float64Array.from({ length: a.data.length }, (_, e) => a.data[(e % a.rows) * a.cols + Math.floor(e / a.rows)]) });
+const scaled = (a: DenseMatrix, s: number): DenseMatrix => ({ ...a, data: a.data.map((x) => x * s) });
+const distanceToIdentity = (a: DenseMatrix) => Math.max(...Array.from(a.data, (x, e) => Math.abs(x - (e % (a.cols + 1) === 0 ? 1 : 0))));
+
+describe('initialFactors', () => {
+  it('identity: N copies of αI', () => {
+    const factors = initialFactors({ kind: 'identity', alpha: 0.3 }, 3, 4);
+    expect(factors).toHaveLength(4);
+    for (const f of factors) expect(Array.from(f.data)).toEqual([0.3, 0, 0, 0, 0.3, 0, 0, 0, 0.3]);
+  });
+
+  it('gaussian: entries of standard deviation α/√n, the same for the same seed', () => {
+    const n = 40;
+    const factors = initialFactors({ kind: 'gaussian', alpha: 2, seed: 5 }, n, 2);
+    const all = factors.flatMap((f) => Array.from(f.data));
+    const sd = Math.sqrt(all.reduce((s, x) => s + x * x, 0) / all.length);
+    // 3200 draws: the sample standard deviation is within ~2.5 % of α/√n at 2σ; 5 % is allowed.
+    expect(Math.abs(sd / (2 / Math.sqrt(n)) - 1)).toBeLessThan(0.05);
+    expect(initialFactors({ kind: 'gaussian', alpha: 2, seed: 5 }, n, 2)[1].data).toEqual(factors[1].data);
+    expect(initialFactors({ kind: 'gaussian', alpha: 2, seed: 6 }, n, 2)[1].data).not.toEqual(factors[1].data);
+  });
+
+  it('orthogonal: each factor is α times an orthogonal matrix, and they differ', () => {
+    const alpha = 0.5;
+    const factors = initialFactors({ kind: 'orthogonal', alpha, seed: 1 }, 5, 3);
+    for (const f of factors) expect(distanceToIdentity(scaled(mul(tr(f), f), 1 / alpha ** 2))).toBeLessThan(1e-14);
+    expect(Math.max(...Array.from(factors[0].data, (x, e) => Math.abs(x - factors[1].data[e])))).toBeGreaterThan(0.1);
+  });
+
+  it('aligned: W₁ = αVᵀ, W_j = αI between, W_N = αU, so W(0) = α^N·UVᵀ, the polar factor of Ŵ (Theorem 2.2)', () => {
+    const target = buildTarget({ n: 3, target: { kind: 'matrix', data: [[2, 1, 0], [0, 1, 3], [1, 0, 1]] } });
+    expect(target.eigenvalues).toBeUndefined();
+    const alpha = 0.5;
+    const factors = initialFactors({ kind: 'aligned', alpha }, 3, 3, target);
+    expect(distanceToIdentity(scaled(factors[1], 1 / alpha))).toBe(0);
+    const product = scaled(mul(factors[2], mul(factors[1], factors[0])), 1 / alpha ** 3);
+    // Ŵ = (UVᵀ)(VΣVᵀ): UVᵀ is orthogonal and (UVᵀ)ᵀŴ = VΣVᵀ symmetric positive definite, which
+    // fixes UVᵀ for an invertible Ŵ.
+    expect(distanceToIdentity(mul(tr(product), product))).toBeLessThan(1e-13);
+    const p = mul(tr(product), target.matrix());
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(p.data[i * 3 + j]).toBeCloseTo(p.data[j * 3 + i], 12);
+    for (let i = 0; i < 3; i++) expect(p.data[i * 4]).toBeGreaterThan(0);
+    expect(() => initialFactors({ kind: 'aligned', alpha }, 3, 3)).toThrow(/needs the target/);
+  });
+});
+
+describe('problemData', () => {
+  const target = buildTarget(spectrumSpec({ n: 30 }));
+
+  it('estimation: Ŵ in float32', () => {
+    const data = problemData({ kind: 'estimation' }, target);
+    expect(data).toEqual({ kind: 'estimation', hat: Float32Array.from(target.matrix().data) });
+  });
+
+  it('completion: a 0/1 mask observing about the requested fraction, fixed by the seed', () => {
+    const data = problemData({ kind: 'completion', observed: 0.3, seed: 4 }, target);
+    if (data.kind !== 'completion') throw new Error('not completion');
+    expect(data.mask.every((x) => x === 0 || x === 1)).toBe(true);
+    // 900 Bernoulli(0.3) draws: standard deviation 0.015 of the fraction; 4σ allowed.
+    const fraction = data.mask.reduce((s, x) => s + x, 0) / data.mask.length;
+    expect(Math.abs(fraction - 0.3)).toBeLessThan(0.06);
+    expect(problemData({ kind: 'completion', observed: 0.3, seed: 4 }, target)).toEqual(data);
+    const all = problemData({ kind: 'completion', observed: 1, seed: 4 }, target);
+    expect(all.kind === 'completion' && all.mask.every((x) => x === 1)).toBe(true);
+  });
+
+  it('sensing: m rows of n² Gaussian entries of variance 1/m, and a refusal past the operator limit', () => {
+    const data = problemData({ kind: 'sensing', measurements: 50, seed: 2 }, target);
+    if (data.kind !== 'sensing') throw new Error('not sensing');
+    expect(data.operator).toHaveLength(50 * 900);
+    expect(data.measurements).toBe(50);
+    // 45 000 draws: the sample variance is within ~1 % of 1/m; 5 % is allowed.
+    const variance = data.operator.reduce((s, x) => s + x * x, 0) / data.operator.length;
+    expect(Math.abs(variance * 50 - 1)).toBeLessThan(0.05);
+    // A stand-in 1000×1000 zero target (a spectrum target that size takes seconds to build):
+    // 68 measurements need 6.8e7 operator entries, past MAX_SENSING_ENTRIES = 2²⁶ ≈ 6.7e7.
+    const big: Target = { n: 1000, matrix: () => zeros(1000, 1000), eigenvalues: undefined, eigenvectors: () => zeros(1000, 1000), description: 'zeros' };
+    expect(() => problemData({ kind: 'sensing', measurements: 68, seed: 2 }, big)).toThrow(/limit 67108864/);
+    expect(problemData({ kind: 'sensing', measurements: 1, seed: 2 }, big).kind).toBe('sensing');
+  });
+});
+
+describe('factorStep and TfjsDynamics on the cpu backend', () => {
+  beforeAll(async () => {
+    await useNodeBackend('cpu');
+  });
+
+  it('factorStep takes one step of (1.2) as computed by hand for N = 2, n = 2, alone and batched', () => {
+    // W₁ = [[1, 1], [0, 1]], W₂ = [[2, 0], [1, 1]], Ŵ = I: G = [[1, 2], [1, 1]],
+    // ∇W₂ = G W₁ᵀ = [[3, 2], [2, 1]], ∇W₁ = W₂ᵀ G = [[3, 5], [1, 1]]; η = ½ (exact in float32).
+    const expected = [[-0.5, -1.5, -0.5, 0.5], [0.5, -1, 0, 0.5]];
+    const [one, batched] = tf.tidy(() => {
+      const w1 = tf.tensor2d([[1, 1], [0, 1]]);
+      const w2 = tf.tensor2d([[2, 0], [1, 1]]);
+      const w = tf.matMul<tf.Tensor2D>(w2, w1);
+      const single = factorStep([w1, w2], [w1, w], tf.sub<tf.Tensor2D>(w, tf.eye(2)), tf.scalar(0.5)).map((t) => Array.from(t.dataSync()));
+      // The same run twice in a batch, with η = ½ for the first member and 0 for the second.
+      const b1 = tf.stack([w1, w1]) as tf.Tensor3D;
+      const b2 = tf.stack([w2, w2]) as tf.Tensor3D;
+      const bw = tf.matMul<tf.Tensor3D>(b2, b1);
+      const next = factorStep([b1, b2], [b1, bw], tf.sub<tf.Tensor3D>(bw, tf.stack([tf.eye(2), tf.eye(2)])), tf.tensor3d([0.5, 0], [2, 1, 1]));
+      return [single, next.map((t) => Array.from(t.dataSync()))];
+    });
+    expect(one).toEqual(expected);
+    expect(batched[0]).toEqual([...expected[0], 1, 1, 0, 1]);
+    expect(batched[1]).toEqual([...expected[1], 2, 0, 1, 1]);
+  });
+
+  it('TfjsDynamics follows float64 gradient descent from the same factors, within float32 rounding, and leaks no tensor', () => {
+    const spec = spectrumSpec({ n: 6, depth: 3, eigenvalues: [1, 0.5], init: { kind: 'gaussian', alpha: 1, seed: 3 }, stepSize: 0.05 });
+    const target = buildTarget(spec);
+    const before = tf.memory().numTensors;
+    const dynamics = new TfjsDynamics(target, rankReferences(target, spec.effectiveRank), spec.init, spec.problem, spec.depth, spec.stepSize);
+    expect([dynamics.path, dynamics.backend, dynamics.precision]).toEqual(['matrix', 'cpu', 'float32']);
+    const steps = 30;
+    // The float64 run starts from the float32-rounded factors the tensors hold.
+    const start = initialFactors(spec.init, 6, 3).map((f) => ({ ...f, data: Float64Array.from(Float32Array.from(f.data)) }));
+    const hat = { ...target.matrix(), data: Float64Array.from(Float32Array.from(target.matrix().data)) };
+    const exact = fullMatrixGradientDescentFrom(hat, start, spec.stepSize, steps);
+    const firstLoss = dynamics.loss();
+    dynamics.advance(steps);
+    const w = dynamics.product().data;
+    // (7.1): each step adds about (3N − 3)·n·u (u = 2⁻²⁴) relative error to O(1) factors, at
+    // most doubled per step by the step map: 30·6·6·2⁻²⁴·2 ≈ 1.3e-4.
+    const tolerance = steps * (3 * 3 - 3) * 6 * 2 ** -24 * 2;
+    expect(Math.max(...Array.from(w, (x, i) => Math.abs(x - exact.data[i])))).toBeLessThan(tolerance);
+    const loss = dynamics.loss();
+    expect(loss).toBeLessThan(firstLoss);
+    expect(loss).toBeCloseTo(0.5 * exact.data.reduce((s, x, i) => s + (x - hat.data[i]) ** 2, 0), 4);
+    const o = dynamics.observe();
+    expect(o.loss).toBe(loss);
+    expect(o.singularValues).toHaveLength(6);
+    expect(dynamics.balancedness()).toHaveLength(2);
+    dynamics.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
