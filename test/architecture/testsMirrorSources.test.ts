@@ -18,25 +18,6 @@ const WITHOUT_LOGIC: Record<string, string> = {
   'core/targets/target.ts': 'interfaces of a target and its sources',
 };
 
-/**
- * Modules with logic whose test does not mirror them yet: each names the test that covers it
- * today, which must exist and import the module. The list only shrinks.
- */
-const TESTED_ELSEWHERE: Record<string, string> = {};
-
-/**
- * Modules with logic that have no mirrored test yet (most are tested through cli/, extension/ or
- * other core tests). A ratchet: a new module cannot join, and one that gains its test must leave.
- */
-const NOT_YET_MIRRORED = new Set([
-  'core/engine/blasPath.ts',
-  'core/engine/matrixPath.ts',
-  'core/engine/reference.ts',
-  'core/engine/runExperiment.ts',
-  'core/engine/tfjsBatchKernel.ts',
-  'core/linalg/decompositions.ts',
-]);
-
 function files(dir: string, suffix: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -77,7 +58,7 @@ describe('tests mirror the sources', () => {
 
   it('every core module with logic has a test at its mirrored path that imports it', () => {
     expect(modules.length).toBeGreaterThan(50);
-    const missing = modules.filter((m) => !(m in WITHOUT_LOGIC) && !(m in TESTED_ELSEWHERE) && !NOT_YET_MIRRORED.has(m)).flatMap((m) => {
+    const missing = modules.filter((m) => !(m in WITHOUT_LOGIC)).flatMap((m) => {
       const test = mirrorOf(m);
       if (!existsSync(path.join(ROOT, test))) return [`${m}: no ${test}`];
       return imports(test, m) ? [] : [`${m}: ${test} does not import it`];
@@ -85,20 +66,11 @@ describe('tests mirror the sources', () => {
     expect(missing).toEqual([]);
   });
 
-  it('the lists are true: the modules exist, those without logic export no function, the named tests import them', () => {
+  it('the list is true: its modules exist and export no function', () => {
     const wrong: string[] = [];
     for (const m of Object.keys(WITHOUT_LOGIC)) {
       if (!modules.includes(m)) wrong.push(`${m} (without logic) does not exist`);
       else if (/^export\s+(async\s+)?function|^export\s+class|^export\s+const\s+\w+\s*=\s*\(/m.test(readFileSync(path.join(ROOT, m), 'utf8'))) wrong.push(`${m} exports logic: give it a mirrored test`);
-    }
-    for (const m of NOT_YET_MIRRORED) {
-      if (!modules.includes(m)) wrong.push(`${m} (not yet mirrored) does not exist`);
-      else if (existsSync(path.join(ROOT, mirrorOf(m))) && imports(mirrorOf(m), m)) wrong.push(`${m} has its mirrored test now: remove it from NOT_YET_MIRRORED`);
-    }
-    for (const [m, test] of Object.entries(TESTED_ELSEWHERE)) {
-      if (!modules.includes(m)) wrong.push(`${m} (tested elsewhere) does not exist`);
-      else if (existsSync(path.join(ROOT, mirrorOf(m)))) wrong.push(`${m} has its mirrored test now: remove it from the list`);
-      else if (!existsSync(path.join(ROOT, test)) || !imports(test, m)) wrong.push(`${m}: ${test} does not import it`);
     }
     expect(wrong).toEqual([]);
   });
