@@ -18,12 +18,21 @@ function cacheFileOf(file, stat) {
   return path.join(os.tmpdir(), `dfl-code-cache-${user}`, `${key}.bin`);
 }
 
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
 function save(cacheFile, data) {
+  const dir = path.dirname(cacheFile);
   try {
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, data);
     fs.renameSync(temporary, cacheFile);
+    // Each build of the bundle has its own key: caches written over a week ago are of old builds
+    // (or of one that makes its cache again, once, in one start).
+    for (const name of fs.readdirSync(dir)) {
+      const other = path.join(dir, name);
+      if (other !== cacheFile && Date.now() - fs.statSync(other).mtimeMs > WEEK_MS) fs.rmSync(other, { force: true });
+    }
   } catch {
     // A cache that cannot be written only costs the next start its compile time.
   }
