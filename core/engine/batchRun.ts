@@ -3,7 +3,7 @@ import { singularValues } from '../linalg/decompositions';
 import { measurePlateaus } from '../plateaus/measurePlateaus';
 import { effectiveRankOf } from '../rank/effectiveRank';
 import type { RunResult, StopReason } from '../result';
-import { divergedAt, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
+import { columnArena, divergedAt, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
 import type { ExperimentSpec } from '../spec/schema';
 import { seedlessKey } from '../spec/seedlessKey';
 import { canonicalJson } from '../sweep/hash';
@@ -90,11 +90,18 @@ export interface BatchOptions {
   predictions?: Map<string, ReturnType<typeof predictionsForTarget>>;
 }
 
-const emptyHead = (spec: ExperimentSpec, target: Target, references: RankReferences, engine: RunResult['engine']): RecordedRun['head'] => ({
-  spec,
-  engine,
+type TargetPart = Pick<RecordedRun['head'], 'target' | 'targetEffectiveRanks'>;
+
+const targetPart = (spec: ExperimentSpec, target: Target, references: RankReferences): TargetPart => ({
   target: { description: target.description, singularValues: Array.from(references.targetSingularValues.subarray(0, Math.min(spec.n, MAX_STORED_SINGULAR_VALUES))) },
   targetEffectiveRanks: [...references.effectiveRanks],
+});
+
+const emptyHead = (spec: ExperimentSpec, { target, targetEffectiveRanks }: TargetPart, engine: RunResult['engine']): RecordedRun['head'] => ({
+  spec,
+  engine,
+  target,
+  targetEffectiveRanks,
   predicted: { plateaus: [] },
   measured: { plateaus: [] },
   stopped: { kind: 'completed', reason: 'all steps done', step: spec.steps },
@@ -135,7 +142,18 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   const referenceCache = new Map<string, RankReferences>();
   const kernel = options.accelerators?.batch;
   const groups = new Map<string, MatrixGroup>();
-  const recorder = (spec: ExperimentSpec) => new TrajectoryRecorder(Math.min(spec.n, MAX_STORED_SINGULAR_VALUES), effectiveRankOf[spec.effectiveRank], schedule.length);
+  // What members' heads take from their target and engine, one object per target and engine:
+  // results are only read, and thousands of members share a handful.
+  const targetParts = new Map<RankReferences, TargetPart>();
+  const targetPartOf = (spec: ExperimentSpec, target: Target, references: RankReferences) => {
+    let part = targetParts.get(references);
+    if (!part) targetParts.set(references, (part = targetPart(spec, target, references)));
+    return part;
+  };
+  let spectralEngine: RunResult['engine'] | undefined;
+  let matrixEngine: RunResult['engine'] | undefined;
+  const arena = columnArena();
+  const recorder = (spec: ExperimentSpec) => new TrajectoryRecorder(Math.min(spec.n, MAX_STORED_SINGULAR_VALUES), effectiveRankOf[spec.effectiveRank], schedule.length, arena);
   const members: Member[] = specs.map((spec) => {
     // Identity init on a spectrum target reads the spectrum alone (docs/theory.md Theorem 2.1: W
     // stays V diag(w) Vᵀ and every logged value is taken in the eigenbasis), so members that
@@ -149,14 +167,14 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     if (!references) referenceCache.set(`${spec.effectiveRank} ${aligned} ${key}`, (references = rankReferences(target, spec.effectiveRank, aligned)));
     if (selectPath(spec, target) === 'spectral') {
       const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize, aligned);
-      const head = emptyHead(spec, target, references, { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) });
+      const head = emptyHead(spec, targetPartOf(spec, target, references), (spectralEngine ??= { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) }));
       return { spec, target, references, spectral, head, trajectory: recorder(spec) };
     }
     if (!kernel) throw new Error('runBatch: matrix-path members need a batched kernel (accelerators.batch)');
     const gkey = `${spec.n} ${spec.depth}`;
     let group = groups.get(gkey);
     if (!group) groups.set(gkey, (group = { n: spec.n, depth: spec.depth, members: [] } as unknown as MatrixGroup));
-    const head = emptyHead(spec, target, references, { path: 'matrix', backend: kernel.backend, precision: 'float32', blas: kernel.description, lapack: options.accelerators?.singularValues?.description ?? 'none (TypeScript Householder bidiagonalization)' });
+    const head = emptyHead(spec, targetPartOf(spec, target, references), (matrixEngine ??= { path: 'matrix', backend: kernel.backend, precision: 'float32', blas: kernel.description, lapack: options.accelerators?.singularValues?.description ?? 'none (TypeScript Householder bidiagonalization)' }));
     const member: Member = { spec, target, references, head, trajectory: recorder(spec) };
     member.slot = { group, index: group.members.length };
     group.members.push(member);

@@ -18,6 +18,30 @@ export interface RecordedRun {
   trajectory: TrajectoryRecorder;
 }
 
+/** Zeroed float64 arrays of a given length: a recorder's columns come from one. */
+export type ColumnArena = (length: number) => Float64Array<ArrayBuffer>;
+
+const ownArrays: ColumnArena = (length) => new Float64Array(length);
+
+/**
+ * Zeroed arrays cut from large shared ones: thousands of small arrays of their own (a batch's
+ * recorders) cost an allocation and a garbage-collected buffer each. The large arrays live as long
+ * as any array cut from them.
+ */
+export function columnArena(chunkLength = 1 << 16): ColumnArena {
+  let chunk: Float64Array<ArrayBuffer> = new Float64Array(0);
+  let used = 0;
+  return (length) => {
+    if (length > chunkLength / 4) return new Float64Array(length);
+    if (used + length > chunk.length) {
+      chunk = new Float64Array(chunkLength);
+      used = 0;
+    }
+    used += length;
+    return chunk.subarray(used - length, used);
+  };
+}
+
 /**
  * The logged steps of one run in float64 columns, one row per logged step (row-major): the
  * engines' one place that keeps a trajectory and decides divergence. Columns start at the
@@ -49,11 +73,13 @@ export class TrajectoryRecorder {
     readonly keep: number,
     private readonly effectiveRank: (singularValues: Float64Array) => number,
     capacity: number,
+    /** Where the columns are carved from (a batch's recorders share a few large arrays); default: their own. */
+    private readonly arena: ColumnArena = ownArrays,
   ) {
     this.capacity = Math.max(1, capacity);
-    // One allocation for the four columns every run has (a batch makes thousands of recorders).
+    // One block for the four columns every run has (a batch makes thousands of recorders).
     const c = this.capacity;
-    const block = new Float64Array(c * (3 + keep));
+    const block = arena(c * (3 + keep));
     this.stepColumn = block.subarray(0, c);
     this.rankColumn = block.subarray(c, 2 * c);
     this.lossColumn = block.subarray(2 * c, 3 * c);
@@ -92,7 +118,7 @@ export class TrajectoryRecorder {
     this.distanceWidth = o.distances.length;
     const c = this.capacity;
     const withTruth = o.groundTruthError !== undefined;
-    const block = new Float64Array(c * (this.distanceWidth + (withTruth ? 1 : 0)));
+    const block = this.arena(c * (this.distanceWidth + (withTruth ? 1 : 0)));
     this.distanceColumn = block.subarray(0, c * this.distanceWidth);
     if (withTruth) this.groundTruthColumn = block.subarray(c * this.distanceWidth);
     if (o.balancedness) {

@@ -5,7 +5,7 @@ import { recordBatch } from '../../../core/engine/batchRun';
 import { recordExperiment } from '../../../core/engine/runExperiment';
 import { tfjsBatchKernel } from '../../../core/engine/tfjsBatchKernel';
 import type { RunResult } from '../../../core/result';
-import { LOSS_BLOW_UP, runResultJson, toRunResult, TrajectoryRecorder, type RecordedRun } from '../../../core/trajectory/recorder';
+import { columnArena, LOSS_BLOW_UP, runResultJson, toRunResult, TrajectoryRecorder, type RecordedRun } from '../../../core/trajectory/recorder';
 import { useNodeBackend } from '../../../node/platform';
 import { batchSpecs, singleRunSpecs } from './oldPathCases';
 
@@ -17,6 +17,39 @@ const observation = (loss: number, singularValues: number[], extra: { groundTrut
   balancedness: extra.balancedness && Float64Array.from(extra.balancedness),
 });
 const sum = (s: Float64Array) => s.reduce((a, b) => a + b, 0);
+
+describe('columnArena', () => {
+  it('gives zeroed arrays of the asked length that never overlap, across chunks', () => {
+    const arena = columnArena(64);
+    const arrays = [5, 7, 16, 3, 16, 9, 1, 12].map((length) => arena(length));
+    arrays.forEach((a, i) => {
+      expect(a.length).toBe([5, 7, 16, 3, 16, 9, 1, 12][i]);
+      expect(a.every((x) => x === 0)).toBe(true);
+      a.fill(i + 1);
+    });
+    arrays.forEach((a, i) => expect(a.every((x) => x === i + 1)).toBe(true));
+  });
+
+  it('gives a large request an array of its own', () => {
+    const arena = columnArena(64);
+    const small = arena(4);
+    const large = arena(40);
+    expect(large.buffer).not.toBe(small.buffer);
+    expect(large.length).toBe(40);
+  });
+
+  it('a recorder on an arena records what one with its own arrays does', () => {
+    const arena = columnArena(32);
+    const plain = new TrajectoryRecorder(2, sum, 3);
+    const carved = [new TrajectoryRecorder(2, sum, 3, arena), new TrajectoryRecorder(2, sum, 3, arena)];
+    for (let k = 0; k < 5; k++) {
+      const o = observation(1 / (k + 1), [3 - k / 10, 2, 1], { groundTruthError: k, balancedness: [k, -k] });
+      plain.record(10 * k, o);
+      for (const r of carved) r.record(10 * k, o);
+    }
+    for (const r of carved) expect(r.series()).toEqual(plain.series());
+  });
+});
 
 describe('TrajectoryRecorder', () => {
   it('keeps each logged step in its columns and grows them past the expected count', () => {
