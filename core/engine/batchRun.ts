@@ -61,6 +61,8 @@ interface Member {
   trajectory: TrajectoryRecorder;
   stop?: StopReason;
   spectral?: SpectralDynamics;
+  /** The shared arrays its spectral observations are written to. */
+  scratch?: SpectralScratch;
   /** Slot in the matrix group of its (n, N). */
   slot?: { group: MatrixGroup; index: number };
 }
@@ -208,12 +210,13 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   // One set of arrays for every spectral member's observations (the recorder copies them).
   const scratches = new Map<string, SpectralScratch>();
   const scratchFor = (m: Member): SpectralScratch => {
+    if (m.scratch) return m.scratch;
     const n = m.spec.n;
     const L = m.references.values.length;
     const key = `${n} ${L}`;
     let scratch = scratches.get(key);
     if (!scratch) scratches.set(key, (scratch = { x: new Float64Array(n), sorted: new Float64Array(n), distances: new Float64Array(L) }));
-    return scratch;
+    return (m.scratch = scratch);
   };
   // The recorder copies an observation's distances at once: one pair of arrays per width serves all.
   const distanceScratches = new Map<number, { distances: Float64Array; uwv: Float64Array }>();

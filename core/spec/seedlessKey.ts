@@ -1,6 +1,17 @@
 import type { ExperimentSpec } from './schema';
 
 const keys = new WeakMap<ExperimentSpec, string>();
+// A spec made from another by setting only SEEDLESS_PATHS has the other's key (a sweep's seed
+// variants: core/sweep/expand.ts).
+const bases = new WeakMap<ExperimentSpec, ExperimentSpec>();
+
+/** The fields `seedlessKey` sets to 0. */
+export const SEEDLESS_PATHS: readonly string[] = ['target.seed', 'init.seed'];
+
+/** Records that `variant` is `base` with other values at SEEDLESS_PATHS only, so that it has base's key without making it. */
+export function sharesSeedlessKey(variant: ExperimentSpec, base: ExperimentSpec): void {
+  if (variant !== base) bases.set(variant, base);
+}
 
 /**
  * The spec's JSON with the target's and the init's seeds set to 0, its name and description left
@@ -13,6 +24,8 @@ const keys = new WeakMap<ExperimentSpec, string>();
 export function seedlessKey(spec: ExperimentSpec): string {
   let key = keys.get(spec);
   if (key === undefined) {
+    const base = bases.get(spec);
+    if (base) return seedlessKey(base);
     const { name: _, description: __, ...rest } = spec;
     key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 }, init: 'seed' in spec.init ? { ...spec.init, seed: 0 } : spec.init });
     keys.set(spec, key);

@@ -2,6 +2,7 @@ import { InputError, RunCancelledError } from '../errors';
 import { createRng } from '../random';
 import { formatIssue, parseJson, parseSpec } from '../spec/parseSpec';
 import { experimentSpecSchema, type ExperimentSpec } from '../spec/schema';
+import { SEEDLESS_PATHS, sharesSeedlessKey } from '../spec/seedlessKey';
 import { canonicalJson, sha256Hex, specHash } from './hash';
 import { AXIS_PATH, MAX_SWEEP_AXES, MAX_SWEEP_RUNS, sweepSchema, type AxisSpec, type SweepFile } from './schema';
 
@@ -299,6 +300,7 @@ function planSweep(input: unknown, source: string, sha256: (text: string) => str
   const bySeedless = new Map<string, { spec: ExperimentSpec; seeds: unknown[]; template?: SeedTemplate | null } | null>();
   const seedlessAxes = axes.filter((p) => !seedAxes.includes(p));
   const seedPaths = seedAxes.map(segments);
+  const seedlessSeeds = seedAxes.every((p) => SEEDLESS_PATHS.includes(p));
   const seedVariant = (ordered: Record<string, unknown>): { spec: ExperimentSpec; canonical?: string } | undefined => {
     if (seedAxes.length === 0) return undefined;
     const key = JSON.stringify(seedlessAxes.map((p) => ordered[p]));
@@ -316,6 +318,7 @@ function planSweep(input: unknown, source: string, sha256: (text: string) => str
       if (seeds[i] !== known.seeds[i]) spec = withValue(spec, seedPaths[i], seeds[i]);
     });
     if (known.template === undefined) known.template = seedTemplate(known.spec, seedPaths);
+    if (seedlessSeeds) sharesSeedlessKey(spec as unknown as ExperimentSpec, known.spec);
     return { spec: spec as unknown as ExperimentSpec, canonical: known.template ? fillTemplate(known.template, seeds) : undefined };
   };
   return { sweep, axes, gridSize, indices, point };

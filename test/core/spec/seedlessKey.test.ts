@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../../core/spec/parseSpec';
-import { seedlessKey } from '../../../core/spec/seedlessKey';
+import { SEEDLESS_PATHS, seedlessKey, sharesSeedlessKey } from '../../../core/spec/seedlessKey';
 
 const spec = (fields: Record<string, unknown> = {}) =>
   parseSpec({ n: 4, depth: 3, target: { kind: 'spectrum', eigenvalues: [3, 1], seed: 1 }, init: { kind: 'gaussian', alpha: 0.1, seed: 7 }, stepSize: 0.01, steps: 50, ...fields });
@@ -37,5 +37,17 @@ describe('seedlessKey', () => {
     const key = seedlessKey(s);
     expect(key).toBe(JSON.stringify({ ...s, target: { ...s.target, seed: 0 }, init: { ...s.init, seed: 0 } }));
     expect(seedlessKey(s)).toBe(key);
+  });
+
+  it('a variant recorded as sharing its base’s key has the key it would have by itself', () => {
+    expect(SEEDLESS_PATHS).toEqual(['target.seed', 'init.seed']);
+    const base = spec();
+    const variant = spec({ target: { kind: 'spectrum', eigenvalues: [3, 1], seed: 5 }, init: { kind: 'gaussian', alpha: 0.1, seed: 8 } });
+    const alone = seedlessKey(spec({ target: { kind: 'spectrum', eigenvalues: [3, 1], seed: 5 }, init: { kind: 'gaussian', alpha: 0.1, seed: 8 } }));
+    sharesSeedlessKey(variant, base);
+    expect(seedlessKey(variant)).toBe(seedlessKey(base));
+    expect(seedlessKey(variant)).toBe(alone);
+    sharesSeedlessKey(base, base); // a spec is not its own base
+    expect(seedlessKey(base)).toBe(alone);
   });
 });
