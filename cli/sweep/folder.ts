@@ -7,7 +7,7 @@ import { expandSweepText, expandSweepTextAsync, type ExpandedSweep, type SweepPo
 import { specHash } from '../../core/sweep/hash';
 import { createMeasurer } from '../../core/sweep/measures';
 import { RUN_STORE, readStore, storeLine, type StoreReading } from '../../core/sweep/runStore';
-import { pointRow, summaryCsvText, summaryJsonText, type SummaryRow } from '../../core/sweep/summary';
+import { pointRow, summaryJsonText, type SummaryRow } from '../../core/sweep/summary';
 import { readRegularTextFile, readTextFile, writeFileAtomic } from '../../node/files';
 
 // A sweep's folder on disk (docs/sweeps.md): the sweep file's copy and how it ran (sweep/), the
@@ -74,11 +74,13 @@ export function finishedRows(dir: string, expanded: ExpandedSweep, points: reado
 
 export function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
   const list = [...rows];
+  // summary.csv's lines are made while summary.json is written (one pass over the cells).
+  const csvLines: string[] = [];
   writeFileAtomic(path.join(dir, 'summary.json'), (function* () {
-    yield* summaryJsonText(expanded, list);
+    yield* summaryJsonText(expanded, list, csvLines);
     yield '\n';
   })());
-  writeFileAtomic(path.join(dir, 'summary.csv'), summaryCsvText(expanded, list));
+  writeFileAtomic(path.join(dir, 'summary.csv'), csvLines);
 }
 
 /**

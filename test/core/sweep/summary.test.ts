@@ -36,6 +36,10 @@ describe('summary writers', () => {
         const csv = csvText([columns, ...sorted.map((row) => columns.map((c) => row[c]))]);
         expect([...summaryCsvText(expanded, rows)].join('')).toBe(csv);
         expect(summaryCsv(expanded, rows)).toBe(csv);
+        // Both in one pass: the JSON text is the same, and the CSV lines collected on the way.
+        const csvLines: string[] = [];
+        expect([...summaryJsonText(expanded, rows, csvLines)].join('')).toBe(JSON.stringify(summaryJson(expanded, rows)));
+        expect(csvLines.join('')).toBe(csv);
       }),
       { numRuns: 200 },
     );
