@@ -38,10 +38,10 @@ function matrixSpec(n: number, depth: number, steps: number, log: { points: numb
 }
 
 /** Steps per second of the matrix path's advance: median over windows of ≥ `window` s, for ≥ `budget` s. */
-function matrixSteps(n: number, depth: number, budget: number, window: number) {
+async function matrixSteps(n: number, depth: number, budget: number, window: number) {
   const spec = matrixSpec(n, depth, 1, { every: 1 });
   const target = buildTarget(spec);
-  const dynamics = createDynamics(spec, target, rankReferences(target, 'entropy'), accelerators);
+  const dynamics = await createDynamics(spec, target, rankReferences(target, 'entropy'), accelerators);
   try {
     dynamics.advance(1);
     dynamics.loss(); // flush (tfjs backends run eagerly in Node, but be sure)
@@ -220,7 +220,7 @@ async function main() {
       break;
     }
     case 'matrix':
-      out = { ...matrixSteps(num(0, 256), num(1, 3), num(2, 3), num(3, 0.3)), tfBackend: tf.getBackend() };
+      out = { ...(await matrixSteps(num(0, 256), num(1, 3), num(2, 3), num(3, 0.3))), tfBackend: tf.getBackend() };
       break;
     case 'spectral':
       out = spectralSteps(num(0, 10000), num(1, 3), num(2, 2));

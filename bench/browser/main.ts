@@ -3,7 +3,7 @@ import 'uplot/dist/uPlot.min.css';
 import '../../webview/lab.css';
 import './bench.css';
 import * as tf from '@tensorflow/tfjs-core';
-import { TfjsDynamics } from '../../core/engine/matrixPath';
+import { TfjsDynamics } from '../../core/engine/tfjsPath';
 import { rankReferences } from '../../core/engine/reference';
 import { parseSpec } from '../../core/spec/parseSpec';
 import { buildTarget } from '../../core/targets/buildTarget';

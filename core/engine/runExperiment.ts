@@ -14,7 +14,6 @@ import type { Dynamics, Observation } from './dynamics';
 import { singularValues } from '../linalg/decompositions';
 import { logSchedule } from '../trajectory/logSchedule';
 import { BlasDynamics } from './blasPath';
-import { TfjsDynamics } from './matrixPath';
 import { rankReferences, type RankReferences } from './reference';
 import { recursionValues, SpectralDynamics } from './spectralPath';
 
@@ -86,13 +85,16 @@ export function selectPath(spec: ExperimentSpec, target: Target): 'spectral' | '
   return path;
 }
 
-/** The engine of a spec: the spectral path, or the matrix path on the BLAS passed in, else on tfjs. */
-export function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences, accelerators: Accelerators = {}): Dynamics {
+/**
+ * The engine of a spec: the spectral path, or the matrix path on the BLAS passed in, else on tfjs
+ * (loaded here, when a run first needs it: the command line on the native BLAS never does).
+ */
+export async function createDynamics(spec: ExperimentSpec, target: Target, references: RankReferences, accelerators: Accelerators = {}): Promise<Dynamics> {
   if (selectPath(spec, target) === 'spectral') return new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize, spec.init.kind === 'aligned');
   const { blas, singularValues: svd } = accelerators;
-  return blas
-    ? new BlasDynamics(blas, target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd)
-    : new TfjsDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd);
+  if (blas) return new BlasDynamics(blas, target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd);
+  const { TfjsDynamics } = await import('./tfjsPath');
+  return new TfjsDynamics(target, references, spec.init, spec.problem, spec.depth, spec.stepSize, svd);
 }
 
 export function stableStepHint(spec: ExperimentSpec, target: Target): string {
@@ -174,7 +176,7 @@ export async function recordExperiment(spec: ExperimentSpec, options: RunOptions
   }
   const references = rankReferences(target, spec.effectiveRank, spec.init.kind === 'aligned');
   await between();
-  const dynamics = createDynamics(spec, target, references, options.accelerators);
+  const dynamics = await createDynamics(spec, target, references, options.accelerators);
   const requested = Array.isArray(spec.record?.snapshots) ? spec.record.snapshots : [];
   const schedule = requested.length > 0 ? [...new Set([...logSchedule(spec.steps, spec.log), ...requested])].sort((a, b) => a - b) : logSchedule(spec.steps, spec.log);
   const keepEveryProduct = spec.record?.snapshots === 'plateauMidpoints';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BatchKernel } from '../linalg/accelerators';
-import { factorStep } from './matrixPath';
+import { factorStep } from './tfjsPath';
 
 // The batched kernel of `runBatch` (./batchRun.ts) on tfjs: the B active members of a group are
 // one rank-3 tensor per factor, [B, n, n], and every product of a step is one batched matMul for

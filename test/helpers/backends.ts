@@ -10,10 +10,13 @@ export async function withBackend<T>(backend: NodeBackend, body: (accelerators: 
   return body(await useNodeBackend(backend));
 }
 
-/** Contract helper: a body leaves the tensor count as it found it. */
+/**
+ * Contract helper: a body leaves the tensor count as it found it. The engine's own count, which
+ * needs no backend: on `native` nothing loads one, and none may be made.
+ */
 export async function expectNoTensorLeak(body: () => Promise<unknown>): Promise<void> {
-  const before = tf.memory().numTensors;
+  const before = tf.engine().state.numTensors;
   await body();
-  const after = tf.memory().numTensors;
+  const after = tf.engine().state.numTensors;
   if (after !== before) throw new Error(`tensor leak: ${before} tensors before, ${after} after`);
 }

@@ -126,15 +126,15 @@ describe('stableStepHint', () => {
 });
 
 describe('createDynamics', () => {
-  it('takes the spectral path, the BLAS passed in, or tfjs', () => {
+  it('takes the spectral path, the BLAS passed in, or tfjs', async () => {
     const spectral = spectrumSpec({ n: 4 });
     const target = buildTarget(spectral);
     const refs = rankReferences(target, spectral.effectiveRank);
-    expect(createDynamics(spectral, target, refs).path).toBe('spectral');
+    expect((await createDynamics(spectral, target, refs)).path).toBe('spectral');
     const matrix = { ...spectral, engine: 'matrix' as const };
-    const native = createDynamics(matrix, target, refs, { blas: stubBlas });
+    const native = await createDynamics(matrix, target, refs, { blas: stubBlas });
     expect([native.path, native.backend]).toEqual(['matrix', 'native']);
-    const tfjs = createDynamics(matrix, target, refs);
+    const tfjs = await createDynamics(matrix, target, refs);
     expect([tfjs.path, tfjs.backend]).toEqual(['matrix', 'cpu']);
     tfjs.dispose();
   });
