@@ -199,11 +199,11 @@ async function loggingOverhead(n: number, steps: number, points: number) {
 /** Peak RSS of one run (this process does nothing else) and the tensor count around it. */
 async function memory(n: number, depth: number, steps: number) {
   const spec = matrixSpec(n, depth, steps, { points: Math.min(50, steps + 1) });
-  const tensorsBefore = tf.memory().numTensors;
+  const tensorsBefore = tf.engine().state.numTensors; // no backend needed (native loads none)
   const t0 = now();
   const result = await runExperiment(spec, { yieldToHost: () => Promise.resolve(), accelerators });
   const seconds = now() - t0;
-  const tensorsAfter = tf.memory().numTensors;
+  const tensorsAfter = tf.engine().state.numTensors;
   return { n, depth, steps, seconds, backend: result.engine.backend, peakRssBytes: process.resourceUsage().maxRSS * 1024, tensorsBefore, tensorsAfter };
 }
 
@@ -220,7 +220,7 @@ async function main() {
       break;
     }
     case 'matrix':
-      out = { ...(await matrixSteps(num(0, 256), num(1, 3), num(2, 3), num(3, 0.3))), tfBackend: tf.getBackend() };
+      out = { ...(await matrixSteps(num(0, 256), num(1, 3), num(2, 3), num(3, 0.3))), tfBackend: backend === 'native' ? null : tf.getBackend() };
       break;
     case 'spectral':
       out = spectralSteps(num(0, 10000), num(1, 3), num(2, 2));
