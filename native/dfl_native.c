@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdint.h>
 
@@ -50,6 +51,32 @@ static char lib_name[256] = "builtin";
 static const char *const openblas_names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
 enum { OPENBLAS_NAMES = 3 };
 
+// OpenBLAS 0.3.21 (Debian 12's) takes an Intel CPU model it does not know (Sapphire and Emerald
+// Rapids) for a Prescott and runs its SSE3 kernels there: 3x slower at n = 64 on an AVX-512
+// machine. Where it did so on a CPU with AVX2 and the user named no OPENBLAS_CORETYPE, it is
+// started again on the kernels its own fallback by CPU features picks for an unknown name
+// (the same ones it picks when OPENBLAS_CORETYPE names no core).
+static void fix_openblas_core(void *h) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (getenv("OPENBLAS_CORETYPE")) return;
+  char *(*corename)(void) = (char *(*)(void))dlsym(h, "openblas_get_corename");
+  void (*quit)(void) = (void (*)(void))dlsym(h, "gotoblas_dynamic_quit");
+  void (*init)(void) = (void (*)(void))dlsym(h, "gotoblas_dynamic_init");
+  if (!corename || !quit || !init || strcasecmp(corename(), "prescott") != 0) return;
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("avx2")) return;
+  const char *core = __builtin_cpu_supports("avx512bf16") ? "Cooperlake"
+                   : __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") ? "SkylakeX"
+                   : "Haswell";
+  setenv("OPENBLAS_CORETYPE", core, 0);
+  quit();
+  init();
+  unsetenv("OPENBLAS_CORETYPE"); // the user's environment as it was (child processes detect for themselves)
+#else
+  (void)h;
+#endif
+}
+
 static int try_blas(const char *name) {
   void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
   if (!h) return 0;
@@ -66,6 +93,7 @@ static int try_blas(const char *name) {
   p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
   p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
   p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
+  fix_openblas_core(h);
   snprintf(lib_name, sizeof lib_name, "%s", name);
   return 1;
 }

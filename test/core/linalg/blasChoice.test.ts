@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,23 @@ describe.skipIf(!native)('the BLAS the native module chooses', () => {
     const asked = info({ DFL_BLAS_LIB: 'libblas.so.3' }).info;
     if (asked?.blas) expect(asked.library).toBe('libblas.so.3');
     else expect(asked).toMatchObject({ library: 'builtin' });
+  });
+
+  // OpenBLAS 0.3.21 takes CPU models it does not know for a Prescott (SSE3 kernels on AVX-512
+  // machines); the native module starts it again on the kernels of the CPU's features.
+  const avx2 = process.arch === 'x64' && /\bavx2\b/.test((() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return '';
+    }
+  })());
+  it.skipIf(!avx2)('on a CPU with AVX2, OpenBLAS runs no Prescott kernels unless OPENBLAS_CORETYPE asks for them', () => {
+    const chosen = info({ OPENBLAS_CORETYPE: undefined });
+    if (!chosen.info?.config?.startsWith('OpenBLAS')) return; // another BLAS: nothing to check
+    expect(chosen.info.config).not.toMatch(/\bPrescott\b/i);
+    expect(info({ OPENBLAS_CORETYPE: 'Prescott' }).info.config).toMatch(/\bPrescott\b/);
+    expect(info({ OPENBLAS_CORETYPE: 'Haswell' }).info.config).toMatch(/\bHaswell\b/);
   });
 
   it('result.engine records the BLAS and the SVD routine; the summary line says them', async () => {
