@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors';
 import type { ClaimReport } from '../core/claims/claim';
-import { DEFAULT_NODE_BACKEND, useNodeBackend } from '../node/platform';
+import { DEFAULT_NODE_BACKEND, useNodeBackend, useTfjsBesideNative } from '../node/platform';
 import { readTextFile, writeFileAtomic } from '../node/files';
 import { effectiveRankMeasures, MAX_MATRIX_N } from '../core/spec/schema';
 import { checkClaim, ClaimError, formatReport, parseClaimFile, runProperties, theorems, type Claim } from '../property-tests';
@@ -96,6 +96,8 @@ export async function checkCommand(args: string[]): Promise<number> {
   if (selected.length + claims.length === 0)
     throw new InputError(`--property: unknown property "${values.property}" (available: ${[...theorems.map((p) => p.name), ...readClaims(shippedClaimFiles()).map((c) => c.name)].join(', ')})`);
   const accelerators = await useNodeBackend(DEFAULT_NODE_BACKEND);
+  // The float32 properties run the matrix path on tfjs (no accelerators), whatever the backend.
+  if (selected.length > 0 && DEFAULT_NODE_BACKEND === 'native') await useTfjsBesideNative();
   const log = (line: string) => !values.json && process.stdout.write(`${line}\n`);
   const reports: PropertyReport[] = [];
   if (selected.length > 0) {

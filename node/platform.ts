@@ -72,6 +72,16 @@ export async function useNodeBackend(backend: NodeBackend): Promise<Accelerators
   return { ...accelerators, batch: tfjsBatchKernel() };
 }
 
+/**
+ * tfjs on wasm beside the native backend, for runs that ask for tfjs's matrix path themselves
+ * (`dfl check`'s float32 properties compare it with the exact path): what `native` activated at
+ * start-up before it stopped loading tfjs.
+ */
+export async function useTfjsBesideNative(): Promise<void> {
+  const { activateTfjsBackend } = await import('./tfjsBackend');
+  await activateTfjsBackend('wasm', { wasmFolder: wasmFolder() });
+}
+
 /** Largest matrix file read (bytes): a 1024×1024 float64 .npy plus headroom. */
 const MAX_FILE_BYTES = MAX_INPUT_BYTES;
 

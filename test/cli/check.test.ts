@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -143,4 +144,15 @@ describe('the shipped claims', () => {
     expect(await main(['check', f, '--runs', runs, '--seed', '7', '--counterexample-dir', path.join(dir, 'shipped')]), io.out).toBe(0);
     expect(io.out).toMatch(/^holds /m);
   }, 120_000);
+});
+
+describe('dfl check’s float32 properties in a fresh process', () => {
+  // They run the matrix path on tfjs whatever the backend; on `native`, which loads no tfjs at
+  // start-up, `dfl check` activates it for them (in-process tests may have activated it already).
+  it.each(['matrix-path-float32', 'aligned-matrix-path'])('%s runs and holds on the default backend', (property) => {
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'dfl.js'), 'check', '--property', property, '--runs', '3'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`^ok\\s+${property}\\s+passed\\s+3\\s+failed 0`, 'm'));
+    expect(r.status).toBe(0);
+  }, 60_000);
 });
