@@ -61,7 +61,7 @@ interface Member {
   trajectory: TrajectoryRecorder;
   stop?: StopReason;
   spectral?: SpectralDynamics;
-  /** The shared arrays its spectral observations are written to. */
+  /** The shared arrays its spectral observations are written to (spectral members). */
   scratch?: SpectralScratch;
   /** Slot in the matrix group of its (n, N). */
   slot?: { group: MatrixGroup; index: number };
@@ -154,6 +154,13 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   };
   let spectralEngine: RunResult['engine'] | undefined;
   let matrixEngine: RunResult['engine'] | undefined;
+  // One set of arrays per (n, L) for every spectral member's observations (the recorder copies them).
+  const scratches = new Map<string, SpectralScratch>();
+  const scratchFor = (n: number, L: number): SpectralScratch => {
+    let scratch = scratches.get(`${n} ${L}`);
+    if (!scratch) scratches.set(`${n} ${L}`, (scratch = { x: new Float64Array(n), sorted: new Float64Array(n), distances: new Float64Array(L) }));
+    return scratch;
+  };
   const arena = columnArena();
   const recorder = (spec: ExperimentSpec) => new TrajectoryRecorder(Math.min(spec.n, MAX_STORED_SINGULAR_VALUES), effectiveRankOf[spec.effectiveRank], schedule.length, arena);
   const members: Member[] = specs.map((spec) => {
@@ -170,7 +177,7 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     if (selectPath(spec, target) === 'spectral') {
       const spectral = new SpectralDynamics(target, references, spec.init.alpha, spec.depth, spec.stepSize, aligned);
       const head = emptyHead(spec, targetPartOf(spec, target, references), (spectralEngine ??= { path: 'spectral', backend: spectral.backend, precision: 'float64', ...engineLibraries('spectral', spectral.backend) }));
-      return { spec, target, references, spectral, head, trajectory: recorder(spec) };
+      return { spec, target, references, spectral, scratch: scratchFor(spec.n, references.values.length), head, trajectory: recorder(spec) };
     }
     if (!kernel) throw new Error('runBatch: matrix-path members need a batched kernel (accelerators.batch)');
     const gkey = `${spec.n} ${spec.depth}`;
@@ -207,17 +214,6 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     if (m.slot) m.slot.group.active[m.slot.index] = 0;
   };
 
-  // One set of arrays for every spectral member's observations (the recorder copies them).
-  const scratches = new Map<string, SpectralScratch>();
-  const scratchFor = (m: Member): SpectralScratch => {
-    if (m.scratch) return m.scratch;
-    const n = m.spec.n;
-    const L = m.references.values.length;
-    const key = `${n} ${L}`;
-    let scratch = scratches.get(key);
-    if (!scratch) scratches.set(key, (scratch = { x: new Float64Array(n), sorted: new Float64Array(n), distances: new Float64Array(L) }));
-    return (m.scratch = scratch);
-  };
   // The recorder copies an observation's distances at once: one pair of arrays per width serves all.
   const distanceScratches = new Map<number, { distances: Float64Array; uwv: Float64Array }>();
   const distanceScratchFor = (L: number) => {
@@ -228,7 +224,7 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   const observe = (step: number) => {
     for (const m of members) {
       if (m.stop || !m.spectral) continue;
-      accept(m, step, m.spectral.observe(scratchFor(m)));
+      accept(m, step, m.spectral.observe(m.scratch));
     }
     for (const g of groups.values()) {
       const ok = kernel!.observe(g.factors, g.hats, g.etas, g.active, g.n, g.depth, g.products, g.singular);
