@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <stdio.h>
 #include <stdint.h>
 
@@ -51,34 +50,40 @@ static char lib_name[256] = "builtin";
 static const char *const openblas_names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"};
 enum { OPENBLAS_NAMES = 3 };
 
-// OpenBLAS 0.3.21 (Debian 12's) takes an Intel CPU model it does not know (Sapphire and Emerald
-// Rapids) for a Prescott and runs its SSE3 kernels there: 3x slower at n = 64 on an AVX-512
-// machine. Where it did so on a CPU with AVX2 and the user named no OPENBLAS_CORETYPE, it is
-// started again on the kernels its own fallback by CPU features picks for an unknown name
-// (the same ones it picks when OPENBLAS_CORETYPE names no core).
-static void fix_openblas_core(void *h) {
+// OpenBLAS 0.3.21 (Debian 12's) takes Intel CPU models it does not know for a Prescott and runs
+// its SSE3 kernels there: 3x slower at n = 64 on an AVX-512 Emerald Rapids. On the server models
+// it does not know (Sapphire, Emerald and Granite Rapids), unless the user named a core, it is
+// loaded with OPENBLAS_CORETYPE set, for its load only, to the kernels its own fallback by CPU
+// features picks (Cooperlake, SkylakeX or Haswell). Set before the library loads: OpenBLAS reads
+// it once, in its constructor, before it starts its threads.
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (getenv("OPENBLAS_CORETYPE")) return;
-  char *(*corename)(void) = (char *(*)(void))dlsym(h, "openblas_get_corename");
-  void (*quit)(void) = (void (*)(void))dlsym(h, "gotoblas_dynamic_quit");
-  void (*init)(void) = (void (*)(void))dlsym(h, "gotoblas_dynamic_init");
-  if (!corename || !quit || !init || strcasecmp(corename(), "prescott") != 0) return;
+#include <cpuid.h>
+static const char *openblas_core_for_this_cpu(void) {
+  if (getenv("OPENBLAS_CORETYPE")) return NULL;
+  unsigned a, b, c, d;
+  if (!__get_cpuid(0, &a, &b, &c, &d) || b != 0x756e6547 /* "Genu"ineIntel */ || !__get_cpuid(1, &a, &b, &c, &d)) return NULL;
+  const unsigned family = (a >> 8) & 0xf, model = ((a >> 4) & 0xf) | (((a >> 16) & 0xf) << 4);
+  if (family != 6 || (model != 0x8f && model != 0xcf && model != 0xad && model != 0xae)) return NULL;
   __builtin_cpu_init();
-  if (!__builtin_cpu_supports("avx2")) return;
-  const char *core = __builtin_cpu_supports("avx512bf16") ? "Cooperlake"
-                   : __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") ? "SkylakeX"
-                   : "Haswell";
-  setenv("OPENBLAS_CORETYPE", core, 0);
-  quit();
-  init();
-  unsetenv("OPENBLAS_CORETYPE"); // the user's environment as it was (child processes detect for themselves)
+  if (!__builtin_cpu_supports("avx2")) return NULL;
+  return __builtin_cpu_supports("avx512bf16") ? "Cooperlake"
+       : __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") ? "SkylakeX"
+       : "Haswell";
+}
 #else
-  (void)h;
+static const char *openblas_core_for_this_cpu(void) { return NULL; }
 #endif
+
+static void *open_blas_library(const char *name) {
+  const char *core = strstr(name, "openblas") ? openblas_core_for_this_cpu() : NULL;
+  if (core) setenv("OPENBLAS_CORETYPE", core, 0);
+  void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  if (core) unsetenv("OPENBLAS_CORETYPE"); // the user's environment as it was
+  return h;
 }
 
 static int try_blas(const char *name) {
-  void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  void *h = open_blas_library(name);
   if (!h) return 0;
   sgemm_fn g = (sgemm_fn)dlsym(h, "cblas_sgemm");
   sgemv_fn v = (sgemv_fn)dlsym(h, "cblas_sgemv");
@@ -93,7 +98,6 @@ static int try_blas(const char *name) {
   p_set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
   p_get_threads = (get_threads_fn)dlsym(h, "openblas_get_num_threads");
   p_get_config = (get_config_fn)dlsym(h, "openblas_get_config");
-  fix_openblas_core(h);
   snprintf(lib_name, sizeof lib_name, "%s", name);
   return 1;
 }
