@@ -273,11 +273,53 @@ function fitName(name: string, wrap: (stem: string) => string): string {
  * @throws InputError naming the file and the reason (a full disk, a folder that vanished, …)
  */
 export function writeFileAtomic(file: string, text: string | Uint8Array | Iterable<string>): void {
-  const dir = path.dirname(path.resolve(file));
+  const out = openAtomicFile(file);
+  try {
+    if (typeof text === 'string' || text instanceof Uint8Array) out.write(text);
+    else for (const piece of text) out.write(piece);
+    out.commit();
+  } catch (error) {
+    out.discard();
+    throw error;
+  }
+}
+
+/** A file being written atomically (`openAtomicFile`). */
+export interface AtomicFile {
+  /** Appends text (UTF-8) or bytes. */
+  write(piece: string | Uint8Array): void;
+  /** Flushes and renames the temporary file over the file's name. */
+  commit(): void;
+  /** Removes the temporary file; the file is left as it was (safe to call after a failure). */
+  discard(): void;
+}
+
+/**
+ * `writeFileAtomic` for a writer that makes its text as it goes (two files written in one pass
+ * over a sweep's rows): nothing replaces `file` before `commit`.
+ * @throws InputError naming the file and the reason, from any call
+ */
+export function openAtomicFile(file: string): AtomicFile {
   const temporary = temporaryName(path.resolve(file));
   let fd: number | undefined;
+  const failed = (error: unknown): never => {
+    discard();
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${file}: cannot write (${describeFsError(error)})`);
+  };
+  const discard = () => {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already failing; the removal below is what matters
+      }
+      fd = undefined;
+    }
+    rmSync(temporary, { force: true });
+  };
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const existing = (() => {
       try {
         return statSync(file);
@@ -288,28 +330,38 @@ export function writeFileAtomic(file: string, text: string | Uint8Array | Iterab
     // A device or folder put there since the check is never replaced.
     if (existing && !existing.isFile()) throw new InputError(`${file}: is ${kindOf(existing)}; not replaced`);
     fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-    const open = fd;
-    const write = (bytes: Buffer) => {
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(open, bytes, offset, bytes.length - offset);
-    };
-    if (typeof text === 'string') write(Buffer.from(text, 'utf8'));
-    else if (text instanceof Uint8Array) write(Buffer.from(text.buffer, text.byteOffset, text.byteLength));
-    else {
-      // Each piece encoded straight into one reused block (joining the pieces into a string first
-      // cost as much again). A high surrogate ending a piece waits for the next, so a pair split
-      // between pieces is written as the joined text would be.
-      const block = Buffer.allocUnsafe(1 << 20);
-      let used = 0;
-      let carry = '';
-      const put = (piece: string) => {
-        if (used + piece.length * 3 > block.length) {
-          write(block.subarray(0, used));
+  } catch (error) {
+    failed(error);
+  }
+  const flush = (bytes: Uint8Array) => {
+    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd!, bytes, offset, bytes.length - offset);
+  };
+  // Pieces are encoded straight into one reused block (joining them into a string first cost as
+  // much again). A high surrogate ending a piece waits for the next, so a pair split between
+  // pieces is written as the joined text would be.
+  const block = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
+  let carry = '';
+  const put = (piece: string) => {
+    if (used + piece.length * 3 > block.length) {
+      flush(block.subarray(0, used));
+      used = 0;
+    }
+    if (piece.length * 3 > block.length) flush(Buffer.from(piece, 'utf8'));
+    else used += block.write(piece, used, 'utf8');
+  };
+  return {
+    write(piece) {
+      if (fd === undefined) throw new InputError(`${file}: written after it was closed`);
+      try {
+        if (typeof piece !== 'string') {
+          put(carry);
+          carry = '';
+          flush(block.subarray(0, used));
           used = 0;
+          flush(piece);
+          return;
         }
-        if (piece.length * 3 > block.length) write(Buffer.from(piece, 'utf8'));
-        else used += block.write(piece, used, 'utf8');
-      };
-      for (let piece of text) {
         if (carry !== '') {
           piece = carry + piece;
           carry = '';
@@ -320,25 +372,24 @@ export function writeFileAtomic(file: string, text: string | Uint8Array | Iterab
           piece = piece.slice(0, -1);
         }
         put(piece);
+      } catch (error) {
+        failed(error);
       }
-      put(carry);
-      write(block.subarray(0, used));
-    }
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, file);
-  } catch (error) {
-    if (fd !== undefined) {
+    },
+    commit() {
+      if (fd === undefined) throw new InputError(`${file}: committed after it was closed`);
       try {
+        put(carry);
+        flush(block.subarray(0, used));
         closeSync(fd);
-      } catch {
-        // already failing; the removal below is what matters
+        fd = undefined;
+        renameSync(temporary, file);
+      } catch (error) {
+        failed(error);
       }
-    }
-    rmSync(temporary, { force: true });
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${file}: cannot write (${describeFsError(error)})`);
-  }
+    },
+    discard,
+  };
 }
 
 /**

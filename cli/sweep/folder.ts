@@ -8,7 +8,7 @@ import { specHash } from '../../core/sweep/hash';
 import { createMeasurer } from '../../core/sweep/measures';
 import { RUN_STORE, readStore, storeLine, type StoreReading } from '../../core/sweep/runStore';
 import { pointRow, summaryJsonText, type SummaryRow } from '../../core/sweep/summary';
-import { readRegularTextFile, readTextFile, writeFileAtomic } from '../../node/files';
+import { openAtomicFile, readRegularTextFile, readTextFile, type AtomicFile } from '../../node/files';
 
 // A sweep's folder on disk (docs/sweeps.md): the sweep file's copy and how it ran (sweep/), the
 // run stores (the sweep's and each shard's), result files, and the summary written from them.
@@ -74,13 +74,21 @@ export function finishedRows(dir: string, expanded: ExpandedSweep, points: reado
 
 export function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterable<SummaryRow>): void {
   const list = [...rows];
-  // summary.csv's lines are made while summary.json is written (one pass over the cells).
-  const csvLines: string[] = [];
-  writeFileAtomic(path.join(dir, 'summary.json'), (function* () {
-    yield* summaryJsonText(expanded, list, csvLines);
-    yield '\n';
-  })());
-  writeFileAtomic(path.join(dir, 'summary.csv'), csvLines);
+  // summary.csv's lines are written while summary.json is (one pass over the cells, and no line
+  // kept: holding 10⁴ of them until the end cost more in garbage collection than making them).
+  const json = openAtomicFile(path.join(dir, 'summary.json'));
+  let csv: AtomicFile | undefined;
+  try {
+    csv = openAtomicFile(path.join(dir, 'summary.csv'));
+    for (const piece of summaryJsonText(expanded, list, csv.write)) json.write(piece);
+    json.write('\n');
+    json.commit();
+    csv.commit();
+  } catch (error) {
+    json.discard();
+    csv?.discard();
+    throw error;
+  }
 }
 
 /**

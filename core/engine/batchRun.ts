@@ -5,7 +5,7 @@ import { effectiveRankOf } from '../rank/effectiveRank';
 import type { RunResult, StopReason } from '../result';
 import { columnArena, divergedAt, toRunResult, TrajectoryRecorder, type RecordedRun } from '../trajectory/recorder';
 import type { ExperimentSpec } from '../spec/schema';
-import { seedlessKey } from '../spec/seedlessKey';
+import { seedlessBase, seedlessKey } from '../spec/seedlessKey';
 import { canonicalJson } from '../sweep/hash';
 import { buildTarget } from '../targets/buildTarget';
 import type { Target, TargetSources } from '../targets/target';
@@ -163,11 +163,21 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
   };
   const arena = columnArena();
   const recorder = (spec: ExperimentSpec) => new TrajectoryRecorder(Math.min(spec.n, MAX_STORED_SINGULAR_VALUES), effectiveRankOf[spec.effectiveRank], schedule.length, arena);
+  // A sweep's seed variants share their target object (init.seed) or their seedless base
+  // (target.seed): the key is written once for each, not once per member.
+  const targetKeys = new Map<object, string>();
+  const targetKey = (spec: ExperimentSpec): string => {
+    const seedless = spectralBySpec(spec) && spec.init.kind === 'identity' && spec.target.kind === 'spectrum';
+    const by = seedless ? seedlessBase(spec) : spec.target;
+    let json = targetKeys.get(by);
+    if (json === undefined) targetKeys.set(by, (json = canonicalJson(seedless ? { ...spec.target, seed: 0 } : spec.target)));
+    return `[${spec.n},${json}]`; // canonicalJson([n, target]): an axis over n shares the target object
+  };
   const members: Member[] = specs.map((spec) => {
     // Identity init on a spectrum target reads the spectrum alone (docs/theory.md Theorem 2.1: W
     // stays V diag(w) Vᵀ and every logged value is taken in the eigenbasis), so members that
     // differ only in target.seed share one target and its references, eigenvectors never drawn.
-    const key = spectralBySpec(spec) && spec.init.kind === 'identity' && spec.target.kind === 'spectrum' ? canonicalJson([spec.n, { ...spec.target, seed: 0 }]) : canonicalJson([spec.n, spec.target]);
+    const key = targetKey(spec);
     let target = targets.get(key);
     if (!target) targets.set(key, (target = buildTarget(spec, options.sources)));
     // One target's references serve every member with it (they are only read).

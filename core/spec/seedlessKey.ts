@@ -13,6 +13,12 @@ export function sharesSeedlessKey(variant: ExperimentSpec, base: ExperimentSpec)
   if (variant !== base) bases.set(variant, base);
 }
 
+/** The spec whose seedless key `spec` shares (`sharesSeedlessKey`), or `spec` itself. */
+export function seedlessBase(spec: ExperimentSpec): ExperimentSpec {
+  const base = bases.get(spec);
+  return base ? seedlessBase(base) : spec;
+}
+
 /**
  * The spec's JSON with the target's and the init's seeds set to 0, its name and description left
  * out: what the predictions and the hypotheses read of a spectrum target's run (they come from

@@ -81,15 +81,15 @@ export function cellJson(value: unknown): string {
 /**
  * `JSON.stringify(summaryJson(expanded, rows))` in pieces of a row each, the same text without
  * making an object per row (column names are never integer-like, so no key is reordered). Given
- * `csvLines`, the lines of `summaryCsv` are pushed there on the way: each cell is read and its
+ * `csvLine`, the lines of `summaryCsv` are handed to it on the way: each cell is read and its
  * number written once for both files (a sweep of 10⁴ runs has 6·10⁵ cells).
  */
-export function* summaryJsonText(expanded: ExpandedSweep, rows: readonly SummaryRow[], csvLines?: string[]): Generator<string> {
+export function* summaryJsonText(expanded: ExpandedSweep, rows: readonly SummaryRow[], csvLine?: (line: string) => void): Generator<string> {
   const columns = summaryColumns(expanded);
   const head = JSON.stringify({ name: expanded.sweep.name ?? null, total: expanded.points.length, done: rows.length, axes: expanded.axes, columns, rows: [] });
   yield `${head.slice(0, -2)}`; // up to and with the rows' "["
   const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c)}:`);
-  csvLines?.push(csvText([columns]));
+  csvLine?.(csvText([columns]));
   let first = true;
   for (const row of byRun(rows)) {
     let line = first ? '' : ',';
@@ -100,13 +100,13 @@ export function* summaryJsonText(expanded: ExpandedSweep, rows: readonly Summary
       if (typeof value === 'number') {
         const text = String(value);
         line += keys[i] + (Number.isFinite(value) ? text : 'null');
-        if (csvLines) csv += i === 0 ? text : `,${text}`;
+        if (csvLine) csv += i === 0 ? text : `,${text}`;
       } else {
         line += keys[i] + cellJson(value);
-        if (csvLines) csv += (i === 0 ? '' : ',') + (typeof value === 'boolean' ? String(value) : csvCell(value));
+        if (csvLine) csv += (i === 0 ? '' : ',') + (typeof value === 'boolean' ? String(value) : csvCell(value));
       }
     }
-    csvLines?.push(`${csv}\n`);
+    csvLine?.(`${csv}\n`);
     yield `${line}}`;
   }
   yield ']}';

@@ -105,10 +105,15 @@ export class TrajectoryRecorder {
     if (this.count === this.capacity) this.grow();
     const k = this.count++;
     this.stepColumn[k] = step;
-    this.singularColumn.set(o.singularValues.subarray(0, this.keep), k * this.keep);
-    this.rankColumn[k] = this.effectiveRank(o.singularValues);
+    // Copied by loops: a subarray view per logged step (a batch logs 10⁵ of them) was most of the cost.
+    const sigma = o.singularValues;
+    const singular = this.singularColumn;
+    for (let i = 0, at = k * this.keep; i < this.keep; i++) singular[at + i] = sigma[i];
+    this.rankColumn[k] = this.effectiveRank(sigma);
     this.lossColumn[k] = o.loss;
-    this.distanceColumn.set(o.distances, k * this.distanceWidth);
+    const distances = o.distances;
+    const distanceColumn = this.distanceColumn;
+    for (let i = 0, at = k * this.distanceWidth; i < this.distanceWidth; i++) distanceColumn[at + i] = distances[i];
     if (this.groundTruthColumn) this.groundTruthColumn[k] = o.groundTruthError!;
     if (this.balancednessColumn) this.balancednessColumn.set(o.balancedness!, k * this.balancednessWidth);
     return true;

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../node/files';
+import { openAtomicFile, writeFileAtomic } from '../../node/files';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dfl-write-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,5 +25,34 @@ describe('writeFileAtomic of pieces', () => {
     expect(readFileSync(file).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
     writeFileAtomic(file, []);
     expect(readFileSync(file).length).toBe(0);
+  });
+});
+
+describe('openAtomicFile', () => {
+  it('replaces the file only at commit, and discard leaves it as it was with no temporary file', () => {
+    const file = path.join(dir, 'kept.csv');
+    writeFileAtomic(file, 'old\n');
+    const out = openAtomicFile(file);
+    out.write('a,');
+    out.write(new Uint8Array([0x62, 0x0a])); // "b\n"
+    out.write('\ud83d'); // a pair split across pieces and a bytes piece stays whole
+    out.write('\ude00');
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    out.commit();
+    expect(readFileSync(file, 'utf8')).toBe('a,b\n😀');
+    expect(() => out.write('late')).toThrow(/kept\.csv: written after it was closed/);
+
+    const dropped = openAtomicFile(file);
+    dropped.write('never');
+    dropped.discard();
+    expect(readFileSync(file, 'utf8')).toBe('a,b\n😀');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('names the file when it cannot be written, and replaces no folder', () => {
+    const folder = path.join(dir, 'a-folder');
+    mkdirSync(folder);
+    expect(() => openAtomicFile(folder)).toThrow(/a-folder: is a directory; not replaced/);
+    expect(statSync(folder).isDirectory()).toBe(true);
   });
 });

@@ -38,7 +38,7 @@ describe('summary writers', () => {
         expect(summaryCsv(expanded, rows)).toBe(csv);
         // Both in one pass: the JSON text is the same, and the CSV lines collected on the way.
         const csvLines: string[] = [];
-        expect([...summaryJsonText(expanded, rows, csvLines)].join('')).toBe(JSON.stringify(summaryJson(expanded, rows)));
+        expect([...summaryJsonText(expanded, rows, (line) => csvLines.push(line))].join('')).toBe(JSON.stringify(summaryJson(expanded, rows)));
         expect(csvLines.join('')).toBe(csv);
       }),
       { numRuns: 200 },
