@@ -80,7 +80,7 @@ export function writeSummary(dir: string, expanded: ExpandedSweep, rows: Iterabl
   let csv: AtomicFile | undefined;
   try {
     csv = openAtomicFile(path.join(dir, 'summary.csv'));
-    for (const piece of summaryJsonText(expanded, list, csv.write)) json.write(piece);
+    for (const piece of summaryJsonText(expanded, list, (line) => csv!.write(line))) json.write(piece);
     json.write('\n');
     json.commit();
     csv.commit();
