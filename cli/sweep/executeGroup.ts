@@ -9,6 +9,10 @@ import { createMeasurer, type Measurer } from '../../core/sweep/measures';
 import type { FinishedRun } from '../../core/sweep/runSweep';
 import type { MeasureOptions } from '../../core/sweep/schema';
 import { pointRow } from '../../core/sweep/summary';
+import { canonicalJson } from '../../core/sweep/hash';
+import { buildTarget } from '../../core/targets/buildTarget';
+import type { Target, TargetSources } from '../../core/targets/target';
+import type { ExperimentSpec } from '../../core/spec/schema';
 
 /** What a thread needs to run a group of a sweep: the points, and how to measure and keep them. */
 export interface GroupRequest {
@@ -58,5 +62,24 @@ async function recordGroup(points: readonly Pick<SweepPoint, 'spec'>[], options:
   const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
   if (predictions.size > MAX_SHARED_PREDICTIONS) predictions.clear();
   if (specs.length > 1 || batchKey(specs[0], accelerators) !== undefined) return recordBatch(specs, { sources, signal: options.signal, yieldToHost, accelerators, predictions });
-  return [await recordExperiment(specs[0], { sources, signal: options.signal, accelerators })];
+  return [await recordExperiment(specs[0], { sources, signal: options.signal, accelerators, target: sharedTarget(specs[0], sources) })];
+}
+
+// Targets shared by the runs this thread runs one at a time. A generated target is a function of
+// (n, target) alone and is only read (its lazy parts are computed once, as the Lab's reused target
+// is); a sweep over init seeds, α or η repeats one, and its random orthogonal V was an eighth of
+// an n = 64 sweep. Targets read from files or MNIST are built for each run, as before.
+const targets = new Map<string, Target>();
+const MAX_SHARED_TARGETS = 16;
+const MAX_SHARED_TARGET_N = 256;
+
+function sharedTarget(spec: ExperimentSpec, sources: TargetSources): Target | undefined {
+  if (spec.target.kind === 'file' || spec.target.kind === 'mnist' || spec.n > MAX_SHARED_TARGET_N) return undefined;
+  const key = canonicalJson([spec.n, spec.target]);
+  let target = targets.get(key);
+  if (!target) {
+    if (targets.size >= MAX_SHARED_TARGETS) targets.clear();
+    targets.set(key, (target = buildTarget(spec, sources)));
+  }
+  return target;
 }
