@@ -239,7 +239,7 @@ function planSweep(input: unknown, source: string, sha256: (text: string) => str
   const seedAxes = gridAxes.filter((p) => 'seeds' in (sweep.axes[p] as object));
   axes.forEach((p) => {
     const all = continuous.includes(p) ? [first[p]] : lists[gridAxes.indexOf(p)];
-    const values = seedAxes.includes(p) ? [all[0], all[all.length - 1]] : all;
+    const values = seedAxes.includes(p) && all.length > 1 ? [all[0], all[all.length - 1]] : all; // { seeds: 1 } has one value
     const at = (i: number) => (Array.isArray(sweep.axes[p]) ? `[${i}]` : ` = ${JSON.stringify(values[i])}`);
     // Two values of one axis that give the same spec (a repeated value, 2 and 2.0, a default
     // spelt out) would make runs that are never all done: refused, naming both.

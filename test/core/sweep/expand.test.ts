@@ -72,6 +72,13 @@ describe('expandSweep', () => {
     for (const p of shortcut.points) expect(p.hash).toBe(specHash(p.spec));
   });
 
+  it('takes a seeds axis of one seed (its first and last value are the same run, not two)', () => {
+    const gaussian = { ...base, init: { kind: 'gaussian', alpha: 0.1, seed: 1 } };
+    const e = expandSweep({ base: gaussian, axes: { 'init.alpha': [0.1, 0.2], 'init.seed': { seeds: 1, from: 7 } } });
+    expect(e.points.map((p) => p.values)).toEqual([{ 'init.alpha': 0.1, 'init.seed': 7 }, { 'init.alpha': 0.2, 'init.seed': 7 }]);
+    for (const p of e.points) expect(p.hash).toBe(specHash(p.spec));
+  });
+
   it.each([
     [{ base, axes: { 'init.alpah': [0.1] } }, /^f\.dfl-sweep\.json: axes\["init\.alpah"\]\[0\]: spec\.init: unknown field "alpah"$/],
     [{ base, axes: { 'init.alpha': [0.1, -1] } }, /axes\["init\.alpha"\]\[1\]: spec\.init\.alpha: value must be > 0 \(got -1\)/],
