@@ -53,8 +53,13 @@ function timed(command, args) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The logged steps of a sweep's runs (the peer computes its SVDs at the same ones). */
-function loggedSteps(file) {
+/**
+ * The logged steps of a sweep's runs (the peer computes its SVDs at the same ones), from its
+ * four-run version with --results (the whole sweep's 10⁴ result files are not needed). It is also
+ * the first `dfl sweep` after the build, which writes the bundle's code cache (bin/codeCache.js).
+ */
+function loggedSteps(n, depth, steps, kind) {
+  const file = sweepFile(n, depth, steps, 4, kind);
   const out = path.join(work, 'logged');
   rmSync(out, { recursive: true, force: true });
   timed(process.execPath, [dfl, 'sweep', file, '--out', out, '--jobs', '1', '--quiet', '--results']);
@@ -65,7 +70,7 @@ function loggedSteps(file) {
 const rows = [];
 function sweepCase(label, n, depth, steps, runs, kind) {
   const file = sweepFile(n, depth, steps, runs, kind);
-  const logged = loggedSteps(file).join(',');
+  const logged = loggedSteps(n, depth, steps, kind).join(',');
   const dflTimes = [];
   const peerWall = [];
   const peerCompute = [];
