@@ -2,6 +2,7 @@
 // installed them); the extension and webview bundles follow.
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 mkdirSync('dist', { recursive: true });
@@ -28,6 +29,16 @@ const zodInside = {
   },
 };
 
+// ml-matrix (with its small helpers) and pure-rand are taken in as well: every command loads them,
+// and from node_modules they were compiled at each start, outside the bundle's code cache.
+const requireHere = createRequire(import.meta.url);
+const smallInside = {
+  name: 'small-inside',
+  setup(b) {
+    b.onResolve({ filter: /^(ml-matrix|ml-array-[a-z]+|is-any-array|pure-rand)(\/.*)?$/ }, (args) => ({ path: requireHere.resolve(args.path, { paths: [args.resolveDir] }) }));
+  },
+};
+
 await build({
   entryPoints: { cli: 'cli/index.ts', 'sweep-worker': 'cli/sweep/worker.ts' },
   outdir: 'dist',
@@ -36,7 +47,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   packages: 'external',
-  plugins: [bundleEsmOnly, zodInside],
+  plugins: [bundleEsmOnly, zodInside, smallInside],
   sourcemap: true,
   logLevel: 'warning',
 });
