@@ -170,6 +170,12 @@ static int get_i(napi_env env, napi_value v) { int32_t x = 0; napi_get_value_int
 static double get_d(napi_env env, napi_value v) { double x = 0; napi_get_value_double(env, v, &x); return x; }
 static int get_b(napi_env env, napi_value v) { bool x = false; napi_get_value_bool(env, v, &x); return x; }
 
+// C = alpha·op(A)·op(B) + beta·C, row-major: OpenBLAS where it was found, else the builtin kernel.
+static void gemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, const float *B, float beta, float *C) {
+  if (p_sgemm) p_sgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, M, N, K, alpha, A, ta ? M : K, B, tb ? K : N, beta, C, N);
+  else builtin_sgemm(ta, tb, M, N, K, alpha, A, B, beta, C);
+}
+
 // sgemm(transA, transB, M, N, K, alpha, A, B, beta, C): C = alpha·op(A)·op(B) + beta·C, row-major.
 static napi_value js_sgemm(napi_env env, napi_callback_info info) {
   size_t argc = 10; napi_value a[10];
@@ -184,8 +190,68 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "sgemm: bad shapes or arrays (Float32Array expected)"); return NULL;
   }
   if (M == 0 || N == 0) return NULL;
-  if (p_sgemm) p_sgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, M, N, K, alpha, A, ta ? M : K, B, tb ? K : N, beta, C, N);
-  else builtin_sgemm(ta, tb, M, N, K, alpha, A, B, beta, C);
+  gemm(ta, tb, M, N, K, alpha, A, B, beta, C);
+  return NULL;
+}
+
+// The gradient step of core/engine/blasPath.ts (BlasFactorization.advance), `count` times, for the
+// estimation problem (mask NULL) and completion: the same GEMM calls with the same arguments, and
+// the elementwise parts in double rounded to float as JavaScript does them on Float32Arrays (one
+// IEEE operation at a time; no contraction into an FMA), so the factors come out bit for bit the
+// same; in JavaScript those loops took 4 ns an element, as long as the step's six GEMMs at n = 64.
+__attribute__((optimize("fp-contract=off")))
+static void factor_advance(float **F, float **P, int depth, const float *hat, const float *mask, float *b, float *b2, int n, double eta, int count) {
+  const size_t nn = (size_t)n * n;
+  const float alpha = (float)(-eta);
+  for (int k = 0; k < count; k++) {
+    for (int j = 1; j < depth; j++) gemm(0, 0, n, n, n, 1.0f, F[j], P[j - 1], 0.0f, P[j]);
+    const float *w = P[depth - 1];
+    if (mask) for (size_t i = 0; i < nn; i++) b[i] = (float)((double)mask[i] * ((double)w[i] - (double)hat[i]));
+    else for (size_t i = 0; i < nn; i++) b[i] = (float)((double)w[i] - (double)hat[i]);
+    for (int j = depth - 1; j >= 1; j--) {
+      gemm(1, 0, n, n, n, 1.0f, F[j], b, 0.0f, b2);
+      gemm(0, 1, n, n, n, alpha, b, P[j - 1], 1.0f, F[j]);
+      float *t = b; b = b2; b2 = t;
+    }
+    float *w0 = F[0];
+    for (size_t i = 0; i < nn; i++) {
+      const double step = eta * (double)b[i];
+      w0[i] = (float)((double)w0[i] - step);
+    }
+  }
+}
+
+#define MAX_FACTORS 64
+
+// factorAdvance(factors: Float32Array[], prefix: Float32Array[] (prefix[0] is factors[0]), hat, mask | null, b, b2, n, eta, count)
+static napi_value js_factor_advance(napi_env env, napi_callback_info info) {
+  size_t argc = 9; napi_value a[9];
+  CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
+  if (argc != 9) { napi_throw_type_error(env, NULL, "factorAdvance: 9 arguments"); return NULL; }
+  uint32_t depth = 0, prefixes = 0;
+  bool isArray = false, isPrefixArray = false;
+  napi_is_array(env, a[0], &isArray);
+  napi_is_array(env, a[1], &isPrefixArray);
+  if (isArray) napi_get_array_length(env, a[0], &depth);
+  if (isPrefixArray) napi_get_array_length(env, a[1], &prefixes);
+  const int n = get_i(env, a[6]);
+  const double eta = get_d(env, a[7]);
+  const int count = get_i(env, a[8]);
+  const size_t nn = (size_t)(n > 0 ? n : 0) * (size_t)(n > 0 ? n : 0);
+  float *F[MAX_FACTORS], *P[MAX_FACTORS];
+  int ok = isArray && isPrefixArray && depth >= 1 && depth <= MAX_FACTORS && prefixes == depth && n > 0 && count >= 0;
+  for (uint32_t j = 0; ok && j < depth; j++) {
+    napi_value f, pj; size_t lf = 0, lp = 0;
+    ok = napi_get_element(env, a[0], j, &f) == napi_ok && napi_get_element(env, a[1], j, &pj) == napi_ok &&
+         get_f32(env, f, &F[j], &lf) && get_f32(env, pj, &P[j], &lp) && lf >= nn && lp >= nn;
+  }
+  float *hat = NULL, *mask = NULL, *b = NULL, *b2 = NULL; size_t lh = 0, lm = 0, lb = 0, lb2 = 0;
+  napi_valuetype maskType = napi_null;
+  napi_typeof(env, a[3], &maskType);
+  ok = ok && get_f32(env, a[2], &hat, &lh) && lh >= nn && get_f32(env, a[4], &b, &lb) && lb >= nn && get_f32(env, a[5], &b2, &lb2) && lb2 >= nn &&
+       (maskType == napi_null || (get_f32(env, a[3], &mask, &lm) && lm >= nn)) && P[0] == F[0];
+  if (!ok) { napi_throw_type_error(env, NULL, "factorAdvance: bad shapes or arrays (Float32Array expected)"); return NULL; }
+  factor_advance(F, P, (int)depth, hat, mask, b, b2, n, eta, count);
   return NULL;
 }
 
@@ -765,6 +831,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_default, NULL},
     {"sgemv", NULL, js_sgemv, NULL, NULL, NULL, napi_default, NULL},
+    {"factorAdvance", NULL, js_factor_advance, NULL, NULL, NULL, napi_default, NULL},
     {"singularValues", NULL, js_singular_values, NULL, NULL, NULL, napi_default, NULL},
     {"singularValuesAsync", NULL, js_singular_values_async, NULL, NULL, NULL, napi_default, NULL},
     {"gramEigenvalues", NULL, js_gram_eigenvalues, NULL, NULL, NULL, napi_default, NULL},

@@ -31,6 +31,8 @@ export interface NativeModule {
   orthogonalFactor?(a: Float64Array, n: number): number;
   /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */
   gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
+  /** The steps of the matrix path in C (core/linalg/accelerators.ts Blas.factorAdvance); absent in older builds. */
+  factorAdvance?(factors: Float32Array[], prefix: Float32Array[], hat: Float32Array, mask: Float32Array | null, b: Float32Array, b2: Float32Array, n: number, eta: number, count: number): void;
   /** Batched small factorizations (core/linalg/accelerators.ts BatchKernel); absent in older builds. */
   batchAdvance?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, count: number): void;
   batchObserve?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, products: Float64Array, singular: Float64Array): number;
@@ -112,6 +114,7 @@ export function nativeAccelerators(mod: NativeModule): { blas: Blas; singularVal
     description,
     sgemm: (ta, tb, m, n, k, alpha, a, b, beta, c) => mod.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c),
     sgemv: (t, m, n, alpha, a, x, beta, y) => mod.sgemv(t, m, n, alpha, a, x, beta, y),
+    ...(mod.factorAdvance ? { factorAdvance: mod.factorAdvance.bind(mod) } : {}),
   };
   // DFL_ASYNC_SVD=0 keeps the logged steps' SVD on the main thread (the benchmark's baseline).
   const later = mod.singularValuesAsync && process.env.DFL_ASYNC_SVD !== '0' ? mod.singularValuesAsync.bind(mod) : undefined;

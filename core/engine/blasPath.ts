@@ -108,6 +108,13 @@ export class BlasFactorization {
     const n = this.n;
     const N = this.factors.length;
     const eta = this.stepSize;
+    const p = this.problem;
+    // The same steps in C where the BLAS module has them (sensing's sgemv stays here).
+    if (this.blas.factorAdvance && p.kind !== 'sensing') {
+      this.blas.factorAdvance(this.factors, this.prefix, p.hat, p.kind === 'completion' ? p.mask : null, this.b, this.b2, n, eta, count);
+      if (count > 0) this.prefixValid = false;
+      return;
+    }
     for (let k = 0; k < count; k++) {
       this.gradient(this.product(), this.b);
       for (let j = N - 1; j >= 1; j--) {

@@ -11,6 +11,12 @@ export interface Blas {
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
   /** y = alpha·op(A)·x + beta·y with A stored m×n. */
   sgemv(trans: boolean, m: number, n: number, alpha: number, a: Float32Array, x: Float32Array, beta: number, y: Float32Array): void;
+  /**
+   * `count` steps of `BlasFactorization.advance` for estimation (mask null) or completion, the
+   * same GEMMs and the elementwise parts rounded as JavaScript rounds them (bit for bit its
+   * result); prefix[0] is factors[0], b and b2 n² scratch. Absent in older native builds.
+   */
+  factorAdvance?(factors: Float32Array[], prefix: Float32Array[], hat: Float32Array, mask: Float32Array | null, b: Float32Array, b2: Float32Array, n: number, eta: number, count: number): void;
 }
 
 /** A float64 singular value routine (LAPACK): overwrites `a` (row-major m×n), writes min(m, n) values. */

@@ -151,3 +151,41 @@ describe('BlasDynamics', () => {
     dynamics.dispose();
   });
 });
+
+describe.skipIf(!native)('BlasFactorization on the native module’s steps in C (factorAdvance)', () => {
+  const withSteps = native ? nativeAccelerators(native).blas : jsBlas;
+  // The same OpenBLAS without the C steps: the loop above, one sgemm call at a time.
+  const sgemmOnly: Blas = { description: 'native sgemm only', sgemm: (...a) => withSteps.sgemm(...a), sgemv: (...a) => withSteps.sgemv(...a) };
+
+  it.each([
+    [1, 1, 'estimation'],
+    [3, 2, 'completion'],
+    [8, 3, 'estimation'],
+    [17, 5, 'completion'],
+    [33, 3, 'estimation'],
+  ] as const)('gives the factors of the JavaScript loop bit for bit: n = %i, N = %i, %s', (n, depth, kind) => {
+    expect(typeof withSteps.factorAdvance).toBe('function');
+    const rng = createRng(n * 100 + depth);
+    const draw = (scale: number) => Float32Array.from({ length: n * n }, () => scale * rng.gaussian());
+    const hat = draw(1);
+    const mask = Float32Array.from({ length: n * n }, () => (rng.uniform() < 0.6 ? 1 : 0));
+    const problem: ProblemData = kind === 'estimation' ? { kind, hat } : { kind, hat, mask };
+    const factors = Array.from({ length: depth }, () => draw(0.7 / Math.sqrt(n) + 0.3));
+    const inC = new BlasFactorization(withSteps, factors.map((f) => f.slice()), n, problem, 0.1); // η = 0.1: not a float32
+    const inJs = new BlasFactorization(sgemmOnly, factors.map((f) => f.slice()), n, problem, 0.1);
+    for (const count of [1, 0, 6, 3]) {
+      inC.advance(count);
+      inJs.advance(count);
+      inC.factors.forEach((f, j) => expect(Buffer.from(f.buffer).equals(Buffer.from(inJs.factors[j].buffer)), `factor ${j} after ${count} more steps`).toBe(true));
+      expect(inC.loss()).toBe(inJs.loss());
+    }
+    expect(inC.factors[0]).not.toEqual(factors[0]); // the steps moved them
+  });
+
+  it('refuses arrays of the wrong shape with one line', () => {
+    const f = new Float32Array(4);
+    expect(() => native!.factorAdvance!([f], [new Float32Array(4)], f, null, f, f, 2, 0.1, 1)).toThrow(/factorAdvance: bad shapes or arrays/);
+    expect(() => native!.factorAdvance!([f, f], [f], f, null, f, f, 2, 0.1, 1)).toThrow(/factorAdvance: bad shapes or arrays/);
+    expect(() => native!.factorAdvance!([f], [f], new Float32Array(3), null, f, f, 2, 0.1, 1)).toThrow(/factorAdvance: bad shapes or arrays/);
+  });
+});
