@@ -200,11 +200,13 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
 // IEEE operation at a time; no contraction into an FMA), so the factors come out bit for bit the
 // same; in JavaScript those loops took 4 ns an element, as long as the step's six GEMMs at n = 64.
 __attribute__((optimize("fp-contract=off")))
-static void factor_advance(float **F, float **P, int depth, const float *hat, const float *mask, float *b, float *b2, int n, double eta, int count) {
+static void factor_advance(float **F, float **P, int depth, const float *hat, const float *mask, float *b, float *b2, int n, double eta, int count, int prefix_ready) {
   const size_t nn = (size_t)n * n;
   const float alpha = (float)(-eta);
   for (int k = 0; k < count; k++) {
-    for (int j = 1; j < depth; j++) gemm(0, 0, n, n, n, 1.0f, F[j], P[j - 1], 0.0f, P[j]);
+    // The prefix products of the factors as they are (the caller's, when it computed them since the last step).
+    if (k > 0 || !prefix_ready)
+      for (int j = 1; j < depth; j++) gemm(0, 0, n, n, n, 1.0f, F[j], P[j - 1], 0.0f, P[j]);
     const float *w = P[depth - 1];
     if (mask) for (size_t i = 0; i < nn; i++) b[i] = (float)((double)mask[i] * ((double)w[i] - (double)hat[i]));
     else for (size_t i = 0; i < nn; i++) b[i] = (float)((double)w[i] - (double)hat[i]);
@@ -223,11 +225,11 @@ static void factor_advance(float **F, float **P, int depth, const float *hat, co
 
 #define MAX_FACTORS 64
 
-// factorAdvance(factors: Float32Array[], prefix: Float32Array[] (prefix[0] is factors[0]), hat, mask | null, b, b2, n, eta, count)
+// factorAdvance(factors: Float32Array[], prefix: Float32Array[] (prefix[0] is factors[0]), hat, mask | null, b, b2, n, eta, count, prefixReady)
 static napi_value js_factor_advance(napi_env env, napi_callback_info info) {
-  size_t argc = 9; napi_value a[9];
+  size_t argc = 10; napi_value a[10];
   CHECK(napi_get_cb_info(env, info, &argc, a, NULL, NULL));
-  if (argc != 9) { napi_throw_type_error(env, NULL, "factorAdvance: 9 arguments"); return NULL; }
+  if (argc != 10) { napi_throw_type_error(env, NULL, "factorAdvance: 10 arguments"); return NULL; }
   uint32_t depth = 0, prefixes = 0;
   bool isArray = false, isPrefixArray = false;
   napi_is_array(env, a[0], &isArray);
@@ -251,7 +253,7 @@ static napi_value js_factor_advance(napi_env env, napi_callback_info info) {
   ok = ok && get_f32(env, a[2], &hat, &lh) && lh >= nn && get_f32(env, a[4], &b, &lb) && lb >= nn && get_f32(env, a[5], &b2, &lb2) && lb2 >= nn &&
        (maskType == napi_null || (get_f32(env, a[3], &mask, &lm) && lm >= nn)) && P[0] == F[0];
   if (!ok) { napi_throw_type_error(env, NULL, "factorAdvance: bad shapes or arrays (Float32Array expected)"); return NULL; }
-  factor_advance(F, P, (int)depth, hat, mask, b, b2, n, eta, count);
+  factor_advance(F, P, (int)depth, hat, mask, b, b2, n, eta, count, get_b(env, a[9]));
   return NULL;
 }
 

@@ -32,7 +32,7 @@ export interface NativeModule {
   /** Eigenvalues of AᵀA, ascending (dsyrk + dsyevd); for the benchmarks only. */
   gramEigenvalues(a: Float64Array, m: number, n: number, out: Float64Array): number;
   /** The steps of the matrix path in C (core/linalg/accelerators.ts Blas.factorAdvance); absent in older builds. */
-  factorAdvance?(factors: Float32Array[], prefix: Float32Array[], hat: Float32Array, mask: Float32Array | null, b: Float32Array, b2: Float32Array, n: number, eta: number, count: number): void;
+  factorAdvance?(factors: Float32Array[], prefix: Float32Array[], hat: Float32Array, mask: Float32Array | null, b: Float32Array, b2: Float32Array, n: number, eta: number, count: number, prefixReady: boolean): void;
   /** Batched small factorizations (core/linalg/accelerators.ts BatchKernel); absent in older builds. */
   batchAdvance?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, count: number): void;
   batchObserve?(factors: Float32Array, hats: Float32Array, etas: Float64Array, active: Uint8Array, n: number, depth: number, products: Float64Array, singular: Float64Array): number;

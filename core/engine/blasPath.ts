@@ -111,7 +111,7 @@ export class BlasFactorization {
     const p = this.problem;
     // The same steps in C where the BLAS module has them (sensing's sgemv stays here).
     if (this.blas.factorAdvance && p.kind !== 'sensing') {
-      this.blas.factorAdvance(this.factors, this.prefix, p.hat, p.kind === 'completion' ? p.mask : null, this.b, this.b2, n, eta, count);
+      this.blas.factorAdvance(this.factors, this.prefix, p.hat, p.kind === 'completion' ? p.mask : null, this.b, this.b2, n, eta, count, this.prefixValid);
       if (count > 0) this.prefixValid = false;
       return;
     }

@@ -14,9 +14,10 @@ export interface Blas {
   /**
    * `count` steps of `BlasFactorization.advance` for estimation (mask null) or completion, the
    * same GEMMs and the elementwise parts rounded as JavaScript rounds them (bit for bit its
-   * result); prefix[0] is factors[0], b and b2 n² scratch. Absent in older native builds.
+   * result); prefix[0] is factors[0], b and b2 n² scratch; prefixReady: the prefix
+   * products are those of the factors as they are (computed since the last step), not made again. Absent in older native builds.
    */
-  factorAdvance?(factors: Float32Array[], prefix: Float32Array[], hat: Float32Array, mask: Float32Array | null, b: Float32Array, b2: Float32Array, n: number, eta: number, count: number): void;
+  factorAdvance?(factors: Float32Array[], prefix: Float32Array[], hat: Float32Array, mask: Float32Array | null, b: Float32Array, b2: Float32Array, n: number, eta: number, count: number, prefixReady: boolean): void;
 }
 
 /** A float64 singular value routine (LAPACK): overwrites `a` (row-major m×n), writes min(m, n) values. */

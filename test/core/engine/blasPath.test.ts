@@ -184,8 +184,8 @@ describe.skipIf(!native)('BlasFactorization on the native module’s steps in C 
 
   it('refuses arrays of the wrong shape with one line', () => {
     const f = new Float32Array(4);
-    expect(() => native!.factorAdvance!([f], [new Float32Array(4)], f, null, f, f, 2, 0.1, 1)).toThrow(/factorAdvance: bad shapes or arrays/);
-    expect(() => native!.factorAdvance!([f, f], [f], f, null, f, f, 2, 0.1, 1)).toThrow(/factorAdvance: bad shapes or arrays/);
-    expect(() => native!.factorAdvance!([f], [f], new Float32Array(3), null, f, f, 2, 0.1, 1)).toThrow(/factorAdvance: bad shapes or arrays/);
+    expect(() => native!.factorAdvance!([f], [new Float32Array(4)], f, null, f, f, 2, 0.1, 1, false)).toThrow(/factorAdvance: bad shapes or arrays/);
+    expect(() => native!.factorAdvance!([f, f], [f], f, null, f, f, 2, 0.1, 1, false)).toThrow(/factorAdvance: bad shapes or arrays/);
+    expect(() => native!.factorAdvance!([f], [f], new Float32Array(3), null, f, f, 2, 0.1, 1, false)).toThrow(/factorAdvance: bad shapes or arrays/);
   });
 });
