@@ -171,25 +171,19 @@ export async function recordBatch(specs: readonly ExperimentSpec[], options: Bat
     if (json === undefined) targetKeys.set(by, (json = canonicalJson(seedless ? { ...spec.target, seed: 0 } : spec.target)));
     return `[${spec.n},${json}]`; // canonicalJson([n, target]): an axis over n shares the target object
   };
-  // The last member's target and references: a sweep's members come in grid order, so most
-  // follow one with the same (by, n, measure, init kind), and skip the keyed lookups.
-  let last: { by: object; n: number; measure: string; aligned: boolean; target: Target; references: RankReferences } | undefined;
   const targetOf = (spec: ExperimentSpec): { target: Target; references: RankReferences } => {
     // Identity init on a spectrum target reads the spectrum alone (docs/theory.md Theorem 2.1: W
     // stays V diag(w) Vᵀ and every logged value is taken in the eigenbasis), so members that
     // differ only in target.seed share one target and its references, eigenvectors never drawn.
     const seedless = spectralBySpec(spec) && spec.init.kind === 'identity' && spec.target.kind === 'spectrum';
-    const by = seedless ? seedlessBase(spec) : spec.target;
-    const aligned = spec.init.kind === 'aligned';
-    if (last && last.by === by && last.n === spec.n && last.measure === spec.effectiveRank && last.aligned === aligned) return last;
-    const key = targetKey(spec, seedless, by);
+    const key = targetKey(spec, seedless, seedless ? seedlessBase(spec) : spec.target);
     let target = targets.get(key);
     if (!target) targets.set(key, (target = buildTarget(spec, options.sources)));
     // One target's references serve every member with it (they are only read).
+    const aligned = spec.init.kind === 'aligned';
     let references = referenceCache.get(`${spec.effectiveRank} ${aligned} ${key}`);
     if (!references) referenceCache.set(`${spec.effectiveRank} ${aligned} ${key}`, (references = rankReferences(target, spec.effectiveRank, aligned)));
-    last = { by, n: spec.n, measure: spec.effectiveRank, aligned, target, references };
-    return last;
+    return { target, references };
   };
   const members: Member[] = specs.map((spec) => {
     const { target, references } = targetOf(spec);

@@ -28,13 +28,12 @@ export function seedlessBase(spec: ExperimentSpec): ExperimentSpec {
  * in one order, so equal keys mean equal specs but for those seeds (another order only misses).
  */
 export function seedlessKey(spec: ExperimentSpec): string {
-  let key = keys.get(spec);
+  const base = seedlessBase(spec);
+  let key = keys.get(base);
   if (key === undefined) {
-    const base = bases.get(spec);
-    if (base) return seedlessKey(base);
-    const { name: _, description: __, ...rest } = spec;
-    key = JSON.stringify({ ...rest, target: { ...spec.target, seed: 0 }, init: 'seed' in spec.init ? { ...spec.init, seed: 0 } : spec.init });
-    keys.set(spec, key);
+    const { name: _, description: __, ...rest } = base;
+    key = JSON.stringify({ ...rest, target: { ...base.target, seed: 0 }, init: 'seed' in base.init ? { ...base.init, seed: 0 } : base.init });
+    keys.set(base, key);
   }
   return key;
 }

@@ -81,7 +81,8 @@ export function cellJson(value: unknown): string {
 /**
  * `JSON.stringify(summaryJson(expanded, rows))` in pieces of a row each, the same text without
  * making an object per row (column names are never integer-like, so no key is reordered). Given
- * `csvLine`, the lines of `summaryCsv` are handed to it on the way: each cell is read and its
+ * `csvLine`, the lines of summary.csv (a header, then one line per run, empty cells where a
+ * measure does not exist) are handed to it on the way: each cell is read and its
  * number written once for both files (a sweep of 10⁴ runs has 6·10⁵ cells).
  */
 export function* summaryJsonText(expanded: ExpandedSweep, rows: readonly SummaryRow[], csvLine?: (line: string) => void): Generator<string> {
@@ -110,24 +111,4 @@ export function* summaryJsonText(expanded: ExpandedSweep, rows: readonly Summary
     yield `${line}}`;
   }
   yield ']}';
-}
-
-/** summary.csv: a header line and one line per run, empty cells where a measure does not exist. */
-export function summaryCsv(expanded: ExpandedSweep, rows: readonly SummaryRow[]): string {
-  return [...summaryCsvText(expanded, rows)].join('');
-}
-
-/** `summaryCsv` a line at a time (numbers and flags never need quoting). */
-export function* summaryCsvText(expanded: ExpandedSweep, rows: readonly SummaryRow[]): Generator<string> {
-  const columns = summaryColumns(expanded);
-  yield csvText([columns]);
-  for (const row of byRun(rows)) {
-    let line = '';
-    for (let i = 0; i < columns.length; i++) {
-      const value = row[columns[i]];
-      const cell = typeof value === 'number' || typeof value === 'boolean' ? String(value) : csvCell(value);
-      line += i === 0 ? cell : `,${cell}`;
-    }
-    yield `${line}\n`;
-  }
 }
